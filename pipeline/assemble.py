@@ -1,0 +1,89 @@
+"""Lay the repaired lines of a `RawDocument` out as one document text, with offsets.
+
+Every later stage works on `TextLine`s: a line's normalised text, where it sits
+in `Document.text`, its page and box, and for table rows its cells. The
+original text (as read) is laid out the same way, and `origin` maps every
+normalised character back to it, so any span can be shown where it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.model import BBox, RawDocument
+from pipeline.repair.normalize import normalize_text
+
+
+@dataclass
+class TextLine:
+    index: int
+    text: str  # normalised
+    start: int  # offset of text in the document text
+    page: int
+    bbox: BBox | None = None
+    cells: list[str] | None = None  # normalised cell texts of a table row
+    cell_starts: list[int] = field(default_factory=list)  # document offset of each cell
+    table: int | None = None
+    header_row: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class Assembled:
+    text: str
+    original_text: str
+    lines: list[TextLine]
+    origin: list[int]  # len(text) + 1 offsets into original_text
+    page_spans: dict[int, tuple[int, int]]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return self.origin[start], self.origin[start]
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def assemble(raw: RawDocument) -> Assembled:
+    parts: list[str] = []
+    original_parts: list[str] = []
+    origin: list[int] = []
+    lines: list[TextLine] = []
+    page_spans: dict[int, tuple[int, int]] = {}
+    pos = original_pos = 0
+    for page in raw.pages:
+        page_start = pos
+        for line in page.lines:
+            if lines or parts:
+                parts.append("\n")
+                original_parts.append("\n")
+                origin.append(original_pos)
+                pos += 1
+                original_pos += 1
+            raw_cells = line.cells if line.cells is not None else None
+            raw_text = "\t".join(c.replace("\t", " ").replace("\n", " ") for c in raw_cells) if raw_cells is not None else line.text.replace("\n", " ")
+            norm = normalize_text(raw_text)
+            text = norm.text
+            cells = cell_starts = None
+            if raw_cells is not None:
+                cells = text.split("\t")
+                if len(cells) != len(raw_cells):  # normalisation never merges tabs; guard anyway
+                    cells = [normalize_text(c).text for c in raw_cells]
+                    text = "\t".join(cells)
+                    norm = normalize_text(text)
+                cell_starts, offset = [], pos
+                for cell in cells:
+                    cell_starts.append(offset)
+                    offset += len(cell) + 1
+            lines.append(TextLine(
+                index=len(lines), text=text, start=pos, page=line.page or page.number, bbox=line.bbox,
+                cells=cells, cell_starts=cell_starts or [], table=line.table, header_row=line.header_row,
+            ))
+            parts.append(text)
+            original_parts.append(raw_text)
+            origin.extend(original_pos + o for o in norm.origin[:-1])
+            pos += len(text)
+            original_pos += len(raw_text)
+        page_spans[page.number] = (page_start, pos)
+    origin.append(original_pos)
+    return Assembled("".join(parts), "".join(original_parts), lines, origin, page_spans)

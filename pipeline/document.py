@@ -1,0 +1,219 @@
+"""From a file to a `Document`: read -> repair -> segment -> extract, as plain function calls.
+
+`extract_document(path)` is what the CLI and the flows call. `build_document`
+is the pure part (a `RawDocument` in, a `Document` out) that tests call with
+readers' output or hand-made pages.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.assemble import Assembled, assemble
+from pipeline.extract.citations import find_citations, merge_citations, number_key
+from pipeline.model import (
+    Deadline,
+    Document,
+    DocumentInfo,
+    Item,
+    PageInfo,
+    Quantity,
+    RawDocument,
+    Received,
+    Signer,
+    Source,
+)
+from pipeline.read import read_file
+from pipeline.segment import header as hdr
+from pipeline.segment.layout import Layout, walk
+from pipeline.segment.patterns import ATTACHED_RE, DOC_TYPE_BY_SLUG, SIGNED_MARK_RE, SUBJECT_RE, doc_type_from_number
+from pipeline.segment.tables import mark_text_tables
+from pipeline.segment.tree import Node, build_tree
+
+PIPELINE_VERSION = __version__
+
+
+def extract_document(path: Path) -> Document:
+    path = Path(path)
+    raw = read_file(path)
+    data = path.read_bytes()
+    source = Source(
+        file_name=path.name, sha256=hashlib.sha256(data).hexdigest(), format=raw.format,
+        pages=len(raw.pages), bytes=len(data),
+    )
+    return build_document(raw, source)
+
+
+def build_document(raw: RawDocument, source: Source) -> Document:
+    doc = assemble(raw)
+    mark_text_tables(doc.lines)
+    layout = walk(doc.lines)
+    nodes, _preamble = build_tree(doc.lines, layout, doc.text)
+    info = _document_info(doc, layout, source)
+    issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
+    items = [_item(node, doc, issued) for node in nodes]
+    _inherit_deadlines(items, nodes, info)
+    citations = merge_citations(_citation_hits(doc, layout, nodes), own_number=info.number)
+    pages = [
+        PageInfo(number=p.number, span=doc.page_spans.get(p.number, (0, 0)), source=p.source, quality=p.quality,
+                 width=p.width, height=p.height)
+        for p in raw.pages
+    ]
+    warnings = list(raw.warnings)
+    if not items:
+        warnings.append("no body items found")
+    for field_name in ("doc_type", "number", "issued_date"):
+        if getattr(info, field_name) is None:
+            warnings.append(f"{field_name} not found")
+    return Document(
+        pipeline_version=PIPELINE_VERSION, document=info, items=items, citations=citations, pages=pages,
+        text=doc.text, original_text=doc.original_text, warnings=warnings,
+    )
+
+
+# --------------------------------------------------------------------------
+# Header
+# --------------------------------------------------------------------------
+def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentInfo:
+    inferred: list[str] = []
+    bodies = hdr.issuer_bodies([line.text for line in layout.issuer_lines])
+    issuer = bodies[-1] if bodies else None
+    parent_issuer = bodies[-2] if len(bodies) > 1 else None
+    if issuer is None and layout.authority_line is not None:
+        issuer = hdr.authority_body(layout.authority_line.text)
+    number, number_raw = layout.number if layout.number else (None, None)
+    doc_type = layout.doc_type.slug if layout.doc_type else None
+    doc_type_label = layout.doc_type_line.text.strip() if layout.doc_type_line else None
+    if doc_type is None and number:
+        doc_type = doc_type_from_number(number) or ("cong_van" if layout.subject_line else None)
+    if doc_type is None and layout.subject_line is not None:
+        doc_type = "cong_van"
+    if doc_type is None and number_raw:
+        doc_type = doc_type_from_number(number_raw)
+    issued_date = layout.issued_date
+    # A decision whose header lacks number or date: its attached plan says "Ban hành kèm theo Quyết định số ... ngày ...".
+    if number is None or issued_date is None:
+        for part in layout.parts[1:]:
+            for line in part.heading_lines:
+                if not ATTACHED_RE.search(line.text.lstrip("( ")) and "kèm theo" not in line.text.casefold():
+                    continue
+                for hit in find_citations(line.text):
+                    if hit.number and (doc_type is None or hit.doc_type == doc_type):
+                        if number is None:
+                            number, number_raw = hit.number, hit.raw
+                            inferred.append("number")
+                            doc_type = doc_type or hit.doc_type
+                        if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
+                            issued_date = hit.issued_date
+                            inferred.append("issued_date")
+                        break
+    title = None
+    if layout.title_lines:
+        title = " ".join(line.text.strip() for line in layout.title_lines)
+    elif layout.subject_line is not None:
+        title = SUBJECT_RE.sub("", layout.subject_line.text.strip())
+    return DocumentInfo(
+        doc_type=doc_type, doc_type_label=doc_type_label or (DOC_TYPE_BY_SLUG[doc_type].label if doc_type in DOC_TYPE_BY_SLUG else None),
+        number=number, number_raw=number_raw, issuer=issuer, parent_issuer=parent_issuer, place=layout.place,
+        issued_date=issued_date, title=title, recipients=layout.recipients, signer=_signer(layout),
+        received=_received(layout), inferred=inferred, source=source,
+    )
+
+
+def _signer(layout: Layout) -> Signer | None:
+    if not layout.signature_lines:
+        return None
+    texts = [line.text.strip() for line in layout.signature_lines]
+    names = [t for t in texts if hdr.looks_like_person_name(t)]
+    positions = [t for t in texts if t not in names and not SIGNED_MARK_RE.match(t)]
+    return Signer(name=names[-1] if names else None, position=" / ".join(positions) or None, raw="\n".join(texts))
+
+
+def _received(layout: Layout) -> Received | None:
+    if not layout.received_lines:
+        return None
+    texts = [line.text.strip() for line in layout.received_lines]
+    office, number, date = hdr.parse_received(texts)
+    return Received(office=office, number=number, date=date, raw="\n".join(texts))
+
+
+# --------------------------------------------------------------------------
+# Items and facts
+# --------------------------------------------------------------------------
+def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
+    text = doc.text[node.start:node.end].replace("\n", " ")
+    quantities, deadline = _extract_facts(text, node.start, issued, node.cells)
+    return Item(
+        id=node.id, parent=node.parent.id if node.parent else None, kind=node.kind, path=node.path,
+        enumerator=node.enumerator, text=text, span=(node.start, node.end),
+        original_span=doc.to_original(node.start, node.end), page=node.page,
+        page_end=node.page_end if node.page_end != node.page else None, bbox=node.bbox,
+        quantities=quantities, deadline=deadline, effective_deadline=deadline,
+        cells=node.cells if node.etype == "row" else None, table=node.table,
+    )
+
+
+def _extract_facts(text: str, offset: int, issued: dt.date | None, cells: dict | None) -> tuple[list[Quantity], Deadline | None]:
+    try:
+        from pipeline.extract.deadlines import extract_deadline
+        from pipeline.extract.quantities import extract_quantities
+    except ImportError:  # extraction modules not installed in this build
+        return [], None
+    quantities = []
+    for q in extract_quantities(text):
+        q.span = (q.span[0] + offset, q.span[1] + offset)
+        quantities.append(q)
+    deadline = extract_deadline(text, issued)
+    if deadline is not None and deadline.span is not None:
+        deadline.span = (deadline.span[0] + offset, deadline.span[1] + offset)
+    return quantities, deadline
+
+
+def _inherit_deadlines(items: list[Item], nodes: list[Node], info: DocumentInfo) -> None:
+    """An item without a stated deadline inherits its heading's, else the title's ("Kế hoạch ... năm 2018")."""
+    try:
+        from pipeline.extract.deadlines import extract_deadline
+    except ImportError:
+        return
+    title_deadline = extract_deadline(info.title or "") if info.title else None
+    by_id = {item.id: item for item in items}
+    for item in items:
+        if item.deadline is not None:
+            continue
+        parent = by_id.get(item.parent) if item.parent else None
+        source = parent.effective_deadline if parent is not None else None
+        if source is not None:
+            item.effective_deadline = source.model_copy(update={
+                "inherited_from": source.inherited_from or ("table_row" if parent.kind == "table_row" else "heading"),
+                "span": source.span, "confidence": min(source.confidence, 0.8),
+            })
+        elif title_deadline is not None and (title_deadline.start or title_deadline.end):
+            item.effective_deadline = title_deadline.model_copy(update={
+                "inherited_from": "title", "span": None, "confidence": min(title_deadline.confidence, 0.7),
+            })
+
+
+# --------------------------------------------------------------------------
+# Citations
+# --------------------------------------------------------------------------
+def _citation_hits(doc: Assembled, layout: Layout, nodes: list[Node]) -> list:
+    found = []
+    contexts = {"basis": "legal_basis", "title": "header", "attached_heading": "header", "authority": "header"}
+    for line in doc.lines:
+        context = contexts.get(layout.roles.get(line.index, ""))
+        if context:
+            found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
+    for node in nodes:
+        context = "table" if node.etype == "row" else "body"
+        if node.etype == "row" and node.last_line is not None:
+            line = node.last_line
+            found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
+        else:
+            found.extend((hit, node.start, node.page, context) for hit in find_citations(doc.text[node.start:node.end]))
+    found.sort(key=lambda f: f[0].start + f[1])
+    return found
+
+
+__all__ = ["extract_document", "build_document"]

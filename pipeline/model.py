@@ -1,0 +1,209 @@
+"""The data passed between stages.
+
+Two families:
+
+* the *reading model* (plain dataclasses): what a reader makes of a file —
+  pages of lines, each line with its page, its box on the page and, for table
+  rows, its cells. Readers produce it; repair and segmentation consume it.
+* the *document model* (pydantic, strict): what the pipeline outputs — the
+  document JSON validated by ``schemas/document.schema.json``.
+
+Offsets: ``Document.text`` is the normalised text of the whole document; every
+``span`` is a ``[start, end)`` pair of character offsets into it, and
+``Document.text[item.span[0]:item.span[1]] == item.text``. ``original_span``
+points into ``Document.original_text`` (the text as read, before repair), so a
+person can always be shown where a fact came from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
+
+
+# --------------------------------------------------------------------------
+# Reading model
+# --------------------------------------------------------------------------
+@dataclass
+class Line:
+    """One line (or one already-joined paragraph) of text as a reader saw it."""
+
+    text: str
+    page: int = 1
+    bbox: BBox | None = None
+    cells: list[str] | None = None  # a table row: its cell texts, column order
+    table: int | None = None  # rows of one table share this number
+    header_row: bool = False  # a table's header row (column titles)
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    lines: list[Line] = field(default_factory=list)
+    width: float | None = None
+    height: float | None = None
+    source: str = "text"  # text | text_layer | docx | ocr | repaired
+    quality: float | None = None  # share of valid Vietnamese syllables, when measured
+
+
+@dataclass
+class RawDocument:
+    """What a reader returns: the pages of one file, before any repair."""
+
+    pages: list[Page]
+    format: str  # txt | pdf | docx
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for page in self.pages for line in page.lines]
+
+
+# --------------------------------------------------------------------------
+# Document model (the JSON output)
+# --------------------------------------------------------------------------
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Span = tuple[int, int]
+
+
+class ItemKind(str, Enum):
+    article = "article"  # Điều
+    section = "section"  # a heading that introduces children (Phần, Chương, Mục, I., 1., a) ...)
+    objective = "objective"  # a unit under "Mục tiêu"
+    task = "task"  # a unit under "Nhiệm vụ", "Nội dung", "Giải pháp"
+    assignment = "assignment"  # a unit under "Tổ chức thực hiện" / "Trách nhiệm"
+    paragraph = "paragraph"  # anything else
+    table_row = "table_row"
+
+
+class Quantity(Strict):
+    value: float  # after scale words: "22,6 tỷ đồng" -> 22600000000
+    value_max: float | None = None  # upper bound of a range ("từ 3 đến 5", "30 - 35%")
+    unit: str | None = None  # the counted noun phrase as printed ("chuyên gia, cán bộ KH&CN")
+    unit_normalized: str | None = None  # registry form ("doanh nghiệp" for "DN", "m2" for "m²")
+    kind: Literal["count", "percent", "money", "measure", "multiplier", "other"] = "count"
+    qualifier: str | None = None  # ít nhất, không dưới, tối đa, khoảng ...
+    raw: str
+    span: Span  # into Document.text
+    confidence: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Deadline(Strict):
+    start: str | None = None  # ISO date
+    end: str | None = None  # ISO date
+    recurrence: Literal["daily", "weekly", "monthly", "quarterly", "semiannual", "yearly"] | None = None
+    raw: str
+    span: Span | None = None  # into Document.text; None when inherited from elsewhere
+    inherited_from: str | None = None  # "heading" | "title" | "table_row" when not stated in the item
+    confidence: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Mention(Strict):
+    raw: str
+    span: Span
+    page: int
+    context: Literal["legal_basis", "header", "body", "table"] = "body"
+
+
+class Citation(Strict):
+    doc_type: str | None = None  # slug: quyet_dinh, luat, nghi_dinh ...
+    number: str | None = None  # số ký hiệu, spaces removed: "1519/QĐ-UBND"
+    issued_date: str | None = None
+    issuer: str | None = None
+    raw: str  # the first mention as printed
+    mentions: list[Mention]
+    confidence: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Item(Strict):
+    id: str
+    parent: str | None = None
+    kind: ItemKind
+    path: str  # enumerators from the root joined by "."; "¶n" for un-enumerated paragraphs, "-n" for bullets
+    enumerator: str | None = None  # as printed: "1.", "a)", "(3)", "-", "Điều 2."
+    text: str  # the unit's own text, without its enumerator
+    span: Span
+    original_span: Span | None = None
+    page: int
+    page_end: int | None = None
+    bbox: BBox | None = None  # PDFs: the union of the unit's lines on its first page
+    quantities: list[Quantity] = Field(default_factory=list)
+    deadline: Deadline | None = None  # the time bound stated in the item's own text
+    effective_deadline: Deadline | None = None  # stated, or inherited from a heading / table row / the title
+    cells: dict[str, str] | None = None  # table_row only: column header -> cell text
+    table: int | None = None  # table_row only: which table
+    confidence: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Signer(Strict):
+    name: str | None = None
+    position: str | None = None  # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    raw: str
+
+
+class Received(Strict):
+    """The receiving office's stamp: "ĐẾN Số: 297 Ngày: 27/02/2018"."""
+
+    office: str | None = None
+    number: str | None = None
+    date: str | None = None
+    raw: str
+
+
+class Source(Strict):
+    file_name: str
+    sha256: str
+    format: str  # txt | pdf | docx
+    pages: int
+    bytes: int
+
+
+class PageInfo(Strict):
+    number: int
+    span: Span
+    source: str
+    quality: float | None = None
+    width: float | None = None
+    height: float | None = None
+
+
+class DocumentInfo(Strict):
+    doc_type: str | None = None  # slug: quyet_dinh, ke_hoach, cong_van ...
+    doc_type_label: str | None = None  # as printed: "QUYẾT ĐỊNH"
+    number: str | None = None
+    number_raw: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None  # "Ủy ban nhân dân Thành phố Hồ Chí Minh" above "Sở Khoa học và Công nghệ"
+    place: str | None = None
+    issued_date: str | None = None
+    title: str | None = None
+    recipients: list[str] = Field(default_factory=list)  # "Kính gửi: ..."
+    signer: Signer | None = None
+    received: Received | None = None
+    inferred: list[str] = Field(default_factory=list)  # names of fields inferred, not read from the header
+    source: Source
+
+
+class Document(Strict):
+    schema_version: str = SCHEMA_VERSION
+    pipeline_version: str
+    document: DocumentInfo
+    items: list[Item]
+    citations: list[Citation]
+    pages: list[PageInfo]
+    text: str
+    original_text: str
+    warnings: list[str] = Field(default_factory=list)

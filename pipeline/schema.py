@@ -1,0 +1,43 @@
+"""The data contract: `schemas/document.schema.json`, generated from `pipeline.model.Document`.
+
+The file is committed so people outside the code can read the contract; a test
+checks it is in step with the model. Every document the CLI writes is validated
+against the committed file.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from pipeline.errors import PipelineError
+from pipeline.model import Document
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "document.schema.json"
+
+
+class SchemaError(PipelineError):
+    stage = "validate"
+
+
+def document_schema() -> dict:
+    schema = Document.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://decree-pipeline/schemas/document.schema.json"
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) if SCHEMA_PATH.exists() else document_schema()
+    return Draft202012Validator(schema)
+
+
+def validate_document(payload: dict) -> None:
+    errors = sorted(_validator().iter_errors(payload), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.path) or "(root)"
+        raise SchemaError(f"output does not match the schema at {where}: {first.message[:200]}")

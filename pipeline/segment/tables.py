@@ -1,0 +1,132 @@
+"""Tables: recognise tab-separated rows in text files, and turn table rows into items.
+
+A reader of PDFs or DOCX already hands over rows with their cells; a text file
+only has lines with tab characters. `mark_text_tables` gives those lines cells.
+`TableRows` then reads a table the way a person does: the header row names the
+columns, the "TT"/"STT" column gives each row its path (A, I, 1, 1.1 ...), the
+content column ("Nội dung") its text, and every other non-empty cell is kept
+under its printed header. A header row repeated on a later page replaces the
+columns from there on (pages of one table may even drop a column).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from pipeline.assemble import TextLine
+from pipeline.segment.patterns import ROMAN, ascii_fold
+
+_ROW_NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu", "thu tu", "s tt", "so"}
+_CONTENT_HEADER_RE = regex.compile(
+    r"^(?:nội dung|nhiệm vụ|tên|công việc|hoạt động|chỉ tiêu|nội dung công việc|danh mục|đơn vị|tên đơn vị|"
+    r"nhiệm vụ, giải pháp|nội dung nhiệm vụ|lĩnh vực)",
+    regex.IGNORECASE,
+)
+_HEADER_WORDS = (
+    "nội dung", "ghi chú", "thời gian", "đơn vị", "chủ trì", "phối hợp", "kế hoạch", "chỉ tiêu", "thực hiện",
+    "kinh phí", "sản phẩm", "tỷ lệ", "kết quả", "nhiệm vụ", "tiến độ", "dự kiến",
+)
+# "A. CHƯƠNG TRÌNH ...", "II Hỗ trợ ...", "1.1 Đào tạo ..." — a row number merged into the content cell
+_MERGED_NUMBER_RE = regex.compile(rf"^(?P<num>[A-Z]|{ROMAN}|\d{{1,2}}(?:\.\d{{1,2}})*)(?:\s*[.)]\s*|\s+)(?=\S)")
+_ROW_LABEL_RE = regex.compile(rf"^(?:[A-Z]|{ROMAN}|\d{{1,3}}(?:\.\d{{1,3}})*|[a-zđ])[.)]?$")
+
+
+def mark_text_tables(lines: list[TextLine]) -> None:
+    """Give cells to tab-separated lines of a text file; group consecutive rows into tables."""
+    table_no = max((line.table for line in lines if line.table is not None), default=-1) + 1
+    in_table = False
+    for line in lines:
+        if line.cells is not None:
+            in_table = False
+            continue
+        if line.text.count("\t") >= 2 or (in_table and "\t" in line.text and line.text.strip()):
+            cells = line.text.split("\t")
+            if not any(c.strip() for c in cells):
+                continue
+            line.cells = cells
+            starts, offset = [], line.start
+            for cell in cells:
+                starts.append(offset)
+                offset += len(cell) + 1
+            line.cell_starts = starts
+            line.header_row = is_header_row(cells)
+            if not in_table:
+                in_table = True
+                table_no += 1
+            line.table = table_no
+        elif line.text.strip():
+            in_table = False
+
+
+def is_header_row(cells: list[str]) -> bool:
+    first = ascii_fold(cells[0].strip()).strip(". ")
+    if first in _ROW_NUMBER_HEADERS:
+        return True
+    words = sum(1 for c in cells if any(w in c.casefold() for w in _HEADER_WORDS) and len(c) < 90)
+    numbers = sum(1 for c in cells if regex.search(r"\d", c))
+    return words >= 3 and numbers <= words
+
+
+@dataclass
+class RowItem:
+    line: TextLine
+    label: str  # the row number as printed ("1.1", "A", "II"), or "-n" for an unnumbered sub-row
+    text: str
+    text_start: int  # document offset of text
+    cells: dict[str, str]
+    is_bullet: bool = False
+
+
+@dataclass
+class TableRows:
+    """Reads the rows of one table, in order, remembering the current header."""
+
+    headers: list[str] = field(default_factory=list)
+    number_col: int | None = 0
+    content_col: int = 1
+
+    def set_header(self, cells: list[str]) -> None:
+        self.headers = [regex.sub(r"\s+", " ", c).strip() for c in cells]
+        folded = [ascii_fold(h).strip(". ") for h in self.headers]
+        self.number_col = next((i for i, h in enumerate(folded) if h in _ROW_NUMBER_HEADERS), None)
+        start = 0 if self.number_col is None else self.number_col + 1
+        self.content_col = next(
+            (i for i, h in enumerate(self.headers) if i >= start and _CONTENT_HEADER_RE.match(h)),
+            start if start < len(self.headers) else 0,
+        )
+
+    def read(self, line: TextLine) -> RowItem | None:
+        cells = line.cells or []
+        if not self.headers:  # a table without a header row: name columns by position
+            self.set_header([f"Cột {i + 1}" for i in range(len(cells))])
+            if cells and not _ROW_LABEL_RE.match(cells[0].strip()):
+                self.number_col, self.content_col = None, 0
+        number = cells[self.number_col].strip() if self.number_col is not None and self.number_col < len(cells) else ""
+        content_index = self.content_col if self.content_col < len(cells) else None
+        content = cells[content_index] if content_index is not None else ""
+        content_start = line.cell_starts[content_index] if content_index is not None and line.cell_starts else line.start
+        if number and not _ROW_LABEL_RE.match(number):
+            # the row number and the content share the first cell: "A. CHƯƠNG TRÌNH ..."
+            m = _MERGED_NUMBER_RE.match(number)
+            if m and not content.strip():
+                content = number[m.end():]
+                content_start = line.cell_starts[self.number_col] + m.end() if line.cell_starts else line.start
+                number = m.group("num")
+        is_bullet = False
+        if not number:
+            m = regex.match(r"^\s*[-–+•]\s*", content)
+            if m:
+                is_bullet = True
+                content, content_start = content[m.end():], content_start + m.end()
+        lead = len(content) - len(content.lstrip())
+        content, content_start = content.strip(), content_start + lead
+        if not content and not number:
+            return None
+        values = {}
+        for i, cell in enumerate(cells):
+            if i in (self.number_col, content_index) or not cell.strip():
+                continue
+            header = self.headers[i] if i < len(self.headers) and self.headers[i] else f"Cột {i + 1}"
+            values[header] = regex.sub(r"\s+", " ", cell).strip()
+        return RowItem(line, number.rstrip("."), content, content_start, values, is_bullet)
