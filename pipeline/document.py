@@ -50,12 +50,12 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     doc = assemble(raw)
     mark_text_tables(doc.lines)
     layout = walk(doc.lines)
-    nodes, _preamble = build_tree(doc.lines, layout, doc.text)
+    nodes, preamble = build_tree(doc.lines, layout, doc.text)
     info = _document_info(doc, layout, source)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]
     _inherit_deadlines(items, nodes, info)
-    citations = merge_citations(_citation_hits(doc, layout, nodes), own_number=info.number)
+    citations = merge_citations(_citation_hits(doc, layout, nodes, preamble), own_number=info.number)
     pages = [
         PageInfo(number=p.number, span=doc.page_spans.get(p.number, (0, 0)), source=p.source, quality=p.quality,
                  width=p.width, height=p.height)
@@ -198,11 +198,11 @@ def _inherit_deadlines(items: list[Item], nodes: list[Node], info: DocumentInfo)
 # --------------------------------------------------------------------------
 # Citations
 # --------------------------------------------------------------------------
-def _citation_hits(doc: Assembled, layout: Layout, nodes: list[Node]) -> list:
+def _citation_hits(doc: Assembled, layout: Layout, nodes: list[Node], preamble: set[int]) -> list:
     found = []
     contexts = {"basis": "legal_basis", "title": "header", "attached_heading": "header", "authority": "header"}
     for line in doc.lines:
-        context = contexts.get(layout.roles.get(line.index, ""))
+        context = "body" if line.index in preamble else contexts.get(layout.roles.get(line.index, ""))
         if context:
             found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
     for node in nodes:

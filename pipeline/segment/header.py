@@ -106,7 +106,7 @@ def agency_case(name: str) -> str:
     head = next((h for h in sorted(AGENCY_HEADS, key=len, reverse=True) if upper.startswith(h + " ") or upper == h), None)
     if head is None:
         return _capitalize_segments(name.lower())
-    head_text = head.capitalize() if " " not in head else head[0] + head[1:].lower()
+    head_text = _ABBREVIATED_HEADS.get(head) or (head.capitalize() if " " not in head else head[0] + head[1:].lower())
     rest = name[len(head):].strip()
     if not rest:
         return head_text
@@ -115,6 +115,9 @@ def agency_case(name: str) -> str:
         unit = place.group(1).lower() if place.group(1) != "THÀNH PHỐ" else "Thành phố"
         return f"{head_text} {unit} {_title_words(rest[len(place.group(1)):].strip())}"
     return f"{head_text} {_capitalize_segments(rest.lower())}"
+
+
+_ABBREVIATED_HEADS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân"}
 
 
 def _title_words(text: str) -> str:

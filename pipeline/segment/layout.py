@@ -189,7 +189,7 @@ class _Walker:
                 lay.authority_line = line
                 self.set(line, "authority")
                 return
-            if self.is_title_line(text):
+            if lay.subject_line is None and self.is_title_line(text):
                 lay.title_lines.append(line)
                 self.set(line, "title")
                 return

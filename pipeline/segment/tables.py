@@ -28,8 +28,8 @@ _HEADER_WORDS = (
     "kinh phí", "sản phẩm", "tỷ lệ", "kết quả", "nhiệm vụ", "tiến độ", "dự kiến",
 )
 # "A. CHƯƠNG TRÌNH ...", "II Hỗ trợ ...", "1.1 Đào tạo ..." — a row number merged into the content cell
-_MERGED_NUMBER_RE = regex.compile(rf"^(?P<num>[A-Z]|{ROMAN}|\d{{1,2}}(?:\.\d{{1,2}})*)(?:\s*[.)]\s*|\s+)(?=\S)")
-_ROW_LABEL_RE = regex.compile(rf"^(?:[A-Z]|{ROMAN}|\d{{1,3}}(?:\.\d{{1,3}})*|[a-zđ])[.)]?$")
+_MERGED_NUMBER_RE = regex.compile(rf"^(?P<num>[A-Z]|(?=[IVX]){ROMAN}|\d{{1,2}}(?:\.\d{{1,2}})*)(?:\s*[.)]\s*|\s+)(?=\S)")
+_ROW_LABEL_RE = regex.compile(rf"^(?:[A-Z]|(?=[IVX]){ROMAN}|\d{{1,3}}(?:\.\d{{1,3}})*|[a-zđ])[.)]?$")
 
 
 def mark_text_tables(lines: list[TextLine]) -> None:
@@ -63,7 +63,10 @@ def is_header_row(cells: list[str]) -> bool:
     first = ascii_fold(cells[0].strip()).strip(". ")
     if first in _ROW_NUMBER_HEADERS:
         return True
-    words = sum(1 for c in cells if any(w in c.casefold() for w in _HEADER_WORDS) and len(c) < 90)
+    if _ROW_LABEL_RE.match(cells[0].strip()) or _MERGED_NUMBER_RE.match(cells[0].strip()):
+        return False  # a numbered row is data
+    # column titles are short labels; data rows hold sentences and figures
+    words = sum(1 for c in cells if any(w in c.casefold() for w in _HEADER_WORDS) and len(c) < 70)
     numbers = sum(1 for c in cells if regex.search(r"\d", c))
     return words >= 3 and numbers <= words
 

@@ -107,6 +107,11 @@ class TreeBuilder:
         enumerator = match_enumerator(text.lstrip())
         if enumerator is None:
             last = self.nodes[-1] if self.nodes else None
+            if last is not None and last.start >= last.end and last.etype in _RANK and last.last_line is not None:
+                # "Chương I" / "Điều 5." alone on its line: the next line is its title
+                last.start = line.start + lead
+                self.extend(last, line)
+                return "continuation"
             if last is not None and last.etype != "row" and last.last_line is not None and self.is_continuation(last, line):
                 self.extend(last, line)
                 return "continuation"
@@ -217,10 +222,14 @@ _TOPICS = (
 )
 
 
-def topic_of(text: str) -> str | None:
-    folded = ascii_fold(text)[:80]
+def topic_of(heading: str) -> str | None:
+    """The kind of unit a heading introduces: "TỔ CHỨC THỰC HIỆN" -> assignment, "Mục tiêu cụ thể" -> objective.
+
+    Only the start of the heading counts ("Tăng cường trách nhiệm ..." is a task heading, not "Trách nhiệm").
+    """
+    folded = regex.sub(r"^(?:cac|nhung|mot so)\s+", "", regex.sub(r"[^a-z0-9 ]+", " ", ascii_fold(heading)).strip())
     for kind, words in _TOPICS:
-        if any(w in folded for w in words):
+        if any(folded.startswith(w) for w in words):
             return kind
     return None
 
