@@ -85,10 +85,10 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         issuer = hdr.authority_body(layout.authority_line.text)
     number, number_raw = layout.number if layout.number else (None, None)
     doc_type = layout.doc_type.slug if layout.doc_type else None
-    doc_type_label = layout.doc_type_line.text.strip() if layout.doc_type_line else None
+    doc_type_label = layout.doc_type_line.text[: layout.title_prefix or None].strip() if layout.doc_type_line else None
     if doc_type is None and number:
-        doc_type = doc_type_from_number(number) or ("cong_van" if layout.subject_line else None)
-    if doc_type is None and layout.subject_line is not None:
+        doc_type = doc_type_from_number(number) or ("cong_van" if layout.subject_lines else None)
+    if doc_type is None and layout.subject_lines:
         doc_type = "cong_van"
     if doc_type is None and number_raw:
         doc_type = doc_type_from_number(number_raw)
@@ -111,9 +111,10 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
                         break
     title = None
     if layout.title_lines:
-        title = " ".join(line.text.strip() for line in layout.title_lines)
-    elif layout.subject_line is not None:
-        title = SUBJECT_RE.sub("", layout.subject_line.text.strip())
+        first, *rest = layout.title_lines
+        title = " ".join([first.text[layout.title_prefix:].strip()] + [line.text.strip() for line in rest])
+    elif layout.subject_lines:
+        title = SUBJECT_RE.sub("", " ".join(line.text.strip() for line in layout.subject_lines))
     return DocumentInfo(
         doc_type=doc_type, doc_type_label=doc_type_label or (DOC_TYPE_BY_SLUG[doc_type].label if doc_type in DOC_TYPE_BY_SLUG else None),
         number=number, number_raw=number_raw, issuer=issuer, parent_issuer=parent_issuer, place=layout.place,

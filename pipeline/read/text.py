@@ -1,14 +1,21 @@
-"""Plain-text reader: decode the bytes, split pages on form feeds, one Line per text line.
+"""Plain-text reader: decode the bytes, split pages on form feeds, one Line per paragraph.
 
 Encodings are detected, not assumed: a BOM names UTF-8/UTF-16; otherwise UTF-8 is
 tried strictly; bytes that are not UTF-8 but decode as Windows-1258 (the Vietnamese
 Windows code page, which composes tone marks with combining characters) are read as
 that. Lines holding tab characters are kept as they are; the segmenter decides
 whether they form a table.
+
+Text that kept its page layout (pdftotext -layout, OCR output) needs two repairs:
+the two-column header prints the issuing body and the Quốc hiệu on one line with a
+wide gap between them — those lines are split and read column by column — and
+paragraphs are hard-wrapped, with the first line indented and the wrapped lines
+at the margin — those are joined back. Lines holding only a page number go.
 """
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -62,8 +69,85 @@ def read_text(path: Path) -> RawDocument:
     text, encoding = decode_text(data)
     _check_is_text(data, text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = [chunk.split("\n") for chunk in text.split("\f")]
+    layout = is_layout_text([line for chunk in chunks for line in chunk])
     pages = []
-    for number, chunk in enumerate(text.split("\f"), start=1):
-        pages.append(Page(number=number, lines=[Line(text=t, page=number) for t in chunk.split("\n")], source="text"))
+    for number, chunk in enumerate(chunks, start=1):
+        lines = [t for t in chunk if not PAGE_NUMBER_RE.match(t)]
+        if layout:
+            lines = read_layout_page(lines, first_page=number == 1)
+        pages.append(Page(number=number, lines=[Line(text=t, page=number) for t in lines], source="text"))
     warnings = [] if encoding.startswith("utf") else [f"decoded as {encoding}"]
     return RawDocument(pages=pages, format="txt", warnings=warnings)
+
+
+PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?\s*$", re.IGNORECASE)
+_GAP_RE = re.compile(r"\S(\s{6,})\S")
+_ENUMERATOR_START_RE = re.compile(r"^\s*(?:Điều\s+\d|Chương\s|[IVX]+\.|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)|\(\d+\)|[-+•]\s)")
+
+
+def is_layout_text(lines: list[str]) -> bool:
+    """Hard-wrapped text: many lines end near one width, and paragraphs start indented."""
+    lengths = sorted(len(t.rstrip()) for t in lines if t.strip() and "\t" not in t)
+    if len(lengths) < 20:
+        return False
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if not 40 <= width <= 160:
+        return False
+    near_width = sum(1 for n in lengths if n >= 0.75 * width)
+    indented = sum(1 for t in lines if t.strip() and len(t) - len(t.lstrip(" ")) >= 3)
+    margin = sum(1 for t in lines if t.strip() and not t.startswith(" "))
+    return near_width >= 0.3 * len(lengths) and indented >= 0.1 * len(lengths) and margin >= 0.1 * len(lengths)
+
+
+def read_layout_page(lines: list[str], first_page: bool) -> list[str]:
+    """One page of layout text: two-column blocks read column by column, wrapped paragraphs joined."""
+    out: list[str] = []
+    start = 0
+    if first_page:
+        end = _header_end(lines)
+        out.extend(split_columns(lines[:end]))
+        start = end
+    closing = next((i for i in range(start, len(lines)) if re.match(r"^\s*N[ơo]i\s+nh[ậa]n", lines[i])), None)
+    if closing is None:
+        return out + join_wrapped_lines(lines[start:])
+    return out + join_wrapped_lines(lines[start:closing]) + split_columns(lines[closing:])
+
+
+def _header_end(lines: list[str]) -> int:
+    end = 0
+    for i, text in enumerate(lines[:25]):
+        if re.match(r"^\s*(?:Căn\s+cứ|QUYẾT\s+ĐỊNH|KẾ\s+HOẠCH|V/v|Kính\s+gửi)", text):
+            break
+        end = i + 1
+    return end
+
+
+def split_columns(lines: list[str]) -> list[str]:
+    """Lines printed as two columns with a wide gap: all the left column, then all the right."""
+    left: list[str] = []
+    right: list[str] = []
+    for text in lines:
+        gap = _GAP_RE.search(text)
+        if gap:
+            left.append(text[: gap.start(1) + 1].strip())
+            right.append(text[gap.end(1) - 1:].strip())
+        else:
+            left.append(text.strip())
+    return left + right
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Join wrapped lines (at the margin) to the indented line that starts their paragraph."""
+    out: list[str] = []
+    for text in lines:
+        at_margin = text.strip() and not text.startswith(" ")
+        if at_margin and out and out[-1].strip() and not _ENUMERATOR_START_RE.match(text):
+            previous = out[-1].rstrip()
+            if previous.endswith("-") and not previous.endswith(" -"):
+                out[-1] = previous[:-1] + text.strip()
+            else:
+                out[-1] = previous + " " + text.strip()
+            continue
+        out.append(text)
+    return out

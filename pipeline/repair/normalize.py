@@ -151,15 +151,14 @@ def _with_text(prev: Normalized, new_text: str) -> Normalized:
 
 _SPACE_LIKE = "\u00a0\u202f\u2007\u205f\u3000\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B))
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_ODD = f"[{_SPACE_LIKE}\u200b\u200c\u200d\u2060\ufeff]|\u00ad(?!\r?\n)"  # odd space or invisible
+# An odd space or invisible character. A soft hyphen between a letter and a
+# line end is a real hyphenation point: it is left for repair_hyphenation.
+_ODD = f"[{_SPACE_LIKE}\u200b\u200c\u200d\u2060\ufeff]|\u00ad(?!\r?\n)|" + r"(?<![\p{L}\p{M}])\u00ad"
 _SPACES_RE = regex.compile(
-    # A soft hyphen at a line end is a real hyphenation point: keep it as "-"
-    # so repair_hyphenation can rejoin the word.
-    r"(?P<soft>\u00ad)(?=\r?\n)"
-    # Otherwise only runs that need a change are matched, so the plain single
+    # Only runs that need a change are matched, so the plain single
     # spaces between words (most of the text) cost nothing: runs of 2+, odd
     # characters, and single spaces at a line or cell edge.
-    rf"|(?: |{_ODD}){{2,}}|{_ODD}"
+    rf"(?: |{_ODD}){{2,}}|{_ODD}"
     r"|(?:^|(?<=[\t\n\r])) | (?=[\t\n\r]|\Z)"
 )
 
@@ -168,7 +167,9 @@ def normalize_spaces(s: str | Normalized) -> Normalized:
     """Exotic spaces → " ", zero-width characters and soft hyphens removed,
     runs of spaces collapsed, spaces trimmed at line and tab-cell edges.
 
-    Tabs and newlines are kept as they are: they carry table and line structure.
+    Tabs and newlines are kept as they are: they carry table and line
+    structure. A soft hyphen right before a newline is kept for
+    :func:`repair_hyphenation`, which rejoins the word or drops it.
     """
     prev = _as_normalized(s)
     text = prev.text
@@ -190,11 +191,6 @@ def normalize_spaces(s: str | Normalized) -> Normalized:
             edits.append((run_start, run_end, repl))
 
     for m in _SPACES_RE.finditer(text):
-        if m.group("soft") is not None:
-            flush()
-            run_start = -1
-            edits.append((m.start(), m.end(), "-"))
-            continue
         if run_start >= 0 and m.start() == run_end:
             run_end = m.end()
         else:
@@ -221,15 +217,17 @@ _HOMOGLYPHS = {
 }
 _HOMOGLYPH_TABLE = str.maketrans(_HOMOGLYPHS)
 _CYR_GREEK_RE = regex.compile(r"[\p{Script=Cyrillic}\p{Script=Greek}]")
-_TOKEN_RE = regex.compile(r"\S+")
+# Tokens end at whitespace and at the punctuation whose spacing
+# fix_punctuation_spacing changes, so that step cannot create new mixed tokens.
+_TOKEN_RE = regex.compile(r"[^\s,.;:()\[\]!?]+")
 _LATIN_OR_DIGIT_RE = regex.compile(r"[\p{Script=Latin}\d]")
 
 
 def fold_homoglyphs(s: str | Normalized) -> Normalized:
     """Cyrillic/Greek look-alikes inside Latin tokens → Latin ("TT-BTС" → "TT-BTC").
 
-    Only whitespace-delimited tokens that also contain a Latin letter or a
-    digit, and whose every Cyrillic/Greek letter has a Latin twin, are
+    Only tokens (delimited by whitespace and , . ; : ( ) [ ] ! ?) that also
+    contain a Latin letter or a digit, and whose every Cyrillic/Greek letter has a Latin twin, are
     folded: a real Cyrillic or Greek word ("Москва") is left alone.
     """
     prev = _as_normalized(s)
@@ -366,7 +364,7 @@ _WORD_RE = regex.compile(_WORD)
 # --------------------------------------------------------------------------
 # 6. Hyphenation at line ends.
 
-_LINE_END_HYPHEN_RE = regex.compile(r"(?<=[\p{L}\p{M}])-(\r?\n)(?=[\p{L}])")
+_LINE_END_HYPHEN_RE = regex.compile(r"(?<=[\p{L}\p{M}])[-\u00ad](\r?\n)(?=[\p{L}])")
 _WORD_BEFORE_RE = regex.compile(_WORD + r"\Z")
 _WORD_AT_RE = regex.compile(_WORD)
 
@@ -390,6 +388,9 @@ def _hyphenation_edits(text: str) -> list[Edit]:
             edits.append((m.start(), m.end(), ""))  # "tri-\nển" → "triển"
         elif is_vietnamese_syllable(lw) and is_vietnamese_syllable(rw):
             edits.append((m.start(), m.end(), " "))  # "phát-\ntriển" → "phát triển"
+        elif text[m.start()] == "\u00ad":
+            edits.append((m.start(), m.start() + 1, ""))  # an invisible soft hyphen: drop it
+            continue
         else:
             continue  # "NĐ-\nCP", foreign words: leave alone
         last_end = right.end()
@@ -402,32 +403,30 @@ def repair_hyphenation(s: str | Normalized) -> Normalized:
     Vietnamese syllables are words of their own, so a hyphen inside a syllable
     ("tri-\\nển") is removed with the newline, and a hyphen between two complete
     syllables ("phát-\\ntriển") becomes a space. Anything else ("NĐ-\\nCP",
-    "COVID-\\n19") is kept.
+    "COVID-\\n19") is kept. A soft hyphen (U+00AD) at a line end is treated
+    the same way, and dropped where nothing is rejoined.
     """
     result = _as_normalized(s)
-    if "-\n" not in result.text and "-\r\n" not in result.text:
+    if "\n" not in result.text:
         return result
     while True:
         edits = _hyphenation_edits(result.text)
         if not edits:
-            return result
+            break
         result = _apply_edits(result, edits)
+    # Soft hyphens at line ends that were no hyphenation point (normalize_spaces
+    # removed all others): invisible, so drop them.
+    text = result.text
+    if "\u00ad" in text:
+        result = _apply_edits(result, [(i, i + 1, "") for i, c in enumerate(text) if c == "\u00ad"])
+    return result
 
 
 # --------------------------------------------------------------------------
 # 7. Syllables split by a stray space.
 
-_V = "[" + "".join(sorted(VOWELS_ANY_TONE)) + r"\p{M}]"
-_C = "[^\\W\\d_" + "".join(sorted(VOWELS_ANY_TONE)) + r"\p{M}]"
-# Where a join is possible at all. A syllable has one vowel group, so two
-# words can only join if the vowels meet across the space ("NGHI ỆP") or one
-# side has no vowel ("Q UYẾT", "HỢ P"); merging keeps this true, so lines
-# without a match can be skipped (most lines, at C speed).
-_SPLIT_CANDIDATE_RE = regex.compile(rf"{_V} {_V}|(?<!\w){_C}+ |(?<=\S) {_C}+(?!\w)")
-
-
 def _split_syllable_spaces(text: str, start: int, end: int, removed: list[int]) -> None:
-    """Collect the stray spaces in ``text[start:end]`` (one line) into ``removed``."""
+    """Collect the indices of stray spaces in ``text[start:end]`` into ``removed``."""
     stack: list[tuple[int, int, str]] = []  # (start, end, word) of merged words
     for m in _WORD_RE.finditer(text, start, end):
         w_start, w_end = m.span()
@@ -451,16 +450,7 @@ def repair_split_syllables(s: str | Normalized) -> Normalized:
     prev = _as_normalized(s)
     text = prev.text
     removed: list[int] = []
-    done_until = -1
-    for m in _SPLIT_CANDIDATE_RE.finditer(text):
-        if m.start() < done_until:
-            continue  # this line was already processed
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        if line_end < 0:
-            line_end = len(text)
-        _split_syllable_spaces(text, line_start, line_end, removed)
-        done_until = line_end
+    _split_syllable_spaces(text, 0, len(text), removed)
     if not removed:
         return prev
     removed.sort()

@@ -33,7 +33,9 @@ from pipeline.segment.patterns import (
     SIGNED_MARK_RE,
     SUBJECT_RE,
     DocType,
+    ascii_fold,
     doc_type_from_heading,
+    split_type_heading,
     is_upper_text,
     match_enumerator,
     starts_with_agency_head,
@@ -64,9 +66,10 @@ class Layout:
     doc_type: DocType | None = None
     doc_type_line: TextLine | None = None
     title_lines: list[TextLine] = field(default_factory=list)
-    subject_line: TextLine | None = None  # "V/v ..." of an official letter
+    subject_lines: list[TextLine] = field(default_factory=list)  # "V/v ..." of an official letter, and its wrap
     recipients: list[str] = field(default_factory=list)
     authority_line: TextLine | None = None
+    title_prefix: int = 0  # where the title starts in title_lines[0] (after a type name on the same line)
     signature_lines: list[TextLine] = field(default_factory=list)
     received_lines: list[TextLine] = field(default_factory=list)
     digital_signature_lines: list[TextLine] = field(default_factory=list)
@@ -162,9 +165,24 @@ class _Walker:
             self.after_title = True
             self.set(line, "doc_type")
             return
-        if SUBJECT_RE.match(text) and lay.subject_line is None:
-            lay.subject_line = line
+        joined = split_type_heading(text)
+        if joined and lay.doc_type is None:
+            # "QUYẾT ĐỊNH CHẤP THUẬN ..." — the type and the subject printed (or read) as one line
+            lay.doc_type, lay.doc_type_line = joined[0], line
+            lay.parts[0].doc_type = joined[0]
+            lay.title_lines.append(line)
+            lay.title_prefix = joined[1]
             self.after_title = True
+            self.set(line, "doc_type")
+            return
+        if SUBJECT_RE.match(text) and not lay.subject_lines:
+            lay.subject_lines.append(line)
+            self.after_title = True
+            self.set(line, "title")
+            return
+        if lay.subject_lines and self.previous_role(line) == "title" and len(text) < 120 and not text.endswith(":") \
+                and not lay.subject_lines[-1].text.rstrip().endswith((".", ";")) and len(lay.subject_lines) < 4:
+            lay.subject_lines.append(line)  # the subject line wraps
             self.set(line, "title")
             return
         kinh_gui = KINH_GUI_RE.match(text)
@@ -185,11 +203,11 @@ class _Walker:
             return
         if self.after_title:
             body = hdr.authority_body(text)
-            if body and lay.authority_line is None and (lay.title_lines or lay.subject_line):
+            if body and lay.authority_line is None and (lay.title_lines or lay.subject_lines):
                 lay.authority_line = line
                 self.set(line, "authority")
                 return
-            if lay.subject_line is None and self.is_title_line(text):
+            if not lay.subject_lines and self.is_title_line(text):
                 lay.title_lines.append(line)
                 self.set(line, "title")
                 return
@@ -261,6 +279,13 @@ class _Walker:
 
     def closing(self, line: TextLine, text: str) -> None:
         if self.starts_attached(line, text):
+            return
+        if "cong hoa xa hoi chu nghia" in ascii_fold(text):
+            # the header of a document attached after the signature (a regulation with its own Quốc hiệu)
+            self.new_part("attached", None)
+            self.layout.parts[-1].heading_lines.append(line)
+            self.set(line, "attached_heading")
+            self.state = ATTACHED
             return
         if RECIPIENTS_END_RE.match(text):
             self.in_recipients = True

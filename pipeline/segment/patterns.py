@@ -122,6 +122,20 @@ def doc_type_from_heading(line: str) -> DocType | None:
     return best
 
 
+def split_type_heading(line: str) -> tuple[DocType, int] | None:
+    """(type, offset of the subject) for a capitals heading that starts with a type name: "QUYẾT ĐỊNH VỀ VIỆC ..."."""
+    text = line.strip()
+    if not is_upper_text(text) or len(text) > 400:
+        return None
+    words = text.split()
+    for doc_type in HEADING_TYPES:
+        n = len(doc_type.label.split())
+        if len(words) > n + 1 and _squash(" ".join(words[:n])) == _squash(doc_type.label):
+            head = regex.match(r"\s*" + r"\s+".join(regex.escape(w) for w in words[:n]) + r"\s+", line)
+            return (doc_type, head.end()) if head else None
+    return None
+
+
 def doc_type_from_code(code: str) -> str | None:
     """The type slug of a số ký hiệu code: "QĐ" -> quyet_dinh, "TTr" -> to_trinh."""
     return _CODE_TO_SLUG.get(ascii_fold(code))

@@ -20,7 +20,7 @@ import regex
 from pipeline.assemble import TextLine
 from pipeline.model import BBox
 from pipeline.segment.layout import Layout
-from pipeline.segment.patterns import BULLET_TYPES, ROMAN, ascii_fold, match_enumerator
+from pipeline.segment.patterns import BULLET_TYPES, ROMAN, ascii_fold, is_upper_text, match_enumerator
 from pipeline.segment.tables import TableRows
 
 _RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
@@ -107,6 +107,14 @@ class TreeBuilder:
         enumerator = match_enumerator(text.lstrip())
         if enumerator is None:
             last = self.nodes[-1] if self.nodes else None
+            if last is not None and last.etype in _RANK and last.etype != "dieu" and last.last_line is not None and is_upper_text(text) and (
+                last.start >= last.end or is_upper_text(self.text[last.start:last.end])
+            ) and last.last_line.index >= line.index - 2:
+                # a chapter's title in capitals, possibly over two lines, is its text
+                if last.start >= last.end:
+                    last.start = line.start + lead
+                self.extend(last, line)
+                return "continuation"
             if last is not None and last.start >= last.end and last.etype in _RANK and last.last_line is not None:
                 # "Chương I" / "Điều 5." alone on its line: the next line is its title
                 last.start = line.start + lead

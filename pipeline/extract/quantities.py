@@ -1,0 +1,639 @@
+"""Quantities in the text of one item: counts, percentages, money, measures,
+multipliers.
+
+A quantity is a cardinal number that counts or measures something
+("3.000 doanh nghiệp", "60%", "22,6 tỷ đồng", "40.000 m²", "gấp 2 lần").
+Vietnamese administrative texts are full of numbers that are *not*
+quantities: years and dates, document numbers ("1519/QĐ-UBND"), enumerators,
+article references ("Điều 5"), levels ("cấp độ 3"), standard names
+("ISO 9001:2008"), addresses, phone numbers, URLs, times of day. Most of the
+module is about telling the two apart from the number's immediate context:
+the characters touching it, the word in front of it, and what follows.
+
+Entry point: :func:`extract_quantities`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex as re
+
+from pipeline.model import Quantity
+
+from .numbers import (
+    DIGIT_WORDS,
+    NUMBER_WORDS,
+    SCALE_WORDS,
+    is_ambiguous_dot,
+    parse_digits,
+    parse_number_words,
+)
+
+# --------------------------------------------------------------------------
+# Unit registry
+# --------------------------------------------------------------------------
+# Printed unit (case-folded) -> normalised form. Abbreviations common in
+# administrative texts are expanded so that "10 DN" and "10 doanh nghiệp" agree.
+UNIT_REGISTRY: dict[str, str] = {
+    # abbreviations of counted nouns
+    "dn": "doanh nghiệp",
+    "dnnvv": "doanh nghiệp nhỏ và vừa",
+    "htx": "hợp tác xã",
+    "csdl": "cơ sở dữ liệu",
+    "cb": "cán bộ",
+    "cbcc": "cán bộ công chức",
+    "cbccvc": "cán bộ công chức viên chức",
+    "gv": "giáo viên",
+    "hs": "học sinh",
+    "sv": "sinh viên",
+    "tthc": "thủ tục hành chính",
+    "đvt": "đơn vị tính",
+    # percent
+    "%": "%",
+    "phần trăm": "%",
+    # money
+    "đồng": "đồng",
+    "vnđ": "đồng",
+    "vnd": "đồng",
+    "đ": "đồng",
+    "usd": "USD",
+    "đô la mỹ": "USD",
+    "đô la": "USD",
+    "eur": "EUR",
+    "euro": "EUR",
+    # measures
+    "m²": "m2",
+    "m2": "m2",
+    "m ²": "m2",
+    "m³": "m3",
+    "m3": "m3",
+    "km²": "km2",
+    "km2": "km2",
+    "ha": "ha",
+    "héc-ta": "ha",
+    "hécta": "ha",
+    "hecta": "ha",
+    "km": "km",
+    "m": "m",
+    "cm": "cm",
+    "mm": "mm",
+    "tấn": "tấn",
+    "kg": "kg",
+    "lít": "lít",
+    "mw": "MW",
+    "kw": "kW",
+    "kwh": "kWh",
+    "mwh": "MWh",
+    "gw": "GW",
+    "teu": "TEU",
+    # multiplier
+    "lần": "lần",
+}
+
+MONEY_UNITS = r"(?:đồng|VNĐ|VND|USD|đô la Mỹ|đô la|euro|EUR|đ)"
+MEASURE_UNITS = (
+    r"(?:km\s?²|km2|m\s?²|m\s?³|m2|m3|héc-ta|hécta|hecta|ha|km|cm|mm|tấn|kg|lít|kWh|MWh|MW|kW|GW|TEU|m)"
+)
+# "/năm", "/tháng", "/người", "/ha" after a unit: "15 triệu đồng/năm"
+PER_SUFFIX = r"(?:\s?/\s?[\p{L}\p{M}\d]+)?"
+
+_PERCENT_RE = re.compile(r"\s*(%|phần trăm)")
+_MONEY_RE = re.compile(r"\s*(" + MONEY_UNITS + PER_SUFFIX + r")(?![\p{L}\p{M}\d])")
+_MEASURE_RE = re.compile(r"\s*(" + MEASURE_UNITS + PER_SUFFIX + r")(?![\p{L}\p{M}\d])")
+_TIMES_RE = re.compile(r"\s*(lần)(?![\p{L}\p{M}\d])", re.IGNORECASE)
+# Letters that may be glued to digits and still be a unit ("15.000đ", "3m", "60%").
+_ATTACHED_UNIT_RE = re.compile(r"(?:%|" + MONEY_UNITS + "|" + MEASURE_UNITS + r")(?![\p{L}\p{M}\d])")
+
+# --------------------------------------------------------------------------
+# Words around a number
+# --------------------------------------------------------------------------
+# Qualifiers in front of a number; longest first so "không dưới" beats "dưới".
+QUALIFIERS = [
+    "không ít hơn",
+    "không thấp hơn",
+    "không vượt quá",
+    "không nhiều hơn",
+    "không dưới",
+    "không quá",
+    "ít nhất",
+    "tối thiểu",
+    "tối đa",
+    "xấp xỉ",
+    "khoảng",
+    "gần",
+    "hơn",
+    "trên",
+    "dưới",
+    "lên đến",
+    "lên tới",
+]
+_QUALIFIER_RE = re.compile(
+    r"(?<![\p{L}\p{M}])(" + "|".join(re.escape(q) for q in QUALIFIERS) + r")\s+$", re.IGNORECASE
+)
+# Verbs that turn "2 lần" into a multiplier ("gấp 2 lần", "tăng 2,6 lần").
+_MULTIPLIER_VERB_RE = re.compile(r"(?<![\p{L}\p{M}])(gấp|tăng|giảm|cao|nhiều)\s+$", re.IGNORECASE)
+
+# A number right after one of these is a reference, a date part, an address or
+# an identifier, never a quantity ("Điều 5", "ngày 08", "số 12", "Quận 4").
+REFERENCE_WORDS = {
+    # dates and times
+    "ngày", "tháng", "năm", "quý", "lúc", "thứ",
+    # legal structure and numbering
+    "điều", "khoản", "điểm", "chương", "mục", "phần", "tiết", "phụ lục", "tập", "số", "ký hiệu",
+    "mẫu", "biểu", "biểu mẫu", "mã", "mã số", "hồ sơ",
+    # documents cited by number
+    "quyết định", "nghị định", "nghị quyết", "thông tư", "chỉ thị", "công văn", "tờ trình", "kế hoạch",
+    "thông báo", "văn bản", "luật", "qđ", "nđ", "nq", "tt", "ct", "cv", "kh", "tb", "tbkl",
+    # standards and versions
+    "iso", "tcvn", "qcvn", "version", "phiên bản", "covid",
+    # addresses
+    "phòng", "tầng", "lầu", "lô", "tổ", "ấp", "khu phố", "phường", "quận", "đường", "hẻm", "ngõ",
+    "ngách", "kiệt", "thôn", "xóm", "khu", "p", "q", "km",
+    # contact numbers
+    "điện thoại", "đt", "đtdđ", "tel", "fax", "hotline", "di động", "tài khoản", "stk",
+}
+# Words naming a level, rank or round: "cấp độ 3", "hạng 1", "đợt 2", "lần thứ 2".
+LEVEL_WORDS = {
+    "cấp độ", "mức độ", "hạng", "bậc", "loại", "khóa", "khoá", "lớp", "vòng", "phiên", "giai đoạn",
+    "đợt", "kỳ", "nhóm", "lần thứ", "thứ", "nhiệm kỳ", "level",
+}
+# Words that are a level word *or* a verb/noun ("cấp 30 giấy phép" = grant 30
+# licences, "mức 30%"): a level only when no unit follows the number.
+WEAK_LEVEL_WORDS = {"cấp", "mức", "trang", "tuyến", "số lượng"}
+
+# Function words and verbs that end the counted noun phrase.
+UNIT_STOP_WORDS = {
+    "và", "hoặc", "hay", "của", "cho", "để", "nhằm", "trong", "tại", "về", "với", "theo", "trên", "dưới",
+    "từ", "đến", "tới", "được", "bị", "có", "thuộc", "là", "do", "bởi", "mà", "thì", "nhưng", "như", "vào",
+    "ra", "qua", "sang", "giữa", "bằng", "so", "đạt", "gồm", "chiếm", "ở", "khi", "nếu", "cùng", "mỗi",
+    "các", "những", "này", "đó", "kia", "đã", "đang", "sẽ", "phải", "cần", "nên", "trở", "đối", "vì",
+    "tăng", "giảm", "lên", "xuống", "sau", "trước", "ngoài", "tham", "thực", "hoàn", "năm", "tháng",
+    "quý", "ngày", "chậm", "kể", "gửi", "nộp", "kịp", "ngay",
+}
+# Two-word verbs that end a noun phrase (checked only after its first word).
+UNIT_STOP_BIGRAMS = {
+    "tham gia", "thực hiện", "triển khai", "hoàn thành", "thành lập", "xây dựng", "trở lên", "đối với",
+    "bao gồm", "so với", "hình thành", "ứng dụng", "trực tiếp", "gián tiếp",
+}
+# Time units: "đào tạo 3 tháng" is a duration; "6 tháng đầu năm" is a deadline.
+TIME_UNITS = {"ngày", "tuần", "tháng", "quý", "năm", "giờ", "phút", "ngày làm việc"}
+MAX_UNIT_WORDS = 4
+
+_TOKEN_RE = re.compile(r"[\p{L}\p{M}\d&]+(?:[-/'’][\p{L}\p{M}\d&]+)*")
+_GAP_RE = re.compile(r"[ \t\u00a0]+")
+_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_WORD_RE = re.compile(
+    r"(?<![\p{L}\p{M}\d])(?:"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")(?:\s+(?:"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r"))*(?![\p{L}\p{M}\d])",
+    re.IGNORECASE,
+)
+_SCALE_RE = re.compile(
+    r"\s*(" + "|".join(SCALE_WORDS) + r")(?![\p{L}\p{M}])(?!\s+(?:lệ|trọng|giá|suất)\b)", re.IGNORECASE
+)
+_RANGE_SEP_RE = re.compile(r"\s*(%\s*)?(?:-|–|—|đến|tới)\s*", re.IGNORECASE)
+_URL_RE = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov|edu|info)\b|[\p{L}]\.[\p{L}]{2,}\.", re.IGNORECASE)
+_DOC_NUMBER_AFTER_RE = re.compile(r"\s?[-–]\s?[\p{Lu}Đ][\p{L}&]*[/-]")
+# "6 tháng đầu năm", "6 tháng một lần", "30 ngày kể từ": the number belongs to a time expression.
+_TIME_EXPR_AFTER_RE = re.compile(
+    r"\s*(?:ngày làm việc|ngày|tuần|tháng|quý|năm)\s*"
+    r"(?:(?:đầu|cuối)\s+năm|(?:một|1)\s+lần|/\s*lần|kể\s+từ|trước|sau\s+khi|tiếp\s+theo|\d)",
+    re.IGNORECASE,
+)
+_TIME_EXPR_BEFORE_RE = re.compile(
+    r"(?<![\p{L}\p{M}])(?:định kỳ|thời hạn|trong vòng|chậm nhất|trước|sau)\s+$", re.IGNORECASE
+)
+_TIME_UNIT_AFTER_RE = re.compile(r"\s*(?:ngày|tuần|tháng|quý|năm)(?![\p{L}\p{M}])", re.IGNORECASE)
+# "Đội kiểm tra 814", "Ban Chỉ đạo 389", "Chương trình 135": a number naming a body or programme.
+_NAMED_BODY_BEFORE_RE = re.compile(
+    r"(?:(?<![\p{L}\p{M}])(?:Đội|Ban(?!\s+hành)|Tổ(?!\s+chức)|Đoàn|Nhóm|Hội đồng|Trạm|Chốt|Đại đội|Tiểu đoàn)(?:\s+[\p{L}\p{M}]+){0,3}"
+    r"|(?<![\p{L}\p{M}])(?:Chương trình|Dự án|Đề án))\s+$"
+)
+# Words after which a number without a unit is still a quantity: "đạt 22.000", "từ 50 trở lên".
+_BARE_OK_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])(?:đạt|là|tổng cộng|tổng số|bằng)\s+$", re.IGNORECASE)
+_CLOCK_AFTER_RE = re.compile(r"\s*(?:giờ|h)\s*\d", re.IGNORECASE)
+
+
+@dataclass
+class _Number:
+    """A number found in the text, before deciding whether it is a quantity."""
+
+    start: int
+    end: int
+    value: float
+    printed: str
+    in_words: bool = False
+    reasons: list[str] = field(default_factory=list)
+    confidence: float = 0.95
+
+
+@dataclass
+class _Unit:
+    end: int
+    unit: str | None
+    kind: str
+
+
+# --------------------------------------------------------------------------
+# Context helpers
+# --------------------------------------------------------------------------
+def _words_before(text: str, pos: int, n: int = 3) -> list[str]:
+    """The last ``n`` words before ``pos`` (case-folded), stopping at punctuation."""
+    chunk = text[max(0, pos - 60) : pos]
+    m = re.search(r"((?:[\p{L}\p{M}&.]+\s+){0,%d})$" % n, chunk)
+    return [w.strip(".").casefold() for w in (m.group(1).split() if m else [])]
+
+
+def _preceded_by(text: str, pos: int, words: set[str]) -> str | None:
+    """The one- or two-word phrase right before ``pos`` if it is in ``words``."""
+    before = _words_before(text, pos, 2)
+    if len(before) >= 2 and " ".join(before[-2:]) in words:
+        return " ".join(before[-2:])
+    if before and before[-1] in words:
+        return before[-1]
+    return None
+
+
+def _containing_token(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited token that contains text[start:end]."""
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = end
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return text[left:right]
+
+
+def _is_year(printed: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", printed))
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
+# --------------------------------------------------------------------------
+# Finding numbers
+# --------------------------------------------------------------------------
+def _digit_numbers(text: str) -> list[_Number]:
+    out = []
+    for m in _DIGITS_RE.finditer(text):
+        printed = m.group()
+        value = parse_digits(printed)
+        if value is None:
+            # "1.2.3" or "1.5.2018" is a section number or a date, not a value
+            continue
+        num = _Number(m.start(), m.end(), value, printed)
+        if is_ambiguous_dot(printed):
+            num.confidence = 0.6
+            num.reasons.append("dot not followed by 3 digits: read as a decimal point")
+        out.append(num)
+    return out
+
+
+def _word_numbers(text: str) -> list[_Number]:
+    """Spelled-out numbers ("hai mươi doanh nghiệp"), read conservatively.
+
+    Bare "một" (also "a"/"one"), "năm" (also "year"), "không" (also "not"),
+    "tư" (also "private"), "linh"/"lẻ" and scale words on their own
+    ("hàng trăm", "nghìn tỷ") never start a number.
+    """
+    out = []
+    for m in _NUMBER_WORD_RE.finditer(text):
+        words = m.group().split()
+        low = [w.casefold() for w in words]
+        # "năm" after "mươi"/"mười" is read as "year" ("hai mươi năm"): cut there
+        for i in range(1, len(low)):
+            if low[i] == "năm" and low[i - 1] in {"mươi", "mười"} | set(DIGIT_WORDS):
+                low, words = low[:i], words[:i]
+                break
+        first = low[0]
+        if words[0][0].isupper() and not re.search(r"(?:^|[.;:!?\n(])\s*$", text[: m.start()]):
+            continue  # capitalised inside a sentence: part of a name ("Ba Thê", "Hai Bà Trưng")
+        if first in ("không", "tư", "mốt", "lăm", "nhăm", "linh", "lẻ", "mươi") or first in SCALE_WORDS:
+            continue
+        if first == "trăm":
+            continue
+        if first in ("một", "năm") and (len(low) == 1 or low[1] not in {"mươi", "trăm"} | set(SCALE_WORDS)):
+            continue
+        # longest prefix that is a well-formed number
+        value = None
+        while low:
+            value = parse_number_words(low)
+            if value is not None:
+                break
+            low, words = low[:-1], words[:-1]
+        if value is None or not low:
+            continue
+        # offsets of the kept words
+        end = m.start()
+        for w in words:
+            end = text.index(w, end) + len(w)
+        out.append(
+            _Number(m.start(), end, value, text[m.start() : end], in_words=True,
+                    reasons=["number written in words"], confidence=0.7)
+        )
+    return out
+
+
+# --------------------------------------------------------------------------
+# Exclusions
+# --------------------------------------------------------------------------
+def _exclusion(text: str, num: _Number, has_strong_unit: bool, has_noun_unit: bool) -> str | None:
+    """Why the number at ``num`` is not a quantity, or ``None`` if it may be one."""
+    s, e, printed = num.start, num.end, num.printed
+    prev = text[s - 1] if s > 0 else ""
+    prev2 = text[s - 2] if s > 1 else ""
+    nxt = text[e] if e < len(text) else ""
+    nxt2 = text[e + 1] if e + 1 < len(text) else ""
+
+    if not num.in_words:
+        # glued to letters or codes: "ISO9001", "Q.4", "14/7", "16:40", "COVID-19"
+        if prev and (prev.isalnum() or prev in "./:_@#"):
+            return "part of a code, date or reference"
+        if prev and prev in "-–" and prev2.isalnum():
+            return "part of a code, date or reference"
+        if nxt.isalpha() and not _ATTACHED_UNIT_RE.match(text, e):
+            return "glued to letters (a code, URL or time)"
+        if nxt and nxt in "-–" and nxt2.isdigit() and _is_year(printed):
+            return "year range"
+        if nxt == "/" and (nxt2.isdigit() or nxt2.isupper()):
+            return "date or document number"
+        if nxt == ":" and nxt2.isdigit():
+            return "time of day or standard number"
+        if _DOC_NUMBER_AFTER_RE.match(text, e):
+            return "document number"
+        if _URL_RE.search(_containing_token(text, s, e)):
+            return "part of a URL or e-mail address"
+        if _is_year(printed) and not has_strong_unit:
+            return "year"
+        if "." not in printed and "," not in printed and (
+            (printed.startswith("0") and len(printed) >= 3) or len(printed) >= 8
+        ):
+            return "phone number or identifier"
+        if num.confidence < 0.9 and not has_strong_unit:  # "1.1" without a unit: a section number
+            return "section or version number"
+        if _at_line_start(text, s) and nxt and nxt in ".)" and not nxt2.isdigit():
+            return "enumerator"
+        if prev == "(" and nxt == ")":
+            return "enumerator"
+        if _CLOCK_AFTER_RE.match(text, e):
+            return "time of day"
+    if re.match(r"\s*tháng\s*\d|\s*/\s*\d", text[e:]):
+        return "date"
+    ref = _preceded_by(text, s, REFERENCE_WORDS)
+    if ref and not (ref == "số" and _words_before(text, s, 2)[-2:-1] == ["tổng"]):
+        return f"reference after '{ref}'"
+    # zero-padded numbers ("Ban chủ nhiệm 04 Hệ sinh thái") are counts, names are not padded
+    if not printed.startswith("0") and _NAMED_BODY_BEFORE_RE.search(text[max(0, s - 40) : s]):
+        return "part of the name of a body or programme"
+    level = _preceded_by(text, s, LEVEL_WORDS)
+    if level:
+        return f"level or rank after '{level}'"
+    weak = _preceded_by(text, s, WEAK_LEVEL_WORDS)
+    if weak and not (has_strong_unit or has_noun_unit):
+        return f"level after '{weak}'"
+    e = _skip_spelled_out(text, e)
+    if _TIME_EXPR_AFTER_RE.match(text, e):
+        return "part of a time expression"
+    if _TIME_UNIT_AFTER_RE.match(text, e) and _TIME_EXPR_BEFORE_RE.search(text[max(0, s - 40) : s]):
+        return "part of a time expression"
+    return None
+
+
+# --------------------------------------------------------------------------
+# What follows a number
+# --------------------------------------------------------------------------
+def _scale(text: str, pos: int) -> tuple[float, int]:
+    """Multiply by scale words after ``pos`` ("tỷ", "nghìn tỷ"); (factor, new pos)."""
+    factor = 1.0
+    while m := _SCALE_RE.match(text, pos):
+        factor *= SCALE_WORDS[m.group(1).casefold()]
+        pos = m.end()
+    return factor, pos
+
+
+_SPELLED_ECHO_RE = re.compile(r"\s*\(([^()\d]{1,40})\)")
+
+
+def _skip_spelled_out(text: str, pos: int) -> int:
+    """Skip the number repeated in words after the digits: "01 (một) bản",
+    "10 (mười) ngày"."""
+    m = _SPELLED_ECHO_RE.match(text, pos)
+    if m and parse_number_words(m.group(1).casefold().split()) is not None:
+        return m.end()
+    return pos
+
+
+def _noun_phrase(text: str, pos: int) -> tuple[str | None, int]:
+    """The counted noun phrase starting after ``pos``: 1-4 words, stopped at
+    punctuation, a number, a function word or verb, an abbreviation or the
+    start of a proper name."""
+    words: list[tuple[str, int, int]] = []
+    i = pos
+    while len(words) < MAX_UNIT_WORDS:
+        gap = _GAP_RE.match(text, i)
+        if not gap:
+            break
+        tok = _TOKEN_RE.match(text, gap.end())
+        if not tok:
+            break
+        w = tok.group()
+        low = w.casefold()
+        if w[0].isdigit():
+            break
+        if words:
+            prev_word = words[-1][0]
+            if low in UNIT_STOP_WORDS:
+                break
+            nxt = _TOKEN_RE.match(text, gap.end() + len(w) + 1) if gap.end() + len(w) < len(text) else None
+            if nxt and f"{low} {nxt.group().casefold()}" in UNIT_STOP_BIGRAMS:
+                break
+            letters = [c for c in w if c.isalpha()]
+            if len(letters) >= 2 and all(c.isupper() for c in letters):
+                break  # an abbreviation qualifying the noun: "tổ chức KH&CN"
+            if w[0].isupper() and prev_word[0].islower():
+                break  # a proper name starts: "Hỗ trợ 100 doanh nghiệp thành lập Quỹ ..."
+        elif low in UNIT_STOP_WORDS - {"năm", "tháng", "quý", "ngày"} or low in NUMBER_WORDS - {"năm"}:
+            break
+        words.append((w, tok.start(), tok.end()))
+        i = tok.end()
+    if not words:
+        return None, pos
+    return text[words[0][1] : words[-1][2]], words[-1][2]
+
+
+def _unit(text: str, pos: int, before: str) -> _Unit:
+    """Classify what follows a number at ``pos``."""
+    pos = _skip_spelled_out(text, pos)
+    if m := _PERCENT_RE.match(text, pos):
+        return _Unit(m.end(), "%", "percent")
+    if m := _MONEY_RE.match(text, pos):
+        return _Unit(m.end(), m.group(1), "money")
+    if m := _MEASURE_RE.match(text, pos):
+        # "m ²" (a stray space from PDF extraction) is printed "m²"
+        return _Unit(m.end(), re.sub(r"\s+", "", m.group(1)), "measure")
+    if m := _TIMES_RE.match(text, pos):
+        kind = "multiplier" if _MULTIPLIER_VERB_RE.search(before) else "count"
+        return _Unit(m.end(), m.group(1), kind)
+    if _MULTIPLIER_VERB_RE.search(before) and re.match(r"gấp\s+$", before[-8:], re.IGNORECASE):
+        return _Unit(pos, "lần", "multiplier")  # "gấp 3" without "lần"
+    unit, end = _noun_phrase(text, pos)
+    if unit and unit.casefold().split()[0] in TIME_UNITS:
+        return _Unit(end, unit, "other")  # a duration: "trong 3 năm"
+    return _Unit(end, unit, "count")
+
+
+def normalize_unit(unit: str | None, kind: str) -> str | None:
+    """Registry form of a printed unit: abbreviations expanded, case folded,
+    "m²" -> "m2", "VNĐ" -> "đồng"; a "/năm" suffix is kept ("đồng/năm")."""
+    if unit is None:
+        return None
+    folded = re.sub(r"\s+", " ", unit.casefold()).strip()
+    base, slash, per = folded.partition("/")
+    base = base.strip()
+    if kind in ("money", "measure", "percent", "multiplier"):
+        norm = UNIT_REGISTRY.get(base) or UNIT_REGISTRY.get(base.replace(" ", ""), base)
+        return norm + (f"/{per.strip()}" if slash else "")
+    words = folded.split(" ")
+    if words[0] in UNIT_REGISTRY:
+        words[0] = UNIT_REGISTRY[words[0]]
+    return " ".join(words)
+
+
+# --------------------------------------------------------------------------
+# Main entry point
+# --------------------------------------------------------------------------
+def _range_end(text: str, pos: int, first: float) -> tuple[float, float, int, bool] | None:
+    """An upper bound after ``pos`` ("- 35", "đến 5 triệu").
+
+    Returns (value, its scale factor, end offset, whether a "%" stood before
+    the separator), or ``None`` when no larger number follows.
+    """
+    sep = _RANGE_SEP_RE.match(text, pos)
+    if not sep:
+        return None
+    m = _DIGITS_RE.match(text, sep.end())
+    if not m or _is_year(m.group()):
+        return None
+    value = parse_digits(m.group())
+    if value is None:
+        return None
+    end = m.end()
+    if end < len(text) and ((text[end].isalnum() and not _ATTACHED_UNIT_RE.match(text, end)) or text[end] in "/:"):
+        return None
+    factor, end = _scale(text, end)
+    if value * factor <= first:
+        return None
+    return value * factor, factor, end, bool(sep.group(1))
+
+
+def _read_quantity(text: str, num: _Number) -> Quantity | None:
+    factor, pos = _scale(text, num.end)
+    value = num.value * factor
+    value_max = None
+    unit_pos = pos
+    rng = _range_end(text, pos, value)
+    if rng:
+        value_max, max_factor, unit_pos, percent_before_sep = rng
+        if factor == 1.0 and max_factor != 1.0:
+            value *= max_factor  # "từ 3 đến 5 tỷ đồng": the scale applies to both ends
+    before = text[max(0, num.start - 30) : num.start]
+    unit = _unit(text, unit_pos, before)
+    if rng and percent_before_sep and unit.kind != "percent":
+        unit = _Unit(unit_pos, "%", "percent")  # "30% - 35" is still a percentage range
+    strong = unit.kind in ("percent", "money", "measure")
+    why_not = _exclusion(text, num, strong, unit.unit is not None)
+    if why_not:
+        return None
+    if unit.unit is None and (num.in_words or not (
+        _QUALIFIER_RE.search(before) or _BARE_OK_BEFORE_RE.search(before) or re.match(r"\s*trở\s+lên", text[unit_pos:])
+    )):
+        # a number with nothing counted after it is a page number, a code or a
+        # name ("Đội 814") far more often than a quantity
+        return None
+    if unit.kind == "other" and num.in_words:
+        return None
+
+    start = num.start
+    reasons = list(num.reasons)
+    confidence = num.confidence
+    qualifier = None
+    if q := _QUALIFIER_RE.search(text[max(0, start - 30) : start]):
+        qualifier = q.group(1)
+        start = start - len(q.group(0))
+    elif rng and (f := re.search(r"(?<![\p{L}\p{M}])từ\s+$", text[max(0, start - 10) : start], re.IGNORECASE)):
+        start -= len(f.group(0))  # "từ 3 đến 5 ..." keeps its "từ"
+    if unit.kind == "multiplier" and (g := re.search(r"(?<![\p{L}\p{M}])gấp\s+$", text[max(0, start - 10) : start], re.IGNORECASE)):
+        start -= len(g.group(0))
+
+    if unit.unit is None:
+        confidence = min(confidence, 0.5)
+        reasons.append("no unit follows the number")
+    elif unit.kind == "other":
+        confidence = min(confidence, 0.6)
+        reasons.append("a duration")
+    else:
+        reasons.append(f"{unit.kind} with unit '{unit.unit}'")
+    if _is_year(num.printed):
+        confidence = min(confidence, 0.6)
+        reasons.append("looks like a year but a unit follows")
+    if value_max is not None:
+        reasons.append("range")
+    end = unit.end if unit.unit else max(unit_pos, num.end)
+    if unit.kind == "multiplier" and unit.end == unit_pos:
+        end = unit_pos
+    return Quantity(
+        value=value,
+        value_max=value_max,
+        unit=unit.unit,
+        unit_normalized=normalize_unit(unit.unit, unit.kind),
+        kind=unit.kind,
+        qualifier=qualifier,
+        raw=text[start:end],
+        span=(start, end),
+        confidence=round(confidence, 2),
+        reasons=reasons,
+    )
+
+
+_LIST_JOINER_RE = re.compile(r"(?:\s*(?:,|;|và|hoặc|-|–|đến|tới)\s*)+", re.IGNORECASE)
+
+
+def _continues_list(text: str, previous_end: int, num: _Number) -> bool:
+    """True when ``num`` only continues a list started by an excluded number:
+    "cấp độ 3, 4", "Điều 5 và 6", "khoản 2, 3"."""
+    m = _LIST_JOINER_RE.match(text, previous_end)
+    return bool(m) and m.end() == num.start
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    """All quantities in ``text``, in reading order; spans are offsets into ``text``."""
+    if not text:
+        return []
+    numbers = sorted(_digit_numbers(text) + _word_numbers(text), key=lambda n: n.start)
+    out: list[Quantity] = []
+    taken_until = -1
+    excluded_end = None  # end of the last number rejected as a reference or level
+    for num in numbers:
+        if num.start < taken_until:
+            continue  # inside a quantity already read (the upper end of a range)
+        if excluded_end is not None and _continues_list(text, excluded_end, num):
+            unit = _unit(text, num.end, "")
+            if unit.kind not in ("percent", "money", "measure"):
+                excluded_end = num.end
+                continue
+        q = _read_quantity(text, num)
+        if q is None:
+            excluded_end = num.end
+            continue
+        excluded_end = None
+        out.append(q)
+        taken_until = q.span[1]
+    return out

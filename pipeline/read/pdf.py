@@ -1,0 +1,767 @@
+"""Read a text-layer PDF into the reading model (pages of paragraph Lines).
+
+Algorithm, per page:
+
+1. **Characters.** pdfplumber's characters, with the duplicate characters some
+   producers print to fake bold removed (``dedupe_chars``). Text drawn inside
+   visible form-field / signature widgets is added: Vietnamese e-signing tools
+   stamp the document number and date into signature widgets, so without them
+   "Số: 2170/QĐ-UBND" reads "Số: /QĐ-UBND".
+2. **Tables.** ``page.find_tables()`` finds ruled tables. A table is kept as a
+   *data table* when it has at least two columns and is not the borderless
+   layout grid of the header ("CỘNG HÒA ...") or the signature ("Nơi nhận").
+   Characters inside a data table are cut out of the page text; each table row
+   becomes one Line with ``cells``.
+3. **Rows.** The remaining characters are grouped into words and the words
+   into visual rows (words whose tops agree).
+4. **Running headers and footers** (whole document): rows in the top or
+   bottom margin that are page numbers ("2", "- 2 -", "Trang 2", "2/9") or that
+   repeat at the same place on most pages are dropped.
+5. **Two-column blocks.** A row with a wide horizontal gap opens a block; the
+   following rows belong to it while none of their words crosses the gap (the
+   *gutter*) and the vertical spacing stays small. A block is read left column
+   first, then right column: the header (issuer / Quốc hiệu, "Số:" / date) and
+   the signature (Nơi nhận / signer) come out as two blocks, not interleaved.
+6. **Paragraphs.** Within one column flow, consecutive rows are joined into
+   one Line unless a new paragraph starts: a larger vertical gap, a font-size
+   change, an enumerator ("Điều 3.", "1.", "a)", "-" ...), an opener ("Căn cứ",
+   "Kính gửi" ...), an all-caps heading, a first-line indent, or a sentence end
+   (". : ;") followed by an uppercase letter. A row starting in lowercase
+   continues the sentence. Hyphenated line ends are repaired.
+7. **Reading order.** Text and table rows are merged by vertical position.
+   A table that ends one page and starts the next with the same column count
+   keeps its table number; its repeated header row is marked ``header_row``.
+
+Refusals: ``ReadError`` for empty, non-PDF, truncated/corrupt, password
+protected or page-less files; ``NeedsOCR`` when the text layer is missing or
+unusable, judged by :func:`text_layer_quality` (share of words that look like
+Vietnamese syllables).
+"""
+from __future__ import annotations
+
+import math
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import PDFStream, resolve1
+from pdfplumber.utils import dedupe_chars, extract_words
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.errors import NeedsOCR, ReadError
+from pipeline.model import Line, Page, RawDocument
+
+# A document whose share of Vietnamese-looking words is below this is refused.
+MIN_QUALITY = 0.6
+# Rows in the top/bottom MARGIN share of the page may be running headers/footers.
+MARGIN = 0.1
+# A horizontal gap at least this many font sizes wide may be a column gutter.
+GUTTER_MIN_SIZES = 2.5
+
+
+# --------------------------------------------------------------------------
+# Text-layer quality
+# --------------------------------------------------------------------------
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
+_SYLLABLE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"[aăâeêioôơuưy]{1,3}"
+    r"(ng|nh|ch|[cmnpt])?$"
+)
+_CID = re.compile(r"\(cid:\d+\)")
+_TOKEN_SPLIT = re.compile(r"[\s/\\\-–—.,;:()\[\]{}\"'“”‘’!?…%+*=<>|&#@_]+")
+_ACRONYM = re.compile(r"^[A-ZĐ0-9]+$")  # UBND, QĐ, TT, QH15: codes, not syllables
+
+
+def _strip_tones(word: str) -> tuple[str, int]:
+    """The word without tone marks (vowel marks kept) and how many tones it had."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = sum(1 for ch in decomposed if ch in _TONES)
+    bare = "".join(ch for ch in decomposed if ch not in _TONES)
+    return unicodedata.normalize("NFC", bare), tones
+
+
+def _is_syllable(word: str) -> bool:
+    """Letters only, sane casing, at most one tone mark, Vietnamese syllable shape."""
+    if not word.isalpha():
+        return False
+    if not (word.islower() or word.isupper() or (word[0].isupper() and word[1:].islower())):
+        return False  # "ceNG", "xA": OCR noise, not a printed syllable
+    bare, tones = _strip_tones(word.lower())
+    return tones <= 1 and bool(_SYLLABLE.match(bare))
+
+
+def _has_mark(word: str) -> bool:
+    return any(ord(ch) > 127 for ch in word)
+
+
+def text_layer_quality(text: str) -> float:
+    """Share of the words of ``text`` that look like Vietnamese syllables (0..1).
+
+    Numbers and upper-case codes without tone marks (UBND, QĐ, QH15) are not
+    judged. Unmapped glyphs "(cid:54)" count as bad words. A long text (30+
+    words) in which almost no word carries a Vietnamese mark is a poor OCR
+    layer ("ceNG noa xA"), so there only marked words count as good. Returns
+    0.0 for empty text and 1.0 for text with nothing to judge.
+    """
+    bad_glyphs = len(_CID.findall(text))
+    text = _CID.sub(" ", text)
+    judged = good = marked = 0
+    for token in _TOKEN_SPLIT.split(text):
+        if not token or not any(ch.isalpha() for ch in token):
+            continue
+        if _ACRONYM.match(token) and not any(ch in _TONES for ch in unicodedata.normalize("NFD", token)):
+            continue
+        judged += 1
+        marked += _has_mark(token)
+        good += _is_syllable(token)
+    total = judged + bad_glyphs
+    if total == 0:
+        return 0.0 if not text.strip() else 1.0
+    if judged >= 30 and marked / judged < 0.05:
+        good = marked  # Vietnamese without marks: not the printed text
+    return good / total
+
+
+# --------------------------------------------------------------------------
+# Intermediate structures
+# --------------------------------------------------------------------------
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class _Row:
+    """Words printed on one visual line (possibly spanning two columns)."""
+
+    words: list[_Word]
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class _Table:
+    bbox: tuple[float, float, float, float]
+    rows: list[list[str]]
+    row_boxes: list[tuple[float, float, float, float]]
+
+    @property
+    def ncols(self) -> int:
+        return max(len(r) for r in self.rows)
+
+
+@dataclass
+class _PageData:
+    number: int
+    width: float
+    height: float
+    rows: list[_Row]
+    tables: list[_Table]
+    n_chars: int
+    quality: float | None = None
+    lines: list[Line] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------
+# Opening the file
+# --------------------------------------------------------------------------
+_MAGIC = [
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (perhaps a .docx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Word/Office file (.doc)"),
+    (b"{\\rtf", "an RTF document"),
+]
+
+
+def _check_bytes(path: Path) -> None:
+    """Refuse files that cannot be a complete PDF before parsing them."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
+    except OSError as err:
+        raise ReadError(f"cannot open file: {err.strerror or err}") from None
+    if size == 0:
+        raise ReadError("empty file (0 bytes)")
+    if b"%PDF-" not in head:  # the spec allows a little junk before the header
+        kind = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
+        if kind is None:
+            kind = "HTML" if head.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")) else "text or unknown data"
+        raise ReadError(f"not a PDF despite its name: the file is {kind} (no %PDF- header)")
+    if b"%%EOF" not in tail:
+        raise ReadError("truncated or corrupt PDF: the end-of-file marker is missing (incomplete download?)")
+
+
+def _open_error(err: BaseException) -> ReadError:
+    """Translate a pdfminer/pdfplumber exception into a one-line reason."""
+    cause = err.args[0] if isinstance(err, PdfminerException) and err.args else err
+    name = type(cause).__name__
+    if "Password" in name or "Encryption" in name:
+        return ReadError("encrypted PDF: a password is needed to open it")
+    detail = str(cause).strip().splitlines()[0][:120] if str(cause).strip() else name
+    return ReadError(f"truncated or corrupt PDF: cannot parse it ({detail})")
+
+
+# --------------------------------------------------------------------------
+# Per page: characters, tables, rows
+# --------------------------------------------------------------------------
+def _annotation_chars(page) -> list[dict]:
+    """Characters drawn by visible widget/stamp annotations (e-signature stamps).
+
+    pdfplumber reads only the page content stream; the number and date that
+    signing tools stamp into signature widgets live in the annotations'
+    appearance streams, so render those with pdfminer at the annotation rect.
+    """
+    if page.rotation or not page.page_obj.annots:
+        return []
+    chars: list[dict] = []
+    for annot in resolve1(page.page_obj.annots) or []:
+        annot = resolve1(annot)
+        if not isinstance(annot, dict):
+            continue
+        subtype = getattr(resolve1(annot.get("Subtype")), "name", "")
+        flags = resolve1(annot.get("F")) or 0
+        if subtype not in ("Widget", "FreeText", "Stamp") or flags & (2 | 32):  # hidden / no-view
+            continue
+        appearance = resolve1((resolve1(annot.get("AP")) or {}).get("N"))
+        rect = resolve1(annot.get("Rect"))
+        if not isinstance(appearance, PDFStream) or not rect:
+            continue
+        chars.extend(_render_appearance(page, appearance, [float(resolve1(v)) for v in rect]))
+    return chars
+
+
+def _render_appearance(page, stream: PDFStream, rect: list[float]) -> list[dict]:
+    bx0, by0, bx1, by1 = [float(resolve1(v)) for v in resolve1(stream.attrs.get("BBox", [0, 0, 1, 1]))]
+    rx0, ry0, rx1, ry1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
+    if bx1 == bx0 or by1 == by0:
+        return []
+    # Map the appearance BBox onto the annotation rectangle (PDF 32000 §12.5.5).
+    sx, sy = (rx1 - rx0) / (bx1 - bx0), (ry1 - ry0) / (by1 - by0)
+    x_off, y_off = page.page_obj.mediabox[0], page.page_obj.mediabox[1]
+    cm = f"{sx:f} 0 0 {sy:f} {rx0 - sx * bx0 - x_off:f} {ry0 - sy * by0 - y_off:f} cm"
+    device = PDFPageAggregator(page.pdf.rsrcmgr, pageno=page.page_number, laparams=None)
+    interpreter = PDFPageInterpreter(page.pdf.rsrcmgr, device)
+    ctm = (1, 0, 0, 1, 0, 0)
+    try:
+        device.begin_page(page.page_obj, ctm)
+        content = PDFStream({}, f"q {cm} /Appearance Do Q".encode())
+        content.set_objid(0, 0)  # pdfminer only executes streams that have an object id
+        interpreter.render_contents({"XObject": {"Appearance": stream}}, [content], ctm=ctm)
+        device.end_page(page.page_obj)
+        layout = device.get_result()
+    except Exception:  # a broken stamp must not stop the reading of the page
+        return []
+    out = []
+    for obj in _iter_chars(layout):
+        char = page.process_object(obj)
+        char["top"] = page.height - char["y1"]
+        char["bottom"] = page.height - char["y0"]
+        char["doctop"] = page.initial_doctop + char["top"]
+        out.append(char)
+    return out
+
+
+def _iter_chars(container):
+    for obj in container:
+        if isinstance(obj, LTChar):
+            yield obj
+        elif isinstance(obj, LTContainer):
+            yield from _iter_chars(obj)
+
+
+def _cell_text(cell: str | None) -> str:
+    return " ".join((cell or "").split())
+
+
+_LAYOUT_TABLE = re.compile(r"CỘNG\s+H[ÒO]À|NƠI\s+NHẬN", re.IGNORECASE)
+
+
+def _row_box(row) -> tuple[float, float, float, float]:
+    """The row's box; its bottom is the lowest single-row cell's, not a spanning cell's."""
+    cells = [c for c in row.cells if c]
+    return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), min(c[3] for c in cells))
+
+
+def _header_rows(rows: list[list[str]]) -> set[int]:
+    """The first row, and the rows under it that fill columns it left blank (a
+    two-level header: "Hệ tọa độ" spanning "X" and "Y") and hold no numbers."""
+    header = {0}
+    for i in range(1, min(3, len(rows))):
+        above, row = rows[i - 1], rows[i]
+        filled = [c for c in row if c]
+        fills_gap = any(c and j < len(above) and not above[j] for j, c in enumerate(row))
+        if (not fills_gap or len(filled) < 2 or _ENUMERATOR.match(filled[0] + " ")
+                or any(len(c.split()) > 5 or any(ch.isdigit() for ch in c) for c in filled)):
+            break
+        header.add(i)
+    return header
+
+
+def _is_white(color) -> bool:
+    values = color if isinstance(color, (tuple, list)) else (color,)
+    if not values or any(not isinstance(v, (int, float)) for v in values):
+        return False
+    if len(values) == 4:  # CMYK: white is no ink
+        return all(v <= 0.02 for v in values)
+    return all(v >= 0.98 for v in values)
+
+
+def _visible_rule(obj: dict) -> bool:
+    """False for rectangles nobody sees: white text backgrounds are not table rules."""
+    if obj.get("object_type") != "rect":
+        return True
+    if obj.get("stroke") and not _is_white(obj.get("stroking_color")):
+        return True
+    return bool(obj.get("fill")) and not _is_white(obj.get("non_stroking_color"))
+
+
+def _data_tables(page) -> list[_Table]:
+    """Ruled tables holding data; layout grids and single boxes are left as text."""
+    tables = []
+    for found in page.filter(_visible_rule).find_tables():
+        rows = [[_cell_text(c) for c in row] for row in found.extract()]
+        boxes = [_row_box(row) for row in found.rows]
+        keep = [i for i, r in enumerate(rows) if any(r)]
+        rows, boxes = [rows[i] for i in keep], [boxes[i] for i in keep]
+        if not rows:
+            continue
+        used_columns = {j for r in rows for j, c in enumerate(r) if c}
+        if len(used_columns) < 2:
+            continue  # a framed paragraph, not a table
+        if _LAYOUT_TABLE.search(" ".join(" ".join(r) for r in rows)):
+            continue  # header / signature grid: read as ordinary two-column text
+        tables.append(_Table(tuple(found.bbox), rows, boxes))
+    return tables
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return a["x0"] < b["x1"] and b["x0"] < a["x1"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def _inside(char: dict, box) -> bool:
+    cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _words(chars: list[dict]) -> list[_Word]:
+    words = []
+    for w in extract_words(chars, x_tolerance=3, y_tolerance=3, keep_blank_chars=False, return_chars=True):
+        size = max(c["size"] for c in w["chars"])
+        words.append(_Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], size))
+    return words
+
+
+def _rows(words: list[_Word]) -> list[_Row]:
+    """Rows of words: a word joins the row whose first word's top is close to its own."""
+    words.sort(key=lambda w: (w.top, w.x0))
+    rows: list[_Row] = []
+    anchor = None
+    for w in words:
+        # Compare with the row's first word, not its growing extent, so that a
+        # small-font left column and a large-font right column do not chain.
+        if rows and abs(w.top - anchor) <= 0.35 * min(w.size, rows[-1].words[0].size):
+            rows[-1].words.append(w)
+        else:
+            rows.append(_Row([w]))
+            anchor = w.top
+    for row in rows:
+        row.words.sort(key=lambda w: w.x0)
+    return rows
+
+
+def _read_page(page) -> _PageData:
+    clean = page.dedupe_chars()
+    chars = list(clean.chars)
+    stamped = _annotation_chars(page)
+    if stamped:
+        # The stamp is printed over blank placeholder spaces ("Số:      /QĐ");
+        # drop those spaces or they would split "2170" into "2 1 7 0".
+        chars = [c for c in chars if c["text"].strip() or not any(_overlaps(c, s) for s in stamped)]
+    tables = _data_tables(clean)
+
+    def outside_tables(cs: list[dict]) -> list[dict]:
+        return [c for c in cs if not any(_inside(c, t.bbox) for t in tables)]
+
+    # Stamped text makes words of its own: "ngày 23 tháng", not "ngày 23tháng".
+    words = _words(outside_tables(chars)) + _words(outside_tables(dedupe_chars(stamped)))
+    chars += stamped
+    return _PageData(
+        number=page.page_number,
+        width=float(page.width),
+        height=float(page.height),
+        rows=_rows(words),
+        tables=tables,
+        n_chars=sum(1 for c in chars if c["text"].strip()),
+    )
+
+
+# --------------------------------------------------------------------------
+# Text-layer check
+# --------------------------------------------------------------------------
+def _check_text_layer(pages: list[_PageData], warnings: list[str]) -> None:
+    for p in pages:
+        text = " ".join(r.text for r in p.rows) + " " + " ".join(" ".join(row) for t in p.tables for row in t.rows)
+        p.quality = round(text_layer_quality(text), 3) if text.strip() else None
+        if p.n_chars == 0:
+            warnings.append(f"page {p.number}: no text layer (an image only?)")
+    if all(p.n_chars == 0 for p in pages):
+        raise NeedsOCR("no text layer: the pages are images (a scan); OCR is needed")
+    weights = [(p.quality, p.n_chars) for p in pages if p.quality is not None]
+    overall = sum(q * n for q, n in weights) / max(1, sum(n for _, n in weights))
+    if overall < MIN_QUALITY:
+        raise NeedsOCR(
+            f"unusable text layer: only {overall:.0%} of words look like Vietnamese syllables "
+            "(broken font encoding or a poor OCR layer without diacritics); OCR is needed"
+        )
+    for p in pages:
+        if p.quality is not None and p.quality < MIN_QUALITY:
+            warnings.append(f"page {p.number}: poor text layer (quality {p.quality:.2f})")
+
+
+# --------------------------------------------------------------------------
+# Running headers, footers, page numbers
+# --------------------------------------------------------------------------
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:(?:trang|page)\s*)?\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
+)
+
+
+def _in_margin(row: _Row, page: _PageData) -> bool:
+    return row.top < MARGIN * page.height or row.bottom > (1 - MARGIN) * page.height
+
+
+def _drop_running_lines(pages: list[_PageData]) -> None:
+    """Drop page numbers and text repeated at the same place on most pages."""
+    def key(row: _Row) -> str:
+        return re.sub(r"\d+", "#", " ".join(row.text.split()).lower())
+
+    seen: Counter[str] = Counter()
+    for p in pages:
+        for k in {(key(r), round(r.top / 8)) for r in p.rows if _in_margin(r, p)}:
+            seen[k] += 1
+    needed = max(2, math.ceil(0.5 * len(pages)))
+
+    def repeated(row: _Row) -> bool:
+        k, t = key(row), round(row.top / 8)
+        return sum(seen[(k, t + d)] for d in (-1, 0, 1)) >= needed  # tolerate small drift
+
+    for p in pages:
+        p.rows = [
+            r for r in p.rows
+            if not (_in_margin(r, p) and (_PAGE_NUMBER.match(r.text) or (len(pages) > 1 and repeated(r))))
+        ]
+
+
+# --------------------------------------------------------------------------
+# Two-column blocks
+# --------------------------------------------------------------------------
+def _widest_gap(row: _Row) -> tuple[float, float] | None:
+    """The widest empty stretch between two words of the row, if wide enough for a gutter."""
+    best = None
+    for a, b in zip(row.words, row.words[1:]):
+        width = b.x0 - a.x1
+        if width >= GUTTER_MIN_SIZES * row.size and (best is None or width > best[1] - best[0]):
+            best = (a.x1, b.x0)
+    return best
+
+
+def _narrow_gutter(row: _Row, gutter: tuple[float, float]) -> tuple[float, float] | None:
+    """The gutter narrowed so that no word of ``row`` crosses it; None if a word does."""
+    g0, g1 = gutter
+    for w in row.words:
+        if w.x1 <= g0 or w.x0 >= g1:
+            continue
+        if w.x0 <= g0 + 0.5 * (g1 - g0) and w.x1 < g1:
+            g0 = w.x1  # a word sticking into the gutter from the left
+        elif w.x0 > g0:
+            g1 = w.x0  # ... from the right
+        else:
+            return None
+    return (g0, g1) if g1 - g0 >= row.size else None
+
+
+def _split_side(row: _Row, gutter: tuple[float, float]) -> tuple[_Row | None, _Row | None]:
+    middle = (gutter[0] + gutter[1]) / 2
+    left = [w for w in row.words if (w.x0 + w.x1) / 2 < middle]
+    right = [w for w in row.words if (w.x0 + w.x1) / 2 >= middle]
+    return (_Row(left) if left else None), (_Row(right) if right else None)
+
+
+def _column_flows(rows: list[_Row]) -> list[tuple[list[_Row], bool]]:
+    """Split a run of rows into flows read in order: (rows, is_column_of_a_block)."""
+    out: list[tuple[list[_Row], bool]] = []
+    i = 0
+    while i < len(rows):
+        gutter = _widest_gap(rows[i])
+        if gutter is None:
+            out.append(([rows[i]], False))
+            i += 1
+            continue
+        members = [rows[i]]
+        # Rows just above that do not cross the gutter belong to the block too
+        # ("KT. CHỦ TỊCH" above "Nơi nhận:"), unless they lie wholly left of it:
+        # that is more likely the short last line of the paragraph before.
+        while out and not out[-1][1] and len(out[-1][0]) == 1:
+            above = out[-1][0][0]
+            narrowed = _narrow_gutter(above, gutter)
+            if members[0].top - above.bottom > 2 * above.size or narrowed is None or above.x1 <= narrowed[0]:
+                break
+            gutter = narrowed
+            members.insert(0, above)
+            out.pop()
+        j = i + 1
+        while j < len(rows):
+            row = rows[j]
+            if row.top - members[-1].bottom > 1.6 * max(row.size, members[-1].size):
+                break  # a larger gap ends the block
+            if _OPENER.match(row.text) and not row.text.startswith("Nơi nhận"):
+                break  # "Kính gửi", "Căn cứ" open the body
+            narrowed = _narrow_gutter(row, gutter)
+            if narrowed is None:
+                break
+            gutter = narrowed
+            members.append(row)
+            j += 1
+        sides = [_split_side(r, gutter) for r in members]
+        out.append(([left for left, _ in sides if left], True))
+        out.append(([right for _, right in sides if right], True))
+        i = j
+    # Merge consecutive single rows into one flow so paragraphs can span them.
+    merged: list[tuple[list[_Row], bool]] = []
+    for flow, in_block in out:
+        if merged and not in_block and not merged[-1][1]:
+            merged[-1][0].extend(flow)
+        elif flow:
+            merged.append((list(flow), in_block))
+    return merged
+
+
+# --------------------------------------------------------------------------
+# Paragraphs
+# --------------------------------------------------------------------------
+_ENUMERATOR = re.compile(
+    r"^(?:"
+    r"(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|Phụ\s+lục|PHỤ\s+LỤC)\s+[0-9IVXLCDM]+\b"
+    r"|[IVXLCDM]+[.)]\s"
+    r"|\d+(?:\.\d+)*[.)]\s"
+    r"|\d+(?:\.\d+)+\s"
+    r"|[a-zđ]\)\s"
+    r"|\(\d+\)|\([a-zđ]\)"
+    r"|[-+•–—*·]\s?"
+    r")"
+)
+_OPENER = re.compile(r"^(?:Căn\s+cứ|Xét\b|Theo\s+đề\s+nghị|Nơi\s+nhận|Kính\s+gửi)")
+_SENTENCE_END = (".", ":", ";", "!", "?")
+
+
+def _is_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 3 and not any(ch.islower() for ch in letters)
+
+
+def _first_letter(text: str) -> str:
+    return next((ch for ch in text if ch.isalnum()), "")
+
+
+@dataclass
+class _Flow:
+    """Geometry of one column flow, for the paragraph rules."""
+
+    left: float
+    right: float
+    pitch: float  # usual distance between the tops of two lines of one paragraph
+    join_caps: bool
+
+
+def _flow_geometry(rows: list[_Row], in_block: bool) -> _Flow:
+    pitches = [round(b.top - a.top) for a, b in zip(rows, rows[1:]) if 0 < b.top - a.top < 3 * a.size]
+    size = statistics.median(r.size for r in rows)
+    pitch = Counter(pitches).most_common(1)[0][0] if pitches else 1.2 * size
+    pitch = min(max(pitch, size), 2 * size)
+    return _Flow(min(r.x0 for r in rows), max(r.x1 for r in rows), pitch, join_caps=not in_block)
+
+
+def _starts_paragraph(prev: _Row, cur: _Row, flow: _Flow) -> bool:
+    size = max(prev.size, cur.size)
+    if cur.top - prev.top > flow.pitch + 0.25 * size or cur.top - prev.bottom > 1.2 * size:
+        return True  # a larger vertical gap
+    if abs(cur.size - prev.size) > 1:
+        return True
+    text, before = cur.text, prev.text
+    if _ENUMERATOR.match(text) or _OPENER.match(text):
+        return True
+    prev_caps, cur_caps = _is_caps(before), _is_caps(text)
+    if prev_caps or cur_caps:
+        # Two all-caps lines of one long title may be joined; a short caps
+        # line ("QUYẾT ĐỊNH", "CHƯƠNG I") is a heading of its own.
+        return not (
+            flow.join_caps and prev_caps and cur_caps
+            and len(prev.words) > 3 and not before.endswith(_SENTENCE_END)
+        )
+    first = _first_letter(text)
+    if first.islower():
+        return False  # the sentence goes on
+    if before.endswith(_SENTENCE_END) and first.isupper():
+        return True
+    width = flow.right - flow.left
+    if cur.x0 > prev.x0 + max(0.6 * size, 0.03 * width):
+        return True  # first-line indent
+    centered = abs((prev.x0 + prev.x1) - (flow.left + flow.right)) < 0.05 * width and prev.x0 > flow.left + 2 * size
+    if prev.x1 < flow.right - 0.15 * width and not centered:
+        return True  # the previous line stopped short: its paragraph ended
+    return False
+
+
+def _join_text(a: str, b: str) -> str:
+    if re.search(r"\w-$", a):
+        if re.search(r"[a-z]{2}-$", a) and re.match(r"[a-z]", b):
+            return a[:-1] + b  # a word broken by hyphenation: "infor-" + "mation"
+        return a + b  # a compound broken at its hyphen: "NĐ-" + "CP"
+    return f"{a} {b}"
+
+
+def _union(boxes) -> tuple[float, float, float, float]:
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _paragraphs(rows: list[_Row], in_block: bool, page: int) -> list[Line]:
+    if not rows:
+        return []
+    flow = _flow_geometry(rows, in_block)
+    lines: list[Line] = []
+    prev = None
+    for row in rows:
+        box = (row.x0, row.top, row.x1, row.bottom)
+        if prev is not None and not _starts_paragraph(prev, row, flow):
+            last = lines[-1]
+            last.text = _join_text(last.text, row.text)
+            last.bbox = _union([last.bbox, box])
+        else:
+            lines.append(Line(text=row.text, page=page, bbox=box))
+        prev = row
+    return lines
+
+
+# --------------------------------------------------------------------------
+# Page assembly and tables across pages
+# --------------------------------------------------------------------------
+def _layout_page(p: _PageData) -> list[tuple[str, object]]:
+    """The page's content in reading order: ("text", [Line]) and ("table", _Table) parts."""
+    parts: list[tuple[str, object]] = []
+    tables = sorted(p.tables, key=lambda t: t.bbox[1])
+    rows = sorted(p.rows, key=lambda r: r.top)
+    for table in tables + [None]:
+        limit = table.bbox[1] if table else math.inf
+        above = [r for r in rows if r.top < limit]
+        rows = [r for r in rows if r.top >= limit]
+        lines = [ln for flow, in_block in _column_flows(above) for ln in _paragraphs(flow, in_block, p.number)]
+        if lines:
+            parts.append(("text", lines))
+        if table:
+            parts.append(("table", table))
+    return parts
+
+
+def _build_pages(pages: list[_PageData]) -> list[Page]:
+    out = []
+    table_no = 0
+    open_table: tuple[int, _Table] | None = None  # the table that ended the previous page
+    for p in pages:
+        lines: list[Line] = []
+        parts = _layout_page(p)
+        for index, (kind, part) in enumerate(parts):
+            if kind == "text":
+                lines.extend(part)
+                continue
+            table: _Table = part
+            continued = (
+                index == 0 and open_table is not None and open_table[1].ncols == table.ncols
+            )
+            if continued:
+                number, first = open_table
+                header = _header_rows(table.rows) if table.rows[0] == first.rows[0] else set()
+            else:
+                table_no += 1
+                number, first = table_no, table
+                header = _header_rows(table.rows)
+            for i, (cells, box) in enumerate(zip(table.rows, table.row_boxes)):
+                lines.append(Line(
+                    text="\t".join(cells), page=p.number, bbox=tuple(box),
+                    cells=list(cells), table=number, header_row=i in header,
+                ))
+            open_table = (number, first)
+        if not parts or parts[-1][0] != "table":
+            open_table = None
+        out.append(Page(number=p.number, lines=lines, width=p.width, height=p.height,
+                        source="text_layer", quality=p.quality))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+def read_pdf(path: Path) -> RawDocument:
+    """Read a text-layer PDF; raise ReadError / NeedsOCR with a one-line reason."""
+    path = Path(path)
+    _check_bytes(path)
+    warnings: list[str] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            if not pdf.pages:
+                raise ReadError("PDF has no pages")
+            pages = []
+            for page in pdf.pages:
+                try:
+                    pages.append(_read_page(page))
+                finally:
+                    page.close()  # free the page's cached layout: big files stay small in memory
+    except ReadError:
+        raise
+    except Exception as err:  # pdfminer raises many types on damaged files
+        raise _open_error(err) from None
+    _check_text_layer(pages, warnings)
+    _drop_running_lines(pages)
+    return RawDocument(pages=_build_pages(pages), format="pdf", warnings=warnings)

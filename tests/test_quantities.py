@@ -1,0 +1,252 @@
+"""Quantities in item text: what counts, with which unit, and what is excluded."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.quantities import extract_quantities
+
+
+def only(text):
+    qs = extract_quantities(text)
+    assert len(qs) == 1, [q.raw for q in qs]
+    return qs[0]
+
+
+def values(text):
+    return [q.value for q in extract_quantities(text)]
+
+
+# --- counts -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, value, unit_prefix",
+    [
+        ("Tập huấn nghiệp vụ cho 2.500 doanh nghiệp trên địa bàn tỉnh.", 2500, "doanh nghiệp"),
+        ("Cử 25 chuyên gia, kỹ sư sang học tập kinh nghiệm.", 25, "chuyên gia"),
+        ("Hỗ trợ 03 ngành kinh tế mũi nhọn của huyện.", 3, "ngành kinh tế"),
+        ("In ấn 8.000 bản tài liệu hướng dẫn.", 8000, "bản tài liệu"),
+        ("Chuyển giao 15 lượt công nghệ cho nông dân.", 15, "lượt công nghệ"),
+        ("Bồi dưỡng 45 cán bộ quản lý, nhân viên kỹ thuật.", 45, "cán bộ quản lý"),
+        ("Thẩm định 12 hồ sơ đề nghị cấp phép (đợt 1).", 12, "hồ sơ"),
+    ],
+)
+def test_count_with_its_noun(text, value, unit_prefix):
+    q = only(text)
+    assert q.value == value
+    assert q.kind == "count"
+    assert q.unit.casefold().startswith(unit_prefix)
+    assert len(q.unit.split()) <= 4
+    assert text[q.span[0] : q.span[1]] == q.raw
+
+
+def test_unit_stops_at_function_words_and_punctuation():
+    q = only("Hỗ trợ 20 hợp tác xã của huyện nâng cao năng lực.")
+    assert q.unit == "hợp tác xã"
+    q = only("Thành lập 06 tổ công tác để kiểm tra.")
+    assert q.unit == "tổ công tác"
+
+
+def test_several_counts_in_one_sentence():
+    qs = extract_quantities("Đào tạo 120 giáo viên và 2.400 học sinh tại 15 trường tiểu học.")
+    assert [(q.value, q.unit) for q in qs] == [(120, "giáo viên"), (2400, "học sinh"), (15, "trường tiểu học")]
+
+
+@pytest.mark.parametrize(
+    "text, normalized",
+    [
+        ("Hỗ trợ 12 DN khởi nghiệp.", "doanh nghiệp khởi nghiệp"),
+        ("Thành lập mới 7 HTX nông nghiệp.", "hợp tác xã nông nghiệp"),
+        ("Xây dựng 2 CSDL chuyên ngành.", "cơ sở dữ liệu chuyên ngành"),
+    ],
+)
+def test_abbreviated_units_are_normalised(text, normalized):
+    assert only(text).unit_normalized == normalized
+
+
+# --- percentages ----------------------------------------------------------
+def test_percentage():
+    q = only("Tỷ lệ hồ sơ giải quyết đúng hạn đạt 95%.")
+    assert (q.value, q.unit, q.kind, q.unit_normalized) == (95, "%", "percent", "%")
+
+
+def test_percentage_with_qualifier_in_raw():
+    q = only("Tỷ lệ xã đạt chuẩn không dưới 70% tổng số xã.")
+    assert q.value == 70 and q.qualifier == "không dưới" and q.raw == "không dưới 70%"
+
+
+def test_percentage_range():
+    q = only("Giảm chi phí từ 20 - 25% so với năm trước.")
+    assert (q.value, q.value_max, q.kind) == (20, 25, "percent")
+
+
+def test_percentage_in_words():
+    q = only("Giảm 10 phần trăm chi phí.")
+    assert q.value == 10 and q.unit_normalized == "%"
+
+
+# --- money ----------------------------------------------------------------
+def test_money_with_scale_word():
+    q = only("Tổng kinh phí dự kiến 45,8 tỷ đồng từ ngân sách tỉnh.")
+    assert q.value == pytest.approx(45.8e9)
+    assert (q.unit, q.kind, q.unit_normalized) == ("đồng", "money", "đồng")
+
+
+def test_money_per_period():
+    q = only("Mức hỗ trợ 20 triệu đồng/năm cho mỗi cơ sở.")
+    assert q.value == pytest.approx(20e6)
+    assert q.unit == "đồng/năm"
+
+
+@pytest.mark.parametrize("text, value, norm", [("vốn 1.200 USD", 1200, "USD"), ("phí 500.000 VNĐ", 500000, "đồng"),
+                                               ("giá 50.000đ một bộ", 50000, "đồng")])
+def test_other_currencies(text, value, norm):
+    q = only(text)
+    assert (q.value, q.kind, q.unit_normalized) == (value, "money", norm)
+
+
+# --- measures ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, value, norm",
+    [
+        ("Xây dựng nhà xưởng diện tích 25.000 m² tại cụm công nghiệp.", 25000, "m2"),
+        ("Xây dựng nhà xưởng diện tích 25.000 m2.", 25000, "m2"),
+        ("Mặt bằng rộng 12.000 m ² đã giải phóng.", 12000, "m2"),  # stray space from a PDF
+        ("Trồng mới 350 ha rừng phòng hộ.", 350, "ha"),
+        ("Nâng cấp 18,5 km đường giao thông nông thôn.", 18.5, "km"),
+        ("Thu gom 200 tấn rác thải mỗi ngày.", 200, "tấn"),
+    ],
+)
+def test_measures(text, value, norm):
+    q = only(text)
+    assert q.value == pytest.approx(value)
+    assert q.kind == "measure" and q.unit_normalized == norm
+
+
+# --- multipliers ------------------------------------------------------------
+@pytest.mark.parametrize("text, value", [("Phấn đấu tăng gấp 3 lần số lượng sáng chế.", 3),
+                                         ("Năng suất lao động tăng 1,8 lần.", 1.8)])
+def test_multipliers(text, value):
+    q = only(text)
+    assert (q.value, q.unit, q.kind) == (value, "lần", "multiplier")
+
+
+# --- ranges and qualifiers --------------------------------------------------
+def test_range_with_words():
+    q = only("Mỗi huyện chọn từ 5 đến 8 mô hình điểm.")
+    assert (q.value, q.value_max) == (5, 8) and q.unit.startswith("mô hình")
+    assert q.raw.startswith("từ 5")
+
+
+def test_range_with_dash():
+    q = only("Tổ chức 2-4 lớp tập huấn.")
+    assert (q.value, q.value_max, q.unit) == (2, 4, "lớp tập huấn")
+
+
+@pytest.mark.parametrize(
+    "qualifier",
+    ["ít nhất", "không dưới", "tối thiểu", "trên", "dưới", "tối đa", "khoảng", "gần", "hơn", "không quá"],
+)
+def test_qualifiers_are_kept_and_in_raw(qualifier):
+    text = f"Thu hút {qualifier} 40 nhà đầu tư."
+    q = only(text)
+    assert q.qualifier == qualifier
+    assert q.raw == f"{qualifier} 40 nhà đầu tư"
+
+
+# --- number words -----------------------------------------------------------
+def test_number_words_followed_by_a_noun():
+    q = only("Năm nay có hai mươi doanh nghiệp đăng ký tham gia.")
+    assert q.value == 20 and q.unit.startswith("doanh nghiệp")
+    assert q.confidence < 0.9 and "number written in words" in q.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Một số đơn vị chưa thực hiện nghiêm túc.",
+        "Triển khai một cách đồng bộ các giải pháp.",
+        "Mỗi xã xây dựng mô hình điểm.",
+        "Tổ chức hội nghị lần thứ hai.",
+        "Đầu tư tư nhân tăng mạnh.",
+        "Có hàng trăm doanh nghiệp quan tâm.",
+    ],
+)
+def test_number_words_that_are_not_quantities(text):
+    assert extract_quantities(text) == []
+
+
+# --- exclusions -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tổng kết hoạt động năm 2019.",  # year
+        "Thực hiện Kế hoạch giai đoạn 2021-2025.",  # period of years
+        "Phấn đấu đến năm 2030 hoàn thành.",
+        "Ban hành ngày 15 tháng 02 năm 2021.",  # dates
+        "Báo cáo trước ngày 20/11/2021.",
+        "Trình phê duyệt trong Quý III/2022.",
+        "Tổ chức vào tháng 8 hằng năm.",
+        "Căn cứ Quyết định số 2345/QĐ-UBND của UBND tỉnh.",  # document numbers
+        "Theo Nghị định 15/2021/NĐ-CP của Chính phủ.",
+        "Thực hiện Chỉ thị 05-CT/TU của Tỉnh ủy.",
+        "Thực hiện Nghị quyết 36- NQ/TW của Bộ Chính trị.",
+        "Quyết định số 812 đã được ban hành.",
+        "Xét Tờ trình số 456 của Sở Tài chính.",
+        "Cung cấp dịch vụ công trực tuyến mức độ 4.",  # levels
+        "Nâng cấp lên cấp độ 3, 4 trong năm.",
+        "Xếp hạng 1 toàn quốc.",
+        "Đô thị loại 2 của tỉnh.",
+        "Công chức bậc 3 trở lên.",
+        "Hệ thống ISO 9001:2015 được duy trì.",  # standards
+        "Áp dụng TCVN 7391:2007 về trang thiết bị.",
+        "Liên hệ điện thoại 0291 3822 456.",  # phone
+        "Truy cập congdichvu.tinhabc.gov.vn hoặc 24h.tinhabc.vn để tra cứu.",  # URLs
+        "Gửi thư về ubnd123@tinhabc.gov.vn.",
+        "Trụ sở tại số 45 đường Trần Phú, Khu phố 2, Phường 7.",  # addresses
+        "Theo quy định tại Điều 12, khoản 3 Điều 15.",  # article references
+        "Họp lúc 14:30 tại hội trường.",  # time of day
+        "Nội dung tại mục 2.1 của Phụ lục.",  # section numbers
+        "Đợt 2 sẽ triển khai sau.",
+    ],
+)
+def test_not_quantities(text):
+    assert extract_quantities(text) == [], [q.raw for q in extract_quantities(text)]
+
+
+@pytest.mark.parametrize("text", ["1. Mục tiêu chung", "(3) Tăng cường kiểm tra", "2) Giải pháp"])
+def test_enumerators_at_start_are_not_quantities(text):
+    assert extract_quantities(text) == []
+
+
+def test_exclusions_do_not_hide_real_quantities_nearby():
+    text = "Theo Quyết định số 2345/QĐ-UBND ngày 10/3/2021, năm 2022 hỗ trợ 35 hộ nghèo."
+    assert [(q.value, q.unit) for q in extract_quantities(text)] == [(35, "hộ nghèo")]
+
+
+def test_spelled_out_echo_is_skipped():
+    q = only("Gửi 02 (hai) bản về Sở Công Thương.")
+    assert (q.value, q.unit) == (2, "bản")
+
+
+def test_confidence_and_reasons():
+    for q in extract_quantities("Hỗ trợ 40 hộ dân, đạt 3.5% và tăng gấp 2 lần."):
+        assert 0 <= q.confidence <= 1
+        assert q.reasons
+    ambiguous = [q for q in extract_quantities("đạt 3.5%") if q.value == 3.5][0]
+    assert ambiguous.confidence < 0.9
+
+
+# --- robustness -------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_raises_and_spans_match_raw(text):
+    for q in extract_quantities(text):
+        assert text[q.span[0] : q.span[1]] == q.raw
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["12", "3.000", "22,6", "tỷ", "đồng", "%", "năm", "2020", "-", "/", "m²", "hai",
+                                 "mươi", "doanh nghiệp", "từ", "đến", "(", ")", ",", "ít nhất", "gấp", "lần", " "]),
+                max_size=12).map(" ".join))
+def test_never_raises_on_number_like_text(text):
+    for q in extract_quantities(text):
+        assert text[q.span[0] : q.span[1]] == q.raw
