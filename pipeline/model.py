@@ -109,6 +109,18 @@ class Deadline(Strict):
     reasons: list[str] = Field(default_factory=list)
 
 
+class Agency(Strict):
+    """A body named as responsible for an item: "Sở KH&CN chủ trì, phối hợp với Sở Tài chính"."""
+
+    name: str  # as printed: "Sở KH&CN"
+    normalized: str  # abbreviations expanded: "Sở Khoa học và Công nghệ"
+    role: Literal["lead", "support", "assignee"]  # chủ trì | phối hợp | giao / tên cơ quan đứng đầu câu
+    raw: str
+    span: Span | None = None  # into Document.text; None when taken from a table cell
+    confidence: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
 class Mention(Strict):
     raw: str
     span: Span
@@ -142,6 +154,7 @@ class Item(Strict):
     quantities: list[Quantity] = Field(default_factory=list)
     deadline: Deadline | None = None  # the time bound stated in the item's own text
     effective_deadline: Deadline | None = None  # stated, or inherited from a heading / table row / the title
+    agencies: list[Agency] = Field(default_factory=list)
     cells: dict[str, str] | None = None  # table_row only: column header -> cell text
     table: int | None = None  # table_row only: which table
     confidence: float = 1.0
