@@ -583,7 +583,9 @@ def _column_flows(rows: list[_Row]) -> list[tuple[list[_Row], bool]]:
 # --------------------------------------------------------------------------
 _ENUMERATOR = re.compile(
     r"^(?:"
-    r"(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|Phụ\s+lục|PHỤ\s+LỤC)\s+[0-9IVXLCDM]+\b"
+    r"(?:Điều|ĐIỀU)\s+\d+\s*(?:[.:]|$)"
+    r"|(?:Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+[0-9IVXLCDM]+\b(?:\s*[.:\-]|\s*$|\s+(?=[A-ZĐÀ-Ỹ]))"
+    r"|(?:Phụ\s+lục|PHỤ\s+LỤC)\s+[0-9IVXLCDM]+\b"
     r"|[IVXLCDM]+[.)]\s"
     r"|\d+(?:\.\d+)*[.)]\s"
     r"|\d+(?:\.\d+)+\s"

@@ -30,7 +30,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     if _looks_like_bomless_utf16(data):
-        enc = "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+        # ASCII characters put their zero byte second in little-endian, first in big-endian
+        sample = data[:4000]
+        enc = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
         return data.decode(enc, errors="replace"), enc
     try:
         return data.decode("utf-8"), "utf-8"

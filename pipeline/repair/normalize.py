@@ -351,9 +351,25 @@ def should_join_syllables(left: str, right: str) -> bool:
     if left_ok and right_ok:
         if right[0] not in VOWELS_ANY_TONE or _has_tone(left) or not _has_tone(right):
             return False
+        if len(right) == 1 and _tone_on_glide(left[-1], right):
+            return False
+    elif len(left) == 1 and left.islower() and right[0] not in VOWELS_ANY_TONE:
+        # A lone lowercase letter is a list label ("điểm c hoặc d"), not an onset.
+        return False
     joined = left + right
     return _case_ok(joined) and is_vietnamese_syllable(joined)
 
+
+
+def _tone_on_glide(prev: str, last: str) -> bool:
+    """Would the tone sit where Vietnamese never puts it, if ``last`` (a toned
+    vowel) ended the syllable after the vowel ``prev``? On a final glide
+    ("gia ý" → "giaý", the tone belongs on a) or on the a of ia/ua/ưa ("kià")."""
+    p = SPLIT_TONE.get(prev.lower(), ("", ""))[0]
+    t = SPLIT_TONE[last.lower()][0]
+    if t in "iyou" and p in VOWELS and not (p == "u" and t == "y"):
+        return True
+    return t == "a" and p in "iuư"
 
 
 # A letter run not glued to digits or underscores ("5a" is not a syllable).

@@ -124,10 +124,14 @@ def _title_words(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in text.split())
 
 
+# Field names whose official spelling capitalises more than the first word.
+_FIELD_SPELLING = {"công thương": "Công Thương"}
+
+
 def _capitalize_segments(text: str) -> str:
     """Capitalise the first word of each field joined by "và" or "-": "khoa học và công nghệ" -> "Khoa học và Công nghệ"."""
     parts = regex.split(r"(\s+và\s+|\s*-\s*|,\s*)", text)
-    return "".join(p if i % 2 else p[:1].upper() + p[1:] for i, p in enumerate(parts))
+    return "".join(p if i % 2 else _FIELD_SPELLING.get(p, p[:1].upper() + p[1:]) for i, p in enumerate(parts))
 
 
 def issuer_bodies(lines: list[str]) -> list[str]:

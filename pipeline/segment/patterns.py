@@ -197,10 +197,12 @@ class Enumerator:
 BULLET_TYPES = {"dash", "plus", "bullet"}
 
 _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
-    ("phan", regex.compile(r"^(Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\b\s*[.:]?\s*")),
-    ("chuong", regex.compile(r"^(Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b\s*[.:]?\s*")),
-    ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b\s*[.:]?\s*")),
-    ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)\s*[.:]?\s*")),
+    # A heading, not a reference wrapped onto a new line ("Điều 17 Thông tư số ..."): the number is
+    # followed by a period or colon, a dash, the end of the line, or (for Phần/Chương/Mục) a capitalised title.
+    ("phan", regex.compile(r"^(Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
+    ("chuong", regex.compile(r"^(Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
+    ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
+    ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*$)")),
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
     ("arabic", regex.compile(r"^(\d{1,3})\s*[.)](?![\d])\s*(?=\S)")),
     ("roman", regex.compile(rf"^({ROMAN})\s*[.)/]\s*(?=\S)")),
