@@ -13,6 +13,8 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.assemble import Assembled, assemble
 from pipeline.extract.citations import find_citations, merge_citations, number_key
+from pipeline.extract.deadlines import extract_deadline
+from pipeline.extract.quantities import extract_quantities
 from pipeline.model import (
     Deadline,
     Document,
@@ -145,7 +147,7 @@ def _received(layout: Layout) -> Received | None:
 # --------------------------------------------------------------------------
 def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
     text = doc.text[node.start:node.end].replace("\n", " ")
-    quantities, deadline = _extract_facts(text, node.start, issued, node.cells)
+    quantities, deadline = _extract_facts(text, node.start, issued)
     return Item(
         id=node.id, parent=node.parent.id if node.parent else None, kind=node.kind, path=node.path,
         enumerator=node.enumerator, text=text, span=(node.start, node.end),
@@ -156,12 +158,7 @@ def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
     )
 
 
-def _extract_facts(text: str, offset: int, issued: dt.date | None, cells: dict | None) -> tuple[list[Quantity], Deadline | None]:
-    try:
-        from pipeline.extract.deadlines import extract_deadline
-        from pipeline.extract.quantities import extract_quantities
-    except ImportError:  # extraction modules not installed in this build
-        return [], None
+def _extract_facts(text: str, offset: int, issued: dt.date | None) -> tuple[list[Quantity], Deadline | None]:
     quantities = []
     for q in extract_quantities(text):
         q.span = (q.span[0] + offset, q.span[1] + offset)
@@ -174,10 +171,6 @@ def _extract_facts(text: str, offset: int, issued: dt.date | None, cells: dict |
 
 def _inherit_deadlines(items: list[Item], nodes: list[Node], info: DocumentInfo) -> None:
     """An item without a stated deadline inherits its heading's, else the title's ("Kế hoạch ... năm 2018")."""
-    try:
-        from pipeline.extract.deadlines import extract_deadline
-    except ImportError:
-        return
     title_deadline = extract_deadline(info.title or "") if info.title else None
     by_id = {item.id: item for item in items}
     for item in items:

@@ -190,8 +190,22 @@ def _decode(word: list[Key | str], mapping: dict[Key, str]) -> str:
     return "".join(mapping.get(i, UNKNOWN) if isinstance(i, tuple) else i for i in word)
 
 
-def _score(words: list[list[Key | str]], mapping: dict[Key, str]) -> int:
-    return sum(_word_score(_decode(w, mapping)) for w in words)
+def _score(words: list[list[Key | str]], mapping: dict[Key, str], vocab: frozenset[str] = frozenset()) -> int:
+    """Valid words count double; a word the document also spells elsewhere
+    (``vocab``) scores one more: that settles "năm" against "nàm", "sơ" against
+    "sà", which are all well-formed syllables."""
+    total = 0
+    for w in words:
+        text = _decode(w, mapping)
+        score = _word_score(text)
+        total += 2 * score + (score == 2 and text.lower() in vocab)
+    return total
+
+
+def _vocabulary(words: list[list[Key | str]], mapping: dict[Key, str]) -> frozenset[str]:
+    """Lower-cased words that decode to valid syllables and occur at least twice."""
+    seen = Counter(_decode(w, mapping).lower() for w in words)
+    return frozenset(t for t, n in seen.items() if n >= 2 and _word_score(t) == 2)
 
 
 # --------------------------------------------------------------------------
@@ -221,32 +235,54 @@ def _best_offset(font: str, codes: list[int], words, mapping: dict[Key, str], ta
 
 
 def _ascii_offset(font: str, codes: list[int], words, mapping: dict[Key, str]) -> int | None:
-    """The constant shift of the printable-ASCII run (29 for glyph ids)."""
-    best, best_score = None, 0
+    """The constant shift of the printable-ASCII run.
+
+    The glyph-order shift (29) is the usual cause, so it is kept unless another
+    shift is clearly better: a font with few words can otherwise be fitted by
+    a wrong shift that happens to make its short words valid.
+    """
+    scores = {}
     for k in range(-64, 65):
         trial = dict(mapping)
         for c in codes:
             if 0x20 < c + k < 0x7F:
                 trial[(font, c)] = chr(c + k)
-        score = _score(words, trial)
-        if score > best_score:
-            best, best_score = k, score
+        scores[k] = _score(words, trial)
+    best = max(scores, key=scores.get)
+    if scores[best] == 0:
+        return None
+    if scores[GLYPH_ORDER_OFFSET] >= 0.9 * scores[best]:
+        return GLYPH_ORDER_OFFSET
     return best
 
 
-def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str], rounds: int = 3) -> None:
-    """Give each key the letter that makes most of its words valid (in place)."""
+def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str],
+            excluded: dict[str, set[str]], vocab: frozenset[str], rounds: int = 3) -> None:
+    """Give each key the letter that makes most of its words valid (in place).
+
+    A font draws each letter with one glyph, so a letter already produced by
+    another code of the same font, or one whose code is known from the font's
+    ASCII run (``excluded``), is not a candidate. That is what tells "đ" from
+    "b" or "ă" from "a", which the shape of a syllable alone cannot. On a tie
+    the letter the same code has in another font (fonts of one family share
+    their glyph order) wins, then lowercase.
+    """
     for _ in range(rounds):
         changed = False
         for key in keys:
             words = words_of[key]
             current = mapping.get(key)
-            best, best_score = current, _score(words, mapping)
-            for letter in _LETTERS:
-                if letter == current:
+            taken = {ch for (f, c), ch in mapping.items() if f == key[0] and c != key[1]}
+            taken |= excluded.get(key[0], set())
+            siblings = [ch for (f, c), ch in mapping.items() if c == key[1] and f != key[0]]
+            best, best_score = current, _score(words, mapping, vocab)
+            if current in taken:
+                best, best_score = None, -1
+            for letter in dict.fromkeys(siblings + _LETTERS):
+                if letter == current or letter in taken:
                     continue
                 mapping[key] = letter
-                score = _score(words, mapping)
+                score = _score(words, mapping, vocab)
                 if score > best_score:
                     best, best_score = letter, score
             if best is None:
@@ -269,19 +305,22 @@ def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
         for key in {i for i in w if isinstance(i, tuple)}:
             words_of[key].append(w)
     mapping: dict[Key, str] = {}
+    excluded: dict[str, set[str]] = {}
     for font in fonts:
         codes = sorted(c for f, c in glyphs.counts if f == font)
         words = [w for w in glyphs.words if any(isinstance(i, tuple) and i[0] == font for i in w)]
-        if 3 in codes:
-            mapping[(font, 3)] = " "
         k = _ascii_offset(font, codes, words, mapping)
         if k is None:
             continue
+        mapping[(font, 0x20 - k)] = " "
         for c in codes:
             if 0x20 < c + k < 0x7F:
                 mapping[(font, c)] = chr(c + k)
+        # The ASCII letters live in the shifted run: no other code draws them.
+        excluded[font] = {chr(c) for c in range(0x21, 0x7F) if chr(c).isalpha()}
         if k == GLYPH_ORDER_OFFSET:
-            # Glyph ids: the Latin-1 letters follow the Macintosh standard order.
+            # Glyph ids: the Latin-1 letters mostly follow the Macintosh standard
+            # order (a prior only: the ascent below re-checks every one of them).
             for c in codes:
                 ch = _mac_standard(c)
                 if (font, c) not in mapping and ch and ch.isalpha():
@@ -293,11 +332,13 @@ def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
             for c in high:
                 if c + block in _VN_BLOCK:
                     mapping[(font, c)] = chr(c + block)
-    # Codes still unknown, and non-ASCII guesses, are checked letter by letter.
+    # Codes still unknown first, then every non-ASCII guess, letter by letter.
     doubtful = [key for key in glyphs.counts
                 if key not in mapping or not (0x20 <= ord(mapping[key]) < 0x7F)]
-    doubtful.sort(key=lambda key: -glyphs.counts[key])
-    _ascent(doubtful, words_of, mapping)
+    doubtful.sort(key=lambda key: (key in mapping, -glyphs.counts[key]))
+    _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping))
+    # Once more with the vocabulary of the (now mostly right) decoded text.
+    _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping), rounds=1)
     out: dict[str, Mapping] = defaultdict(dict)
     for (font, code), ch in mapping.items():
         out[font][code] = ch

@@ -103,7 +103,6 @@ class _Walker:
         self.layout.part_of[line.index] = len(self.layout.parts) - 1
 
     def run(self) -> Layout:
-        received_pending: list[TextLine] = []
         for i, line in enumerate(self.lines):
             text = line.text.strip()
             if not text or hdr.is_separator(text):
@@ -121,7 +120,6 @@ class _Walker:
                 self.layout.received_lines.append(line)
                 continue
             getattr(self, self.state)(line, text)
-        del received_pending
         return self.layout
 
     # ---- stamps -------------------------------------------------------

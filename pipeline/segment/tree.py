@@ -152,14 +152,11 @@ class TreeBuilder:
     def is_continuation(self, node: Node, line: TextLine) -> bool:
         previous = node.last_line.text.rstrip()
         current = line.text.strip()
-        if not current or not previous or node.last_line.index != line.index - 1 and not self._only_blank_between(node.last_line, line):
-            return False
+        if not current or not previous or node.last_line.index != line.index - 1:
+            return False  # a blank line always ends a paragraph
         if previous.endswith((".", ";", ":", "!", "?", "./.", "/.")):
             return False
         return current[0].islower() or current[0] in ",)" or (current[0].isdigit() and not previous[-1].isalnum())
-
-    def _only_blank_between(self, a: TextLine, b: TextLine) -> bool:
-        return False  # a blank line always ends a paragraph
 
     # ---- tables ---------------------------------------------------------
     def add_table_line(self, line: TextLine) -> None:
@@ -180,12 +177,10 @@ class TreeBuilder:
             label = (parent or self.root_counters).label_for("-")
             label = f"{base}.{label}" if base else label
         else:
-            etype = _row_label_type(row.label)
             while self.row_stack and self.row_stack[-1].etype == "row" and _row_rank(self.row_stack[-1].label) >= _row_rank(row.label):
                 self.row_stack.pop()
             parent = self.row_stack[-1] if self.row_stack else context
             label = row.label
-            del etype
         node = self.new_node(line, "row", label, row.label or None, row.text_start, parent)
         node.end = row.text_start + len(row.text)
         node.cells = row.cells
