@@ -190,16 +190,15 @@ def _decode(word: list[Key | str], mapping: dict[Key, str]) -> str:
     return "".join(mapping.get(i, UNKNOWN) if isinstance(i, tuple) else i for i in word)
 
 
-def _score(words: list[list[Key | str]], mapping: dict[Key, str], vocab: frozenset[str] = frozenset()) -> int:
-    """Valid words count double; a word the document also spells elsewhere
-    (``vocab``) scores one more: that settles "năm" against "nàm", "sơ" against
-    "sà", which are all well-formed syllables."""
-    total = 0
-    for w in words:
-        text = _decode(w, mapping)
-        score = _word_score(text)
-        total += 2 * score + (score == 2 and text.lower() in vocab)
-    return total
+def _score(words: list[list[Key | str]], mapping: dict[Key, str]) -> int:
+    """Valid words count 2, words that may become valid once their unknown glyphs are known 1."""
+    return sum(_word_score(_decode(w, mapping)) for w in words)
+
+
+def _vocab_hits(words: list[list[Key | str]], mapping: dict[Key, str], vocab: frozenset[str]) -> int:
+    """How many of the words the document also spells elsewhere: a tie-breaker
+    between well-formed syllables ("năm" against "nàm")."""
+    return sum(_decode(w, mapping).lower() in vocab for w in words)
 
 
 def _vocabulary(words: list[list[Key | str]], mapping: dict[Key, str]) -> frozenset[str]:
@@ -257,15 +256,20 @@ def _ascii_offset(font: str, codes: list[int], words, mapping: dict[Key, str]) -
 
 
 def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str],
-            excluded: dict[str, set[str]], vocab: frozenset[str], rounds: int = 3) -> None:
+            excluded: dict[str, set[str]], vocab: frozenset[str], structured: set[Key],
+            rounds: int = 3) -> None:
     """Give each key the letter that makes most of its words valid (in place).
 
     A font draws each letter with one glyph, so a letter already produced by
     another code of the same font, or one whose code is known from the font's
     ASCII run (``excluded``), is not a candidate. That is what tells "đ" from
-    "b" or "ă" from "a", which the shape of a syllable alone cannot. On a tie
-    the letter the same code has in another font (fonts of one family share
-    their glyph order) wins, then lowercase.
+    "b" or "ă" from "a", which the shape of a syllable alone cannot.
+
+    Candidates are ranked by: valid words; agreeing with the letter the same
+    code has in another font (fonts of one family share their glyph order);
+    keeping a letter placed by a structured run (``structured``: the Mac order,
+    the U+1EA0 block); words the document spells elsewhere (``vocab``); then
+    lowercase first.
     """
     for _ in range(rounds):
         changed = False
@@ -274,17 +278,22 @@ def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str],
             current = mapping.get(key)
             taken = {ch for (f, c), ch in mapping.items() if f == key[0] and c != key[1]}
             taken |= excluded.get(key[0], set())
-            siblings = [ch for (f, c), ch in mapping.items() if c == key[1] and f != key[0]]
-            best, best_score = current, _score(words, mapping, vocab)
-            if current in taken:
-                best, best_score = None, -1
-            for letter in dict.fromkeys(siblings + _LETTERS):
-                if letter == current or letter in taken:
-                    continue
+            if key[1] >= len(standardGlyphOrder):
+                taken |= excluded.get((key[0], "mac"), set())
+            siblings = {ch for (f, c), ch in mapping.items() if c == key[1] and f != key[0]}
+
+            def rank(letter: str) -> tuple:
                 mapping[key] = letter
-                score = _score(words, mapping, vocab)
-                if score > best_score:
-                    best, best_score = letter, score
+                return (_score(words, mapping), letter in siblings,
+                        key in structured and letter == current, _vocab_hits(words, mapping, vocab))
+
+            best, best_rank = None, None
+            for letter in ([current] if current and current not in taken else []) + _LETTERS:
+                if letter in taken or (letter == current and best is not None):
+                    continue
+                r = rank(letter)
+                if best_rank is None or r > best_rank:
+                    best, best_rank = letter, r
             if best is None:
                 mapping.pop(key, None)
             else:
@@ -305,7 +314,7 @@ def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
         for key in {i for i in w if isinstance(i, tuple)}:
             words_of[key].append(w)
     mapping: dict[Key, str] = {}
-    excluded: dict[str, set[str]] = {}
+    excluded: dict = {}  # font -> letters; (font, "mac") -> letters
     for font in fonts:
         codes = sorted(c for f, c in glyphs.counts if f == font)
         words = [w for w in glyphs.words if any(isinstance(i, tuple) and i[0] == font for i in w)]
@@ -319,6 +328,9 @@ def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
         # The ASCII letters live in the shifted run: no other code draws them.
         excluded[font] = {chr(c) for c in range(0x21, 0x7F) if chr(c).isalpha()}
         if k == GLYPH_ORDER_OFFSET:
+            # Codes past the standard order cannot be letters the order places.
+            excluded[(font, "mac")] = {ch for c in range(len(standardGlyphOrder))
+                                       if (ch := _mac_standard(c)) and ch.isalpha()}
             # Glyph ids: the Latin-1 letters mostly follow the Macintosh standard
             # order (a prior only: the ascent below re-checks every one of them).
             for c in codes:
@@ -336,9 +348,10 @@ def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
     doubtful = [key for key in glyphs.counts
                 if key not in mapping or not (0x20 <= ord(mapping[key]) < 0x7F)]
     doubtful.sort(key=lambda key: (key in mapping, -glyphs.counts[key]))
-    _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping))
+    structured = set(mapping)
+    _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping), structured)
     # Once more with the vocabulary of the (now mostly right) decoded text.
-    _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping), rounds=1)
+    _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping), structured, rounds=1)
     out: dict[str, Mapping] = defaultdict(dict)
     for (font, code), ch in mapping.items():
         out[font][code] = ch

@@ -173,14 +173,10 @@ class _Walker:
             self.after_title = True
             self.set(line, "doc_type")
             return
-        if SUBJECT_RE.match(text) and not lay.subject_lines:
+        if SUBJECT_RE.match(text) and not lay.subject_lines and lay.doc_type is None:
+            # an official letter's "V/v ..." (after a type heading, "Về việc ..." is that document's title)
             lay.subject_lines.append(line)
             self.after_title = True
-            self.set(line, "title")
-            return
-        if lay.subject_lines and self.previous_role(line) == "title" and len(text) < 120 and not text.endswith(":") \
-                and not lay.subject_lines[-1].text.rstrip().endswith((".", ";")) and len(lay.subject_lines) < 4:
-            lay.subject_lines.append(line)  # the subject line wraps
             self.set(line, "title")
             return
         kinh_gui = KINH_GUI_RE.match(text)
@@ -198,6 +194,12 @@ class _Walker:
         if is_body_start(text):
             self.state = BODY
             self.body(line, text)
+            return
+        if lay.subject_lines and self.previous_role(line) == "title" and len(text) < 120 and not text.endswith(":") \
+                and not lay.subject_lines[-1].text.rstrip().endswith((".", ";")) and len(lay.subject_lines) < 4 \
+                and not hdr.authority_body(text):
+            lay.subject_lines.append(line)  # the subject line wraps
+            self.set(line, "title")
             return
         if self.after_title:
             body = hdr.authority_body(text)

@@ -71,6 +71,29 @@ def is_header_row(cells: list[str]) -> bool:
     return words >= 3 and numbers <= words
 
 
+def merge_header_rows(upper: list[str], lower: list[str]) -> list[str]:
+    """Combine a two-level header: "Thời gian" spanning "Bắt đầu | Kết thúc" -> "Thời gian - Bắt đầu", ...
+
+    A merged cell leaves "" in the columns it spans, so an empty upper cell above a
+    filled lower one belongs to the nearest filled upper cell to its left that also
+    has a lower part; an empty lower cell (a title spanning both rows) keeps the upper text.
+    """
+    merged = []
+    group = ""
+    for i in range(max(len(upper), len(lower))):
+        top = upper[i] if i < len(upper) else ""
+        bottom = lower[i] if i < len(lower) else ""
+        if top and bottom:
+            group = top
+            merged.append(f"{top} - {bottom}")
+        elif bottom:
+            merged.append(f"{group} - {bottom}" if group else bottom)
+        else:
+            group = ""
+            merged.append(top)
+    return merged
+
+
 @dataclass
 class RowItem:
     line: TextLine
@@ -89,8 +112,12 @@ class TableRows:
     number_col: int | None = 0
     content_col: int = 1
 
-    def set_header(self, cells: list[str]) -> None:
-        self.headers = [regex.sub(r"\s+", " ", c).strip() for c in cells]
+    def set_header(self, cells: list[str], continues: bool = False) -> None:
+        """Take a header row; `continues` when it is the second row of a two-level header."""
+        cells = [regex.sub(r"\s+", " ", c).strip() for c in cells]
+        if continues and self.headers:
+            cells = merge_header_rows(self.headers, cells)
+        self.headers = cells
         folded = [ascii_fold(h).strip(". ") for h in self.headers]
         self.number_col = next((i for i, h in enumerate(folded) if h in _ROW_NUMBER_HEADERS), None)
         start = 0 if self.number_col is None else self.number_col + 1

@@ -61,6 +61,7 @@ class TreeBuilder:
         self.table_rows: TableRows | None = None
         self.table_no: int | None = None
         self.row_stack: list[Node] = []
+        self.previous_was_header = False
 
     # ---- nodes ----------------------------------------------------------
     def new_node(self, line: TextLine, etype: str, label: str, enumerator: str | None, start: int, parent: Node | None) -> Node:
@@ -164,9 +165,12 @@ class TreeBuilder:
             self.table_rows = TableRows()
             self.table_no = line.table
             self.row_stack = []
+            self.previous_was_header = False
         if line.header_row:
-            self.table_rows.set_header(line.cells or [])
+            self.table_rows.set_header(line.cells or [], continues=self.previous_was_header)
+            self.previous_was_header = True
             return
+        self.previous_was_header = False
         row = self.table_rows.read(line)
         if row is None:
             return

@@ -1,0 +1,352 @@
+"""Legacy Word (.doc) and RTF files: converted by LibreOffice, repaired, read by the DOCX reader.
+
+Old government files are Word 97 ``.doc`` or RTF, very often typed in a
+pre-Unicode Vietnamese font (TCVN3 ``.VnTime``, ``VNI-Times``). The reader:
+
+1. **Converts** the file to ``.docx`` with LibreOffice headless, in a private
+   temporary directory with its own LibreOffice profile
+   (``-env:UserInstallation``), so concurrent conversions never share (or
+   lock) a profile. The command is an argument list, never a shell string;
+   the input is copied under a fixed safe name first, so a file name cannot be
+   mistaken for an option. A conversion that runs past
+   :data:`CONVERT_TIMEOUT` is killed with its whole process group.
+2. **Repairs the encoding run by run**, in the converted package's XML,
+   before any reading: each run's font is resolved (run properties, character
+   style, paragraph style chain, document defaults) and a run in a TCVN3, VNI
+   or VISCII font is converted to Unicode (:mod:`pipeline.repair.legacy_encodings`).
+   Runs in other fonts are converted only when detection over all of them finds
+   a legacy encoding (a file whose font names were lost). Working on the XML
+   rather than on the read Lines matters: TCVN3 stores "ư" as byte 0xAD, which
+   LibreOffice turns into a *soft hyphen* element the DOCX reader (rightly) drops;
+   and the DOCX reader recognises header/signature tables by Vietnamese words
+   ("CỘNG HÒA", "Nơi nhận") it can only see in repaired text.
+3. **Reads** the repaired package with :func:`pipeline.read.docx.read_docx`,
+   so numbering, tables and layout tables behave exactly as for a .docx.
+
+The result is a :class:`RawDocument` with ``format`` "doc" or "rtf" and a
+warning naming each encoding repaired ("legacy encoding repaired: tcvn3 (412
+paragraphs)").
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import uuid
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline.errors import ReadError
+from pipeline.model import RawDocument
+from pipeline.read.docx import MAX_PART_BYTES, _PARSER, W, W_NS, read_docx
+from pipeline.repair.legacy_encodings import (
+    ENCODINGS,
+    VNI_MARKS,
+    convert_legacy,
+    detect_legacy_encoding,
+    encoding_for_font,
+    has_unicode_vietnamese,
+    is_capital_font,
+)
+
+CONVERT_TIMEOUT = 120  # seconds; a normal .doc converts in 1-3 s
+SOFFICE_NAMES = ("soffice", "libreoffice")
+SOFFICE_ENV = "PIPELINE_SOFFICE"  # optional: full path of the soffice binary
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+RTF_MAGIC = b"{\\rtf"
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+def read_legacy(path: Path) -> RawDocument:
+    """Read a .doc or .rtf file: LibreOffice conversion, encoding repair, DOCX reading."""
+    path = Path(path)
+    fmt = _legacy_format(path)
+    with tempfile.TemporaryDirectory(prefix="legacy-read-") as tmp:
+        work = Path(tmp)
+        converted = convert_to_docx(path, work, suffix="." + fmt)
+        repaired = work / "repaired.docx"
+        counts = repair_docx_encoding(converted, repaired)
+        raw = read_docx(repaired)
+    raw.format = fmt
+    if counts:
+        detail = ", ".join(f"{enc} ({n} paragraph{'s' if n != 1 else ''})" for enc, n in counts.most_common())
+        raw.warnings.insert(0, f"legacy encoding repaired: {detail}")
+    return raw
+
+
+def _legacy_format(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ReadError(f"cannot open file: {exc.strerror or exc}") from exc
+    if not head:
+        raise ReadError("empty file")
+    if head.startswith(OLE2_MAGIC):
+        return "doc"
+    if head.startswith(RTF_MAGIC[:5]):
+        return "rtf"
+    raise ReadError("not a legacy Word (.doc) or RTF file: unrecognised header")
+
+
+# --------------------------------------------------------------------------
+# 1. LibreOffice conversion
+# --------------------------------------------------------------------------
+def find_soffice() -> str | None:
+    """The LibreOffice binary: $PIPELINE_SOFFICE, else ``soffice`` / ``libreoffice`` on PATH."""
+    override = os.environ.get(SOFFICE_ENV)
+    if override:
+        return override if Path(override).is_file() else None
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def convert_to_docx(path: Path, work: Path, suffix: str = ".doc", timeout: float = CONVERT_TIMEOUT) -> Path:
+    """Convert ``path`` to ``work/input.docx`` with LibreOffice headless; ReadError on any failure."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise ReadError(
+            "cannot convert legacy Word/RTF file: LibreOffice (soffice) is not installed "
+            "(Debian/Ubuntu: apt-get install libreoffice-writer-nogui)"
+        )
+    source = work / f"input{suffix}"  # a fixed, safe name: no option-like or odd file names reach soffice
+    shutil.copyfile(path, source)
+    out_dir = work / "out"
+    out_dir.mkdir()
+    profile = work / f"lo-profile-{uuid.uuid4().hex}"
+    args = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+        "--convert-to", "docx:MS Word 2007 XML",
+        "--outdir", str(out_dir),
+        str(source),
+    ]
+    _run(args, timeout, work)
+    produced = out_dir / "input.docx"
+    if not produced.is_file() or produced.stat().st_size == 0:
+        raise ReadError("LibreOffice could not convert the file (corrupt, encrypted or not a Word/RTF document)")
+    return produced
+
+
+def _run(args: list[str], timeout: float, cwd: Path) -> None:
+    # soffice starts a child (soffice.bin); a new session lets a timeout kill both.
+    env = dict(os.environ, HOME=str(cwd))  # LibreOffice writes caches under $HOME
+    try:
+        proc = subprocess.Popen(
+            args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise ReadError(f"cannot start LibreOffice ({args[0]}): {exc.strerror or exc}") from exc
+    try:
+        proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        raise ReadError(f"LibreOffice conversion timed out after {timeout:.0f} s") from None
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.communicate()
+
+
+# --------------------------------------------------------------------------
+# 2. Encoding repair in the package XML
+# --------------------------------------------------------------------------
+@dataclass
+class _Piece:
+    """One text element of a run, with the encoding its font implies."""
+
+    element: etree._Element  # a w:t
+    font: str | None
+    encoding: str | None  # "tcvn3" | "vni" | "viscii" | "symbol" | None (Unicode or unknown)
+
+
+def repair_docx_encoding(source: Path, target: Path) -> Counter:
+    """Write ``source`` to ``target`` with legacy-encoded runs of the main document converted to Unicode.
+
+    Returns how many paragraphs each encoding changed (empty: nothing converted).
+    """
+    with zipfile.ZipFile(source) as package:
+        names = package.namelist()
+        if "word/document.xml" not in names:
+            raise ReadError("LibreOffice produced a package without word/document.xml")
+        document = _parse(package, "word/document.xml")
+        styles = _FontStyles(_parse(package, "word/styles.xml") if "word/styles.xml" in names else None)
+        counts = _repair_tree(document, styles)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in package.infolist():
+                if info.filename == "word/document.xml":
+                    out.writestr(info, etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+                else:
+                    out.writestr(info, package.read(info))
+    return counts
+
+
+def _parse(package: zipfile.ZipFile, name: str) -> etree._Element:
+    info = package.getinfo(name)
+    if info.file_size > MAX_PART_BYTES:
+        raise ReadError(f"refused: converted {name} would unpack to {info.file_size / 1e6:.0f} MB")
+    try:
+        return etree.fromstring(package.read(info), _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ReadError(f"LibreOffice produced malformed XML in {name} ({exc})") from exc
+
+
+def _repair_tree(document: etree._Element, styles: "_FontStyles") -> Counter:
+    paragraphs = [_paragraph_pieces(p, styles) for p in document.iter(W + "p")]
+    # Runs in no legacy font: converted only if, taken together, they read as a legacy encoding.
+    unknown = " ".join(piece.element.text or "" for pieces in paragraphs for piece in pieces if piece.encoding is None)
+    fallback, _ = detect_legacy_encoding(unknown) if unknown.strip() else (None, 0.0)
+    counts: Counter = Counter()
+    for pieces in paragraphs:
+        for encoding in _repair_paragraph(pieces, fallback):
+            counts[encoding] += 1
+    return counts
+
+
+def _paragraph_pieces(p: etree._Element, styles: "_FontStyles") -> list[_Piece]:
+    """The w:t pieces of a paragraph's own runs (not of paragraphs nested in text boxes), in order."""
+    p_style = p.find(f"{W}pPr/{W}pStyle")
+    style_id = p_style.get(W + "val") if p_style is not None else None
+    pieces: list[_Piece] = []
+    for run in p.iter(W + "r"):
+        if _nearest_paragraph(run) is not p:
+            continue
+        font = styles.run_font(run, style_id)
+        encoding = encoding_for_font(font)
+        for child in list(run):
+            if child.tag == W + "softHyphen" and encoding == "tcvn3":
+                # TCVN3 byte 0xAD is "ư", not a soft hyphen: put the letter back as text.
+                child = _replace_with_text(run, child, "\u00ad")
+            if child.tag == W + "t":
+                pieces.append(_Piece(child, font, encoding))
+    return pieces
+
+
+def _nearest_paragraph(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != W + "p":
+        parent = parent.getparent()
+    return parent
+
+
+def _replace_with_text(run: etree._Element, child: etree._Element, text: str) -> etree._Element:
+    t = etree.Element(W + "t", nsmap={"w": W_NS})
+    t.text = text
+    t.set(XML_SPACE, "preserve")
+    t.tail = child.tail
+    run.replace(child, t)
+    return t
+
+
+def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
+    """Convert the pieces of one paragraph in place; return the encodings that changed something."""
+    _join_split_vni_marks(pieces)
+    changed: set[str] = set()
+    for piece in pieces:
+        encoding = piece.encoding if piece.encoding is not None else fallback
+        text = piece.element.text or ""
+        if encoding not in ENCODINGS or not text or has_unicode_vietnamese(text):
+            continue  # Unicode typed while an old font was selected stays as it is
+        converted = convert_legacy(text, encoding, capitals=is_capital_font(piece.font))
+        if converted != text:
+            piece.element.text = converted
+            piece.element.set(XML_SPACE, "preserve")
+            changed.add(encoding)
+    return changed
+
+
+def _join_split_vni_marks(pieces: list[_Piece]) -> None:
+    """Move VNI mark codes that open a piece onto the letter ending the previous VNI piece.
+
+    Word splits runs where formatting changes, sometimes between a letter and
+    its VNI mark ("Vie" | "ät"); the mark only means something next to its letter.
+    """
+    for before, after in zip(pieces, pieces[1:]):
+        if before.encoding != "vni" or after.encoding != "vni":
+            continue
+        head, tail = before.element.text or "", after.element.text or ""
+        n = len(tail) - len(tail.lstrip("".join(VNI_MARKS)))
+        if n and head and head[-1].isalpha():
+            before.element.text = head + tail[:n]
+            after.element.text = tail[n:]
+
+
+# --------------------------------------------------------------------------
+# Fonts: which font a run is set in
+# --------------------------------------------------------------------------
+class _FontStyles:
+    """Resolves a run's Latin font through Word's property hierarchy.
+
+    Direct run formatting, then the run's character style (and its bases), then
+    the paragraph style (and its bases), then the document defaults. For the
+    8-bit codes legacy fonts use, Word draws with the ``w:hAnsi`` font; ``w:ascii``
+    is the fallback when a level names only that.
+    """
+
+    def __init__(self, root: etree._Element | None):
+        self.fonts: dict[str, dict[str, str]] = {}
+        self.based_on: dict[str, str] = {}
+        self.default_paragraph: str | None = None
+        self.defaults: dict[str, str] = {}
+        if root is None:
+            return
+        defaults = root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+        self.defaults = _font_attrs(defaults)
+        for style in root.iter(W + "style"):
+            sid = style.get(W + "styleId")
+            if not sid:
+                continue
+            if style.get(W + "type") == "paragraph" and style.get(W + "default") in ("1", "true", "on"):
+                self.default_paragraph = sid
+            based = style.find(W + "basedOn")
+            if based is not None and based.get(W + "val"):
+                self.based_on[sid] = based.get(W + "val")
+            self.fonts[sid] = _font_attrs(style.find(f"{W}rPr/{W}rFonts"))
+
+    def run_font(self, run: etree._Element, paragraph_style: str | None) -> str | None:
+        r_pr = run.find(W + "rPr")
+        levels = [_font_attrs(r_pr.find(W + "rFonts")) if r_pr is not None else {}]
+        char_style = r_pr.find(W + "rStyle") if r_pr is not None else None
+        if char_style is not None:
+            levels.extend(self._chain(char_style.get(W + "val")))
+        levels.extend(self._chain(paragraph_style or self.default_paragraph))
+        levels.append(self.defaults)
+        for attr in ("hAnsi", "ascii"):
+            for level in levels:
+                if attr in level:
+                    return level[attr]
+        return None
+
+    def _chain(self, style_id: str | None) -> list[dict[str, str]]:
+        chain, seen = [], set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            chain.append(self.fonts.get(style_id, {}))
+            style_id = self.based_on.get(style_id)
+        return chain
+
+
+def _font_attrs(r_fonts: etree._Element | None) -> dict[str, str]:
+    if r_fonts is None:
+        return {}
+    return {attr: r_fonts.get(W + attr) for attr in ("ascii", "hAnsi") if r_fonts.get(W + attr)}

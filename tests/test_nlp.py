@@ -1,0 +1,78 @@
+"""pipeline.nlp: underthesea's sentences and words in a spaCy Doc that reproduces the text."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp import span_for_chars, tokenize, warm_up
+
+warm_up()
+
+TEXTS = [
+    "",
+    "   ",
+    "Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính thực hiện.",
+    "Sở KH&CN chủ trì.  Sở Tài chính phối hợp.\n\nỦy ban nhân dân Thành phố phê duyệt.",
+    "  Ủy  ban nhân dân\tthành phố ",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
+    "QUYẾT ĐỊNH VỀ VIỆC BAN HÀNH KẾ HOẠCH HOẠT ĐỘNG KHOA HỌC VÀ CÔNG NGHỆ NĂM 2018",
+    "Căn cứ Quyết định số 4937/QĐ-UBND ngày 02/10/2015; Số: 62 /KH-SKHCN; QĐ-BKHCN",
+    "Uỷ ban nhân dân hoà bình. Thuỷ lợi “Quy chế” (Thời gian: Quý I/2018); 30 - 35% ...về",
+    "a) 100% cơ quan; b) 22,6 tỷ đồng; c) www.dost.hochiminhcity.gov.vn",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("with_pos", [False, True])
+def test_doc_reproduces_text_and_offsets(text, with_pos):
+    doc = tokenize(text, with_pos=with_pos)
+    assert doc.text == text
+    for token in doc:
+        assert text[token.idx:token.idx + len(token.text)] == token.text
+    if len(doc):
+        assert doc[0].is_sent_start
+
+
+def test_multi_syllable_words_are_one_token():
+    doc = tokenize("Sở Khoa học và Công nghệ chủ trì thực hiện.")
+    texts = [t.text for t in doc]
+    assert "chủ trì" in texts
+    assert "thực hiện" in texts
+    token = next(t for t in doc if t.text == "chủ trì")
+    assert token.idx == doc.text.index("chủ trì")
+
+
+def test_sentence_starts():
+    text = "Sở Tài chính cân đối ngân sách. Sở Nội vụ thực hiện. Ủy ban nhân dân phê duyệt."
+    doc = tokenize(text)
+    sents = list(doc.sents)
+    assert len(sents) == 3
+    assert [s[0].idx for s in sents] == [0, text.index("Sở Nội"), text.index("Ủy ban")]
+
+
+def test_internal_whitespace_kept_in_token():
+    text = "Ủy  ban nhân dân\tthành phố"
+    doc = tokenize(text)
+    assert doc.text == text
+    assert all(not t.text.isspace() or t.text in ("  ", "\t", " ") for t in doc)
+
+
+def test_pos_tags():
+    doc = tokenize("Sở Tài chính chủ trì thực hiện.", with_pos=True)
+    tags = {t.text: t.tag_ for t in doc}
+    assert tags["chủ trì"] == "V"
+    assert tags["Sở"] == "N"
+
+
+def test_source_offset_and_span_for_chars():
+    text = "Sở Khoa học và Công nghệ chủ trì"
+    doc = tokenize(text, source_offset=120)
+    assert doc._.source_offset == 120
+    start = text.index("học")
+    span = span_for_chars(doc, start, start + 3)
+    assert span is not None and span.start_char <= start and span.end_char >= start + 3
+    assert span_for_chars(doc, 0, 0) is None or span_for_chars(doc, 0, 0).text == ""
+
+
+def test_empty_text():
+    doc = tokenize("")
+    assert doc.text == "" and len(doc) == 0
