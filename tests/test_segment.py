@@ -189,3 +189,18 @@ def test_empty_and_odd_texts_do_not_crash():
     for text in ["", "\n\n", "Điều", "1.", "- ", "\t\t\t", "Nơi nhận:", "QUYẾT ĐỊNH:", "Căn cứ"]:
         doc = document_from_text(text)
         assert doc.items is not None
+
+
+def test_header_copied_as_single_lines_with_both_columns():
+    text = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH HÀ GIANG Độc lập - Tự do - Hạnh phúc
+Số: 15/KH-UBND Hà Giang, ngày 05/3/2024
+KẾ HOẠCH
+Triển khai công tác năm 2024
+I. MỤC TIÊU
+1. Hoàn thành 100% chỉ tiêu.
+"""
+    info = document_from_text(text).document
+    assert info.issuer == "Ủy ban nhân dân tỉnh Hà Giang"
+    assert (info.number, info.place, info.issued_date) == ("15/KH-UBND", "Hà Giang", "2024-03-05")
+    assert info.title == "Triển khai công tác năm 2024"

@@ -332,10 +332,10 @@ def _starts_head(text: str, pos: int) -> bool:
 
 def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]:
     """Read the name after a head ending at ``pos``: (end, known, plural, guessed_end)."""
-    upper = _is_upper(head) and len(head) > 3
+    upper = _is_upper(head) and head not in ABBREVIATIONS  # "SỞ Y TẾ": the name ends where capitals end
     if m := _ADMIN_PLURAL_RE.match(text, pos):
         return m.end(), False, True, False
-    end = pos
+    end = cut = pos
     words = 0
     while True:
         m = re.match(r"[ \t\u00a0]*", text[end:])
@@ -384,9 +384,11 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
             break  # a capitals name ends where capitals end
         end = w.end()
         words += len(w.group().split()) if w.re is _ABBR_RE else 1
-        if words >= MAX_NAME_WORDS:
-            return end, False, False, True
-    return end, False, False, False
+        if words == MAX_NAME_WORDS:
+            cut = end  # too long: a guess from here on
+        if words >= MAX_NAME_WORDS + 8:
+            return cut, False, False, True
+    return end, False, False, words >= MAX_NAME_WORDS
 
 
 def _mentions(text: str) -> list[_Mention]:

@@ -303,6 +303,34 @@ def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str],
             break
 
 
+def _sibling_pass(glyphs: Glyphs, mapping: dict[Key, str], words_of: dict[Key, list]) -> None:
+    """Let a font adopt, all at once, the letters another font gives the same codes.
+
+    Fonts of one family (regular and bold Times New Roman) share their glyph
+    order. A word seen once ("THƯƠNG" in the regular font) can sit in a local
+    optimum of the letter-by-letter ascent ("THỌĂNG"); the letters learned from
+    the font that uses those codes more often are adopted when they leave the
+    words at least as valid.
+    """
+    fonts = sorted({f for f, _ in glyphs.counts})
+    for font in fonts:
+        for other in fonts:
+            if other == font:
+                continue
+            differ = [(font, c) for f, c in glyphs.counts if f == font
+                      and (other, c) in mapping and mapping.get((font, c)) != mapping[(other, c)]
+                      and glyphs.counts[(other, c)] >= glyphs.counts[(font, c)]]
+            if not differ:
+                continue
+            words = list({id(w): w for key in differ for w in words_of[key]}.values())
+            before = _score(words, mapping)
+            trial = dict(mapping)
+            for key in differ:
+                trial[key] = mapping[(other, key[1])]
+            if _score(words, trial) >= before and len(set(trial[k] for k in differ)) == len(differ):
+                mapping.update({key: trial[key] for key in differ})
+
+
 def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
     """Learn, per font, the code -> character mapping that makes the words Vietnamese.
 
@@ -350,6 +378,7 @@ def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
     doubtful.sort(key=lambda key: (key in mapping, -glyphs.counts[key]))
     structured = set(mapping)
     _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping), structured)
+    _sibling_pass(glyphs, mapping, words_of)
     # Once more with the vocabulary of the (now mostly right) decoded text.
     _ascent(doubtful, words_of, mapping, excluded, _vocabulary(glyphs.words, mapping), structured, rounds=1)
     out: dict[str, Mapping] = defaultdict(dict)

@@ -30,7 +30,8 @@ from pipeline.segment.patterns import (
 NUMBER_LINE_RE = regex.compile(r"^(?:Số|SỐ|S[ốo]|Sô)\s*[:.]\s*(?P<rest>.*)$")
 # "Thành phố Hồ Chí Minh, ngày 08 tháng 01 năm 2018"; "Lào Cai, ngày   tháng   năm 2026" (draft: no day)
 PLACE_DATE_RE = regex.compile(
-    r"(?P<place>[^\d,;:]{2,60}?)\s*,\s*ng[àa]y\b(?P<rest>.{0,40}?n[ăa]m\s*\d{4})", regex.IGNORECASE
+    r"(?P<place>[^\d,;:]{2,60}?)\s*,\s*ng[àa]y\b(?P<rest>.{0,40}?n[ăa]m\s*\d{4}|\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})",
+    regex.IGNORECASE,
 )
 DIGITAL_SIGNATURE_RE = regex.compile(
     r"^(?:Ký\s+bởi|Người\s+ký|Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký|Chức\s+vụ)\s*:|^[+-]\d{2}:\d{2}$",
@@ -134,11 +135,23 @@ def _capitalize_segments(text: str) -> str:
     return "".join(p if i % 2 else _FIELD_SPELLING.get(p, p[:1].upper() + p[1:]) for i, p in enumerate(parts))
 
 
+_RIGHT_BLOCK_RE = regex.compile(r"\s+(?:CỘNG\s+H(?:ÒA|OÀ)|Cộng\s+h(?:òa|oà)|Độc\s+lập|ĐỘC\s+LẬP)\b.*$")
+
+
+def left_block(text: str) -> str:
+    """The issuer part of a header line that also carries the Quốc hiệu or Tiêu ngữ on its right."""
+    return _RIGHT_BLOCK_RE.sub("", text.strip())
+
+
 def issuer_bodies(lines: list[str]) -> list[str]:
-    """Group the issuer block's lines into bodies: a line that starts with an agency head opens a new body."""
+    """Group the issuer block's lines into bodies: a line that starts with an agency head opens a new body.
+
+    Text copied from a two-column header may carry the right column on the same line
+    ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI ..."): that part is cut off.
+    """
     bodies: list[str] = []
     for text in lines:
-        text = text.strip()
+        text = left_block(text)
         if not text or is_separator(text):
             continue
         if starts_with_agency_head(text) or not bodies:

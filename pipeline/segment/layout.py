@@ -215,7 +215,7 @@ class _Walker:
             self.state = BODY
             self.body(line, text)
             return
-        if is_upper_text(text) and len(text) < 90 and lay.number is None:
+        if is_upper_text(hdr.left_block(text)) and len(hdr.left_block(text)) < 90 and lay.number is None:
             lay.issuer_lines.append(line)
             self.set(line, "issuer")
             return
