@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from pipeline.errors import PipelineError
+from pipeline.files import write_atomic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn Vietnamese plans and decisions into data.")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -19,19 +18,6 @@ out = Console(highlight=False, soft_wrap=True)
 @app.callback()
 def main() -> None:
     """Turn Vietnamese government plans and decisions into structured data."""
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @app.command()

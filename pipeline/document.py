@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.assemble import Assembled, assemble
+from pipeline.extract.agencies import extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
 from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.quantities import extract_quantities
@@ -148,12 +149,18 @@ def _received(layout: Layout) -> Received | None:
 def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
     text = doc.text[node.start:node.end].replace("\n", " ")
     quantities, deadline = _extract_facts(text, node.start, issued)
+    agencies = []
+    for agency in extract_agencies(text):
+        agency.span = (agency.span[0] + node.start, agency.span[1] + node.start) if agency.span else None
+        agencies.append(agency)
+    if node.cells:
+        agencies.extend(extract_agencies_from_cells(node.cells))
     return Item(
         id=node.id, parent=node.parent.id if node.parent else None, kind=node.kind, path=node.path,
         enumerator=node.enumerator, text=text, span=(node.start, node.end),
         original_span=doc.to_original(node.start, node.end), page=node.page,
         page_end=node.page_end if node.page_end != node.page else None, bbox=node.bbox,
-        quantities=quantities, deadline=deadline, effective_deadline=deadline,
+        quantities=quantities, deadline=deadline, effective_deadline=deadline, agencies=agencies,
         cells=node.cells if node.etype == "row" else None, table=node.table,
     )
 

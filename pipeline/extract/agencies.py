@@ -201,6 +201,8 @@ VERB_STOPS: tuple[str, ...] = (
     "tập trung", "nghiên cứu", "hỗ trợ", "thẩm tra", "lựa chọn", "quyết định", "hoặc", "như", "nhưng", "mà",
     "ban", "lấy", "đăng", "phát hành", "công bố", "bổ sung", "sửa đổi", "cấp phát", "thu", "chi", "phân bổ",
 )
+# One-syllable stops that may be the second syllable of a capitalised word ("Chuyển giao").
+_SECOND_SYLLABLES = {"giao", "thu", "chi", "ban", "mở", "cử"}
 # Stops that end a name whatever its case ("SỞ Y TẾ CHỦ TRÌ").
 HARD_STOPS: tuple[str, ...] = ("chủ trì", "phối hợp", "có trách nhiệm", "chịu trách nhiệm", "được giao")
 
@@ -349,8 +351,11 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
                 return d.end(), True, False, False
         if _HARD_STOP_RE.match(text, i):
             break
-        if words and _VERB_STOP_RE.match(text, i):
-            break
+        if words and (v := _VERB_STOP_RE.match(text, i)):
+            # some one-syllable stops end a capitalised word of the name: "Chuyển giao", "Thu chi"
+            prev_word = text[max(0, i - 20):i].split()
+            if not (v.group() in _SECOND_SYLLABLES and prev_word and re.match(r"\p{Lu}", prev_word[-1])):
+                break
         if words == 0 and _VERB_STOP_RE.match(text, i) and not _is_upper(text[i:i + 1]):
             # lower-case verb right after the head: "Sở chủ trì", "Ban Quản lý thực hiện"
             if re.match(r"\p{Ll}", text[i:]):
