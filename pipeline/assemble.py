@@ -24,6 +24,7 @@ class TextLine:
     cell_starts: list[int] = field(default_factory=list)  # document offset of each cell
     table: int | None = None
     header_row: bool = False
+    confidence: float | None = None  # OCR confidence of the line, when it was OCR'd
 
     @property
     def end(self) -> int:
@@ -78,6 +79,7 @@ def assemble(raw: RawDocument) -> Assembled:
             lines.append(TextLine(
                 index=len(lines), text=text, start=pos, page=line.page or page.number, bbox=line.bbox,
                 cells=cells, cell_starts=cell_starts or [], table=line.table, header_row=line.header_row,
+                confidence=line.confidence,
             ))
             parts.append(text)
             original_parts.append(raw_text)

@@ -31,7 +31,7 @@ from pipeline.model import (
 from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
-from pipeline.segment.patterns import ATTACHED_RE, DOC_TYPE_BY_SLUG, SIGNED_MARK_RE, SUBJECT_RE, doc_type_from_number
+from pipeline.segment.patterns import DOC_TYPE_BY_SLUG, SIGNED_MARK_RE, SUBJECT_RE, doc_type_from_number
 from pipeline.segment.tables import mark_text_tables
 from pipeline.segment.tree import Node, build_tree
 
@@ -97,21 +97,22 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         doc_type = doc_type_from_number(number_raw)
     issued_date = layout.issued_date
     # A decision whose header lacks number or date: its attached plan says "Ban hành kèm theo Quyết định số ... ngày ...".
+    # A regulation or plan that is itself the attachment says the same in its own heading (part 0).
     if number is None or issued_date is None:
-        for part in layout.parts[1:]:
-            for line in part.heading_lines:
-                if not ATTACHED_RE.search(line.text.lstrip("( ")) and "kèm theo" not in line.text.casefold():
-                    continue
-                for hit in find_citations(line.text):
-                    if hit.number and (doc_type is None or hit.doc_type == doc_type):
-                        if number is None:
-                            number, number_raw = hit.number, hit.raw
-                            inferred.append("number")
-                            doc_type = doc_type or hit.doc_type
-                        if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
-                            issued_date = hit.issued_date
-                            inferred.append("issued_date")
-                        break
+        for part_no, part in enumerate(layout.parts):
+            if part_no == 0 and layout.number is not None:
+                continue  # a "Số:" line, even left blank in a draft: the document has a number of its own
+            hit = _issuing_citation(part.heading_lines, doc_type if part_no else None)
+            if hit is None:
+                continue
+            if number is None:
+                number, number_raw = hit.number, hit.raw
+                inferred.append("number")
+                doc_type = doc_type or hit.doc_type
+            if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
+                issued_date = hit.issued_date
+                inferred.append("issued_date")
+            break
     title = None
     if layout.title_lines:
         first, *rest = layout.title_lines
@@ -124,6 +125,18 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         issued_date=issued_date, title=title, recipients=layout.recipients, signer=_signer(layout),
         received=_received(layout), inferred=inferred, source=source,
     )
+
+
+def _issuing_citation(heading_lines: list, doc_type: str | None):
+    """The document named in a "(Ban hành kèm theo <type> số ... ngày ...)" heading, if it is of `doc_type`."""
+    text = hdr.join_spaced_digits(hdr.clean_fill_ins(" ".join(line.text for line in heading_lines)))
+    at = text.casefold().find("kèm theo")
+    if at < 0:
+        return None
+    for hit in find_citations(text[at:]):
+        if hit.number and (doc_type is None or hit.doc_type == doc_type):
+            return hit
+    return None
 
 
 def _signer(layout: Layout) -> Signer | None:
@@ -155,7 +168,9 @@ def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
         agencies.append(agency)
     if node.cells:
         agencies.extend(extract_agencies_from_cells(node.cells))
+    confidence, reasons = _ocr_confidence(node, doc)
     return Item(
+        confidence=confidence, reasons=reasons,
         id=node.id, parent=node.parent.id if node.parent else None, kind=node.kind, path=node.path,
         enumerator=node.enumerator, text=text, span=(node.start, node.end),
         original_span=doc.to_original(node.start, node.end), page=node.page,
@@ -163,6 +178,19 @@ def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
         quantities=quantities, deadline=deadline, effective_deadline=deadline, agencies=agencies,
         cells=node.cells if node.etype == "row" else None, table=node.table,
     )
+
+
+def _ocr_confidence(node: Node, doc: Assembled) -> tuple[float, list[str]]:
+    """An item read by OCR is as sure as its least sure line."""
+    if node.first_line is None or node.last_line is None:
+        return 1.0, []
+    lines = doc.lines[node.first_line.index: node.last_line.index + 1]
+    scores = [(line.confidence, line.page) for line in lines if line.confidence is not None]
+    if not scores:
+        return 1.0, []
+    worst, page = min(scores)
+    reasons = [f"OCR confidence {worst:.0%} on page {page}"] if worst < 0.9 else []
+    return round(worst, 3), reasons
 
 
 def _extract_facts(text: str, offset: int, issued: dt.date | None) -> tuple[list[Quantity], Deadline | None]:

@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# tesseract-ocr + tesseract-ocr-vie: OCR of scans and of PDFs whose text layer is unusable.
+# libreoffice-writer-nogui: converts Word 97 (.doc) and RTF files to DOCX (soffice --headless).
+# poppler-utils: pdftotext, compared against in the benchmarks.
 # fonts-dejavu-core: a Vietnamese-capable TrueType font, used by the tests to render PDFs.
-APT_PACKAGES=(fonts-dejavu-core)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui poppler-utils fonts-dejavu-core)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -50,9 +50,15 @@ def read_file(path: Path) -> RawDocument:
         head = fh.read(2048)
     fmt = sniff_format(path, head)
     if fmt == "pdf":
-        from pipeline.read.pdf import read_pdf
+        return _read_pdf_any(path)
+    if fmt == "image":
+        from pipeline.read.ocr import read_image
 
-        return read_pdf(path)
+        return _with_ocr_confidence(read_image(path))
+    if fmt in ("doc", "rtf"):
+        from pipeline.read.legacy import read_legacy
+
+        return read_legacy(path)
     if fmt == "docx":
         from pipeline.read.docx import read_docx
 
@@ -62,11 +68,42 @@ def read_file(path: Path) -> RawDocument:
 
         return read_text(path)
     reasons = {
-        "doc": "legacy Word 97 (.doc) file: needs conversion with LibreOffice (not supported yet)",
-        "rtf": "RTF file: needs conversion with LibreOffice (not supported yet)",
-        "image": "image file: needs OCR (not supported yet)",
         "not-pdf": "named .pdf but is not a PDF (no %PDF- header)",
         "not-docx": "named .docx but is not a DOCX (not a ZIP package)",
         "zip": "ZIP archive, not a document",
     }
     raise ReadError(reasons.get(fmt, f"unsupported format {fmt}"))
+
+
+def _read_pdf_any(path: Path) -> RawDocument:
+    """The text layer when it is good; else the text layer with its font map repaired; else OCR."""
+    from pipeline.errors import NeedsOCR
+    from pipeline.read.pdf import read_pdf
+
+    try:
+        return read_pdf(path)
+    except NeedsOCR as refusal:
+        from pipeline.read.ocr import ocr_pdf, tesseract_available
+        from pipeline.repair.font_shift import read_pdf_repaired
+
+        repaired = read_pdf_repaired(path)
+        if repaired is not None:
+            return repaired
+        if not tesseract_available("vie"):
+            raise NeedsOCR(f"{refusal.reason}; Tesseract with Vietnamese (tesseract-ocr-vie) is not installed") from None
+        raw = _with_ocr_confidence(ocr_pdf(path))
+        raw.warnings.insert(0, f"text layer not used ({refusal.reason}); pages read by OCR")
+        return raw
+
+
+def _with_ocr_confidence(raw: RawDocument) -> RawDocument:
+    from pipeline.read.ocr import ocr_confidences
+
+    if not any(line.text.strip() for line in raw.lines):
+        raise ReadError("OCR found no text: an image without a document on it?")
+
+    confidences = ocr_confidences(raw)
+    for page in raw.pages:
+        for index, line in enumerate(page.lines):
+            line.confidence = confidences.get((page.number, index), line.confidence)
+    return raw

@@ -730,8 +730,9 @@ def _plain_text(el: etree._Element) -> str:
 
 
 def _is_layout(tbl: etree._Element, rows) -> bool:
-    """A header or signature table: at most 3 rows, 2-3 columns, and the words that mark one."""
-    if not rows or len(rows) > 3:
+    """A header or signature table: at most 4 rows with text, 2-3 columns, and the words that mark one."""
+    filled = [row for row in rows if _plain_text(row[0]).strip()]
+    if not filled or len(filled) > 4:
         return False
     width = _grid_width(tbl, rows)
     if not 2 <= width <= 3 and not 2 <= max(len(cells) for _, cells in rows) <= 3:

@@ -30,6 +30,7 @@ paragraphs)").
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -48,6 +49,7 @@ from pipeline.read.docx import MAX_PART_BYTES, _PARSER, W, W_NS, read_docx
 from pipeline.repair.legacy_encodings import (
     ENCODINGS,
     VNI_MARKS,
+    conversion_hurts,
     convert_legacy,
     detect_legacy_encoding,
     encoding_for_font,
@@ -78,6 +80,7 @@ def read_legacy(path: Path) -> RawDocument:
         repaired = work / "repaired.docx"
         counts = repair_docx_encoding(converted, repaired)
         raw = read_docx(repaired)
+    _check_plausible(raw)
     raw.format = fmt
     if counts:
         detail = ", ".join(f"{enc} ({n} paragraph{'s' if n != 1 else ''})" for enc, n in counts.most_common())
@@ -94,10 +97,46 @@ def _legacy_format(path: Path) -> str:
     if not head:
         raise ReadError("empty file")
     if head.startswith(OLE2_MAGIC):
+        _check_word_container(path)
         return "doc"
-    if head.startswith(RTF_MAGIC[:5]):
+    if head.startswith(RTF_MAGIC):
         return "rtf"
     raise ReadError("not a legacy Word (.doc) or RTF file: unrecognised header")
+
+
+def _check_word_container(path: Path) -> None:
+    """Refuse OLE2 files that are not Word documents before LibreOffice guesses at them.
+
+    Given a damaged or foreign OLE2 file, LibreOffice falls back to importing the
+    raw bytes as text and "succeeds" with pages of noise; a Word 97 file always
+    has a stream named "WordDocument" in its directory (names are UTF-16).
+    """
+    with path.open("rb") as fh:
+        data = fh.read(MAX_PART_BYTES)
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        raise ReadError("password-protected (encrypted) Word file: remove the password in Word and save again")
+    if "WordDocument".encode("utf-16-le") not in data:
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            raise ReadError("not a Word document: the file is an Excel workbook (.xls)")
+        if "PowerPoint Document".encode("utf-16-le") in data:
+            raise ReadError("not a Word document: the file is a PowerPoint presentation (.ppt)")
+        raise ReadError("corrupt or foreign .doc file: no Word document stream in the OLE2 container")
+
+
+# Scripts a Vietnamese document is written in; anything else in quantity is noise.
+_PLAUSIBLE = re.compile(r"[\u0000-\u024f\u0300-\u036f\u1ea0-\u1eff\u2000-\u206f\u20ac\u2190-\u21ff\u2200-\u22ff\u25a0-\u25ff]")
+#: The share of implausible characters above which converted text is refused as noise.
+MAX_NOISE = 0.2
+
+
+def _check_plausible(raw: RawDocument) -> None:
+    """Refuse a conversion that produced noise (a damaged file imported as raw bytes)."""
+    text = "".join(line.text for line in raw.lines).replace(" ", "")
+    if not text:
+        return
+    noise = sum(1 for ch in text if not _PLAUSIBLE.match(ch)) / len(text)
+    if noise > MAX_NOISE:
+        raise ReadError(f"corrupt legacy file: LibreOffice's conversion is {noise:.0%} unreadable characters")
 
 
 # --------------------------------------------------------------------------
@@ -115,8 +154,12 @@ def find_soffice() -> str | None:
     return None
 
 
-def convert_to_docx(path: Path, work: Path, suffix: str = ".doc", timeout: float = CONVERT_TIMEOUT) -> Path:
-    """Convert ``path`` to ``work/input.docx`` with LibreOffice headless; ReadError on any failure."""
+def convert_to_docx(path: Path, work: Path, suffix: str = ".doc", timeout: float | None = None) -> Path:
+    """Convert ``path`` to ``work/input.docx`` with LibreOffice headless; ReadError on any failure.
+
+    ``timeout`` defaults to :data:`CONVERT_TIMEOUT` (read at call time).
+    """
+    timeout = CONVERT_TIMEOUT if timeout is None else timeout
     soffice = find_soffice()
     if soffice is None:
         raise ReadError(
@@ -145,10 +188,9 @@ def convert_to_docx(path: Path, work: Path, suffix: str = ".doc", timeout: float
 
 def _run(args: list[str], timeout: float, cwd: Path) -> None:
     # soffice starts a child (soffice.bin); a new session lets a timeout kill both.
-    env = dict(os.environ, HOME=str(cwd))  # LibreOffice writes caches under $HOME
     try:
         proc = subprocess.Popen(
-            args, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             start_new_session=True,
         )
     except OSError as exc:
@@ -261,18 +303,22 @@ def _replace_with_text(run: etree._Element, child: etree._Element, text: str) ->
 def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
     """Convert the pieces of one paragraph in place; return the encodings that changed something."""
     _join_split_vni_marks(pieces)
-    changed: set[str] = set()
-    for piece in pieces:
+    before = [piece.element.text or "" for piece in pieces]
+    after = list(before)
+    used: list[str | None] = [None] * len(pieces)
+    for i, piece in enumerate(pieces):
         encoding = piece.encoding if piece.encoding is not None else fallback
-        text = piece.element.text or ""
-        if encoding not in ENCODINGS or not text or has_unicode_vietnamese(text):
+        if encoding not in ENCODINGS or not before[i] or has_unicode_vietnamese(before[i]):
             continue  # Unicode typed while an old font was selected stays as it is
-        converted = convert_legacy(text, encoding, capitals=is_capital_font(piece.font))
-        if converted != text:
-            piece.element.text = converted
+        after[i] = convert_legacy(before[i], encoding, capitals=is_capital_font(piece.font))
+        used[i] = encoding if after[i] != before[i] else None
+    if conversion_hurts("".join(before), "".join(after)):
+        return set()
+    for piece, old, new in zip(pieces, before, after):
+        if new != old:
+            piece.element.text = new
             piece.element.set(XML_SPACE, "preserve")
-            changed.add(encoding)
-    return changed
+    return {encoding for encoding in used if encoding}
 
 
 def _join_split_vni_marks(pieces: list[_Piece]) -> None:

@@ -168,22 +168,31 @@ def _casing_ok(run: str) -> bool:
 
 
 def _word_score(text: str) -> int:
-    """2 for a word whose letter runs are all syllables (sane casing), 1 for one
-    that could become so once its unknown glyphs are known, 0 otherwise."""
+    """How much evidence a decoded word gives for the mapping.
+
+    Each known letter counts 2 in a word whose letter runs are all syllables
+    with sane casing, 1 in a word that could become so once its unknown glyphs
+    are known, 0 in a word that cannot. Weighting by *known* letters keeps a
+    mapping that turns letters into punctuation or unknowns from scoring well.
+    """
     runs = _LETTER_RUN.findall(text)
     if not runs:
-        return 1 if UNKNOWN in text else 2
-    score = 2
+        return 0
+    full = True
+    known = 0
     for run in runs:
         if not _casing_ok(run):
             return 0
         if UNKNOWN in run:
             if not _PLAUSIBLE.match(run.lower().replace(UNKNOWN, "?")):
                 return 0
-            score = 1
-        elif not is_vietnamese_syllable(run) and not (run.isupper() and len(run) <= 5 and run.isascii()):
+            full = False
+        elif not is_vietnamese_syllable(run):
+            if run.isupper() and len(run) <= 5 and run.isascii():
+                continue  # an abbreviation ("UBND"): allowed, but no evidence either way
             return 0
-    return score
+        known += len(run) - run.count(UNKNOWN)
+    return 2 * known if full else known
 
 
 def _decode(word: list[Key | str], mapping: dict[Key, str]) -> str:
@@ -204,7 +213,7 @@ def _vocab_hits(words: list[list[Key | str]], mapping: dict[Key, str], vocab: fr
 def _vocabulary(words: list[list[Key | str]], mapping: dict[Key, str]) -> frozenset[str]:
     """Lower-cased words that decode to valid syllables and occur at least twice."""
     seen = Counter(_decode(w, mapping).lower() for w in words)
-    return frozenset(t for t, n in seen.items() if n >= 2 and _word_score(t) == 2)
+    return frozenset(t for t, n in seen.items() if n >= 2 and UNKNOWN not in t and _word_score(t) > 0)
 
 
 # --------------------------------------------------------------------------

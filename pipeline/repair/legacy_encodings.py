@@ -55,6 +55,7 @@ __all__ = [
     "has_unicode_vietnamese",
     "convert_runs",
     "convert_run_texts",
+    "conversion_hurts",
 ]
 
 ENCODINGS = ("tcvn3", "vni", "viscii")
@@ -210,7 +211,9 @@ def has_unicode_vietnamese(text: str) -> bool:
 _TCVN3_TRANSLATE = str.maketrans(TCVN3_TABLE)
 _VISCII_TRANSLATE = str.maketrans(VISCII_TABLE)
 _TCVN3_LOWER_CODES = frozenset(ch for ch, letter in TCVN3_TABLE.items() if letter.islower())
-_WORD = re.compile(r"\w+")
+# A word of TCVN3 text: letters plus the codes that are letters in TCVN3 but
+# symbols in Latin-1 ("®" is đ, "§" is Đ, "¸" is á).
+_TCVN3_WORD = re.compile("(?:\\w|[%s])+" % re.escape("".join(sorted(TCVN3_TABLE))))
 
 
 def _capitalise_tcvn3_words(original: str, converted: str) -> str:
@@ -224,7 +227,7 @@ def _capitalise_tcvn3_words(original: str, converted: str) -> str:
     if len(original) != len(converted):  # the table is one-to-one; never happens
         return converted
     out = list(converted)
-    for m in _WORD.finditer(original):
+    for m in _TCVN3_WORD.finditer(original):
         word = m.group()
         codes = [ch for ch in word if ch in _TCVN3_LOWER_CODES]
         if not codes:
@@ -271,26 +274,29 @@ _SOURCE_CHARS = {
 def detect_legacy_encoding(text: str) -> tuple[str | None, float]:
     """Name the legacy encoding ``text`` is in, with a confidence in [0, 1].
 
-    Each candidate conversion is scored by :func:`syllable_validity`; the best
-    wins when it beats the text as it is by :data:`MIN_GAIN` and reaches
-    :data:`MIN_VALIDITY`. The confidence is the validity of the reading chosen:
-    of the converted text when an encoding is returned, of ``text`` itself when
-    ``None`` is (Unicode text, or text with too little to judge).
+    Lines that already hold Unicode Vietnamese are left out of the vote (a
+    Unicode title over a TCVN3 body). Each candidate conversion of the rest is
+    scored by :func:`syllable_validity`; the best wins when it beats the text
+    as it is by :data:`MIN_GAIN` and reaches :data:`MIN_VALIDITY`. The
+    confidence is the validity of the reading chosen: of the converted text
+    when an encoding is returned, of ``text`` itself when ``None`` is (Unicode
+    text, or text with too little to judge).
     """
     text = unicodedata.normalize("NFC", text)
-    baseline = syllable_validity(text)
-    if has_unicode_vietnamese(text):
-        return None, baseline
+    legacy = "\n".join(line for line in text.split("\n") if not has_unicode_vietnamese(line))
+    if not legacy.strip():
+        return None, syllable_validity(text)
+    baseline = syllable_validity(legacy)
     best, best_score = None, baseline
     for name in ENCODINGS:
-        if not any(ch in _SOURCE_CHARS[name] for ch in text):
+        if not any(ch in _SOURCE_CHARS[name] for ch in legacy):
             continue  # the conversion would change nothing
-        score = syllable_validity(convert_legacy(text, name))
+        score = syllable_validity(convert_legacy(legacy, name))
         if score > best_score:
             best, best_score = name, score
     if best is not None and best_score - baseline >= MIN_GAIN and best_score >= MIN_VALIDITY:
         return best, best_score
-    return None, baseline
+    return None, syllable_validity(text)
 
 
 def repair_legacy_text(text: str) -> tuple[str, str | None]:
@@ -366,7 +372,22 @@ def convert_run_texts(runs: list[tuple[str, str | None]]) -> list[str]:
         if enc in ENCODINGS and not has_unicode_vietnamese(text):
             text = convert_legacy(text, enc, capitals=is_capital_font(font))
         out.append(text)
-    return out
+    return texts if conversion_hurts("".join(texts), "".join(out)) else out
+
+
+#: How much a conversion may lower the share of valid syllables before it is refused.
+HURT_MARGIN = 0.05
+
+
+def conversion_hurts(before: str, after: str) -> bool:
+    """True when converting made the text *less* Vietnamese: it was Unicode after all.
+
+    Guards font-driven conversion: Unicode typed while ".VnTime" was selected
+    has no letter beyond Latin-1 when it uses only à, â, ê, ô ... ("Tôi là ai"),
+    yet the TCVN3 table would turn "ô" into "ụ". Judged on a whole paragraph,
+    because a single run is often a fragment of a word.
+    """
+    return before != after and syllable_validity(after) + HURT_MARGIN < syllable_validity(before)
 
 
 def convert_runs(runs: list[tuple[str, str | None]]) -> str:

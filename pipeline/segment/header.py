@@ -53,9 +53,19 @@ def is_separator(text: str) -> bool:
     return bool(regex.fullmatch(r"[\s\-_=*.~…]+", text)) and len(text.strip()) >= 3
 
 
+def join_spaced_digits(text: str) -> str:
+    """"1 1 0 5" -> "1105": digits stamped one by one (by a signing tool or a typewriter) come out spaced."""
+    return regex.sub(r"(?<![\d,.])\d(?: \d(?![\d,.]))+", lambda m: m.group(0).replace(" ", ""), text)
+
+
+def clean_fill_ins(text: str) -> str:
+    """Drop the dotted blanks of a form filled in by hand: "số …05…./2006/ QĐ-UBND" -> "số 05 /2006/ QĐ-UBND"."""
+    return regex.sub(r"\s+", " ", regex.sub(r"…+\.*|\.{2,}", " ", text)).strip()
+
+
 def parse_number_line(text: str) -> tuple[str | None, str] | None:
     """("62/KH-SKHCN", raw) for "Số: 62 /KH-SKHCN"; (None, raw) for a draft "Số:     /KH-UBND"."""
-    m = NUMBER_LINE_RE.match(text.strip())
+    m = NUMBER_LINE_RE.match(join_spaced_digits(text.strip()))
     if not m:
         return None
     rest = m.group("rest")
@@ -69,6 +79,7 @@ def parse_number_line(text: str) -> tuple[str | None, str] | None:
 
 
 def parse_place_date(text: str) -> tuple[str | None, dt.date | None] | None:
+    text = join_spaced_digits(clean_fill_ins(text))
     m = PLACE_DATE_RE.search(text)
     if not m:
         return None
@@ -93,6 +104,14 @@ def parse_received(lines: list[str]) -> tuple[str | None, str | None, str | None
     return office, number, date
 
 
+def _keep_codes(printed: str, cased: str) -> str:
+    """Words holding digits or a slash are codes ("1050/QĐ-SCT"): keep them as printed."""
+    original, result = printed.split(), cased.split()
+    if len(original) != len(result):
+        return cased
+    return " ".join(o if regex.search(r"[\d/]", o) else r for o, r in zip(original, result))
+
+
 def agency_case(name: str) -> str:
     """Write an upper-case agency name the way running text does.
 
@@ -103,6 +122,10 @@ def agency_case(name: str) -> str:
     name = regex.sub(r"\s+", " ", name).strip()
     if not is_upper_text(name):
         return name
+    return _keep_codes(name, _agency_case(name))
+
+
+def _agency_case(name: str) -> str:
     upper = name.upper()
     head = next((h for h in sorted(AGENCY_HEADS, key=len, reverse=True) if upper.startswith(h + " ") or upper == h), None)
     if head is None:

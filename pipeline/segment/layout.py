@@ -187,6 +187,12 @@ class _Walker:
             self.in_kinh_gui = True
             self.set(line, "recipients")
             return
+        if self.attached_heading_open or (lay.doc_type is not None and ATTACHED_RE.match(text)):
+            # "(Ban hành kèm theo Quyết định số ...)": this document was issued with a decision
+            self.attached_heading_open = "(" in text and ")" not in text[text.find("("):] if not self.attached_heading_open else ")" not in text
+            lay.parts[0].heading_lines.append(line)
+            self.set(line, "attached_heading")
+            return
         if BASIS_RE.match(text) or ENACTING_FORMULA_RE.match(text):
             self.state = BASES
             self.bases(line, text)

@@ -44,6 +44,7 @@ class Node:
     cells: dict[str, str] | None = None
     table: int | None = None
     kind: str = "paragraph"
+    first_line: TextLine | None = None
     last_line: TextLine | None = None
     counters: dict[str, int] = field(default_factory=dict)  # per-parent counters for bullets and paragraphs
 
@@ -78,7 +79,8 @@ class TreeBuilder:
         path = f"{parent.path}.{label}" if parent is not None and etype != "row" else label
         node = Node(
             id=f"i{len(self.nodes) + 1:04d}", etype=etype, label=label, path=path, enumerator=enumerator,
-            start=start, end=end, page=line.page, page_end=line.page, bbox=line.bbox, parent=parent, last_line=line,
+            start=start, end=end, page=line.page, page_end=line.page, bbox=line.bbox, parent=parent,
+            first_line=line, last_line=line,
         )
         if parent is not None:
             parent.children.append(node)
