@@ -1,6 +1,7 @@
 """The `decree` command (also `python -m pipeline`)."""
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -70,3 +71,177 @@ def schema(out_path: Path = typer.Option(Path("schemas/document.schema.json"), "
 
     write_atomic(out_path, json.dumps(document_schema(), ensure_ascii=False, indent=2) + "\n")
     out.print(f"wrote {out_path}")
+
+
+# --------------------------------------------------------------------------
+# The inbox and the dataset (flows/inbox.py)
+# --------------------------------------------------------------------------
+HOME_OPTION = typer.Option(Path("."), "--home", help="Folder holding raw_docs/ and extracted/.")
+
+
+def _print_summary(summary, seconds: float) -> None:
+    from rich.table import Table
+
+    table = Table(title="decree process", show_edge=False)
+    for column in ("file", "status", "pages", "items", "reason"):
+        table.add_column(column)
+    for outcome in summary.outcomes + summary.waiting:
+        style = {"processed": "green", "skipped": "dim", "quarantined": "red", "waiting": "yellow"}[outcome.status]
+        table.add_row(outcome.name, f"[{style}]{outcome.status}[/{style}]", str(outcome.pages or ""),
+                      str(outcome.items or ""), outcome.reason or "")
+    if summary.outcomes or summary.waiting:
+        out.print(table)
+    counts = summary.as_dict()
+    out.print(
+        f"processed {counts['processed']} · skipped {counts['skipped']} · quarantined {counts['quarantined']}"
+        f" · waiting {counts['waiting']} · {counts['pages']} pages · {seconds:.1f} s"
+    )
+
+
+def _run_with_progress(run, total: int):
+    """Run a flow with a progress bar fed by the flow's per-document hook."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.inbox import PROGRESS_HOOKS
+
+    started = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=total == 0) as progress:
+        bar = progress.add_task("documents", total=total)
+
+        def advance(outcome) -> None:
+            progress.update(bar, advance=1, description=outcome.name[:40])
+
+        PROGRESS_HOOKS.append(advance)
+        try:
+            summary = run()
+        finally:
+            PROGRESS_HOOKS.remove(advance)
+    return summary, time.perf_counter() - started
+
+
+def _prefect_env(home: Path) -> None:
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@app.command()
+def process(
+    home: Path = HOME_OPTION,
+    dask: bool = typer.Option(False, "--dask", help="Run document tasks on a Dask cluster (a LocalCluster by default)."),
+    dask_address: str = typer.Option(None, "--dask-address", help="tcp://host:8786 of an existing Dask scheduler."),
+    workers: int = typer.Option(None, "--workers", help="Documents processed at once (default: the number of cores)."),
+    settle: float = typer.Option(2.0, "--settle", help="Seconds a file must stay unchanged before it is read."),
+) -> None:
+    """One pass over raw_docs/inbox: every finished file is processed into extracted/, archived or quarantined."""
+    from pipeline.inbox import Home, scan_inbox
+
+    _prefect_env(home)
+    from flows.inbox import run_inbox
+    from flows.server import prefect_server
+
+    root = Home.at(home)
+    root.ensure()
+    total = sum(1 for c in scan_inbox(root, settle) if c.ready or c.quarantine)
+    with prefect_server() if (dask or dask_address) else contextlib.nullcontext():
+        summary, seconds = _run_with_progress(
+            lambda: run_inbox(str(root.root), dask=dask or bool(dask_address), dask_address=dask_address,
+                              workers=workers, settle_seconds=settle),
+            total,
+        )
+    _print_summary(summary, seconds)
+    out.print(f"dataset: {root.extracted}  (decree status --home {home}; DuckDB: {root.extracted / 'decree.duckdb'})")
+
+
+@app.command()
+def watch(
+    home: Path = HOME_OPTION,
+    interval: float = typer.Option(5.0, "--interval", help="Seconds between looks at the inbox."),
+    settle: float = typer.Option(2.0, "--settle", help="Seconds a file must stay unchanged before it is read."),
+) -> None:
+    """Keep processing the inbox as files arrive (Ctrl-C stops cleanly, after the document in hand)."""
+    import time
+
+    from pipeline.inbox import Home, scan_inbox
+
+    _prefect_env(home)
+    from flows.inbox import run_inbox
+
+    root = Home.at(home)
+    root.ensure()
+    out.print(f"watching {root.inbox} every {interval:.0f} s — Ctrl-C to stop")
+    try:
+        while True:
+            pending = [c for c in scan_inbox(root, settle) if c.ready or c.quarantine]
+            if pending:
+                summary, seconds = _run_with_progress(lambda: run_inbox(str(root.root), settle_seconds=settle), len(pending))
+                _print_summary(summary, seconds)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        out.print("stopped")
+
+
+@app.command()
+def status(home: Path = HOME_OPTION) -> None:
+    """What the inbox, archive, quarantine and dataset hold."""
+    from pipeline.inbox import Home, quarantined, scan_inbox
+
+    root = Home.at(home)
+    root.ensure()
+    candidates = scan_inbox(root, settle_seconds=0)
+    archived = [p for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl"]
+    from pipeline.dataset import connect
+    from pipeline.dataset.tables import TABLES
+
+    with connect(root.root) as db:
+        counts = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in TABLES}
+    out.print(f"home        {root.root}")
+    out.print(f"inbox       {sum(c.ready for c in candidates)} file(s) waiting")
+    out.print(f"archive     {len(archived)} original(s)")
+    reports = quarantined(root)
+    out.print(f"quarantine  {len(reports)} file(s)")
+    for report in reports[:20]:
+        out.print(f"  - {report.get('quarantined_as')}: {report.get('reason')} ({report.get('stage')}, {report.get('time')})")
+    out.print("dataset     " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+
+
+@app.command()
+def retry(
+    names: list[str] = typer.Argument(None, help="Quarantined file names (default: all)."),
+    home: Path = HOME_OPTION,
+    run: bool = typer.Option(True, help="Process the inbox right after."),
+) -> None:
+    """Move quarantined files back to the inbox (and process them again)."""
+    from pipeline.inbox import Home, quarantined, release
+
+    root = Home.at(home)
+    root.ensure()
+    chosen = names or [r["quarantined_as"] for r in quarantined(root) if r.get("quarantined_as")]
+    for name in chosen:
+        try:
+            target = release(root, name)
+            out.print(f"back in the inbox: {target.name}")
+        except FileNotFoundError as exc:
+            err.print(f"[red]{exc}[/red]")
+    if run and chosen:
+        process(home=home, dask=False, dask_address=None, workers=None, settle=0.0)
+
+
+@app.command()
+def rebuild(home: Path = HOME_OPTION) -> None:
+    """Re-derive the whole dataset from raw_docs/archive (after upgrading the pipeline)."""
+    from pipeline.inbox import Home
+
+    _prefect_env(home)
+    from flows.inbox import rebuild as rebuild_flow
+
+    root = Home.at(home)
+    root.ensure()
+    total = sum(1 for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl")
+    summary, seconds = _run_with_progress(lambda: rebuild_flow(str(root.root)), total)
+    _print_summary(summary, seconds)

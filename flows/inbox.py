@@ -1,0 +1,147 @@
+"""Prefect flows: the inbox in, the dataset out. Thin: every step is a call into `pipeline`.
+
+    process_inbox   scan raw_docs/inbox, run process_document for each ready file
+                    (concurrently: threads locally, or a Dask cluster), refresh the views
+    process_document one file: cached by content hash + pipeline version, extracted in a
+                    sandboxed child process, stored, archived — or quarantined with a reason
+    rebuild         re-derive every document from raw_docs/archive after a code change
+
+A document task retries transient failures (an OSError, a bug that may not repeat)
+with backoff; a file the pipeline refuses is not retried but quarantined at once.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+# Offline and quiet by default: no telemetry, no update checks (the server runs locally).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from prefect import flow, task  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+
+from pipeline.batch import Extraction, check, extract, quarantine_after_failure, store, store_rebuilt  # noqa: E402
+from pipeline.dataset import Dataset  # noqa: E402
+from pipeline.inbox import Home, Outcome, quarantine, scan_inbox  # noqa: E402
+from pipeline.isolation import Limits  # noqa: E402
+
+
+
+@dataclass
+class Summary:
+    outcomes: list[Outcome] = field(default_factory=list)
+    waiting: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def pages(self) -> int:
+        return sum(o.pages for o in self.outcomes if o.status == "processed")
+
+    def as_dict(self) -> dict:
+        return {
+            "processed": self.count("processed"), "skipped": self.count("skipped"),
+            "quarantined": self.count("quarantined"), "waiting": len(self.waiting), "pages": self.pages,
+            "outcomes": [o.as_dict() for o in self.outcomes + self.waiting],
+        }
+
+
+# A file the pipeline refuses does not raise (the refusal is returned as data), so what reaches
+# Prefect's retry is a transient failure or a bug that may not repeat. Tasks only read: every
+# write happens in the flow, which holds the dataset lock.
+@task(retries=2, retry_delay_seconds=[2, 10], task_run_name="extract {path.name}")
+def process_document(path: Path, timeout_s: float = 300.0, memory_mb: int = 3072) -> Extraction:
+    return extract(path, Limits(timeout_s, memory_mb))
+
+
+def _task_runner(dask: bool, dask_address: str | None, workers: int | None):
+    if not dask:
+        return ThreadPoolTaskRunner(max_workers=workers or max(2, os.cpu_count() or 2))
+    # Dask's worker processes are daemonic by default, and daemonic processes may not start the
+    # sandboxed child each document is extracted in.
+    os.environ["DASK_DISTRIBUTED__WORKER__DAEMON"] = "False"
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers or os.cpu_count() or 2, "threads_per_worker": 1})
+
+
+# Callbacks told about each finished document (the CLI's progress bar); flow parameters must
+# serialise, so they are registered here rather than passed to the flow.
+PROGRESS_HOOKS: list[Callable[[Outcome], None]] = []
+
+
+def run_inbox(home_root: str = ".", *, dask: bool = False, dask_address: str | None = None, workers: int | None = None,
+              settle_seconds: float = 2.0) -> Summary:
+    """Run `process_inbox` with the chosen task runner (the runner is fixed per flow run, so it is set here)."""
+    flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
+    return flow_with_runner(home_root, settle_seconds=settle_seconds)
+
+
+@flow(name="process-inbox", log_prints=True)
+def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
+    home = Home.at(home_root)
+    home.ensure()
+    dataset = Dataset(home.root)
+    summary = Summary()
+    with dataset.lock():
+        dataset.recover()
+        ready = []
+        for candidate in scan_inbox(home, settle_seconds):
+            if candidate.ready:
+                ready.append(candidate.path)
+            elif candidate.quarantine:
+                quarantine(home, candidate.path, candidate.reason or "refused", "inbox")
+                _report(summary, Outcome(candidate.path.name, "quarantined", reason=candidate.reason, stage="inbox"))
+            elif candidate.reason == "still being written":
+                summary.waiting.append(Outcome(candidate.path.name, "waiting", reason=candidate.reason))
+        work = {}
+        for path in ready:
+            doc_id, done = check(home, path, dataset)
+            if done is not None:
+                _report(summary, done)
+            else:
+                work[process_document.submit(path)] = (path, doc_id)
+        for future in as_completed(list(work)):
+            path, doc_id = work[future]
+            try:
+                outcome = store(home, path, doc_id, future.result(), dataset)
+            except Exception as exc:  # retries exhausted: keep the file, say why
+                outcome = quarantine_after_failure(home, path, exc)
+            _report(summary, outcome)
+        dataset.refresh_views()
+    return summary
+
+
+@flow(name="rebuild", log_prints=True)
+def rebuild(home_root: str = ".") -> Summary:
+    """Re-derive the dataset from the archived originals (after a change to the pipeline)."""
+    home = Home.at(home_root)
+    home.ensure()
+    dataset = Dataset(home.root)
+    summary = Summary()
+    with dataset.lock():
+        dataset.recover()
+        archived = sorted(p for p in home.archive.iterdir() if p.is_file() and not p.is_symlink() and p.name != "index.jsonl")
+        work = {process_document.submit(path): path for path in archived}
+        for future in as_completed(list(work)):
+            path = work[future]
+            try:
+                outcome = store_rebuilt(home, path, future.result(), dataset)
+            except Exception as exc:
+                outcome = Outcome(path.name, "quarantined", reason=f"kept the old rows: {exc}", stage="internal")
+            _report(summary, outcome)
+        dataset.refresh_views()
+    return summary
+
+
+def _report(summary: Summary, outcome: Outcome) -> None:
+    summary.outcomes.append(outcome)
+    for hook in PROGRESS_HOOKS:
+        hook(outcome)

@@ -1,0 +1,549 @@
+"""The dataset on disk: per-document folders of Parquet files, replaced as a unit, plus DuckDB views.
+
+Layout under ``<home>/extracted/``::
+
+    docs/<doc_id>/            one folder per document, always complete
+        documents.parquet items.parquet quantities.parquet deadlines.parquet
+        agencies.parquet citations.parquet table_rows.parquet
+        document.json         the full Document (text included)
+        manifest.json         written last: versions, names, row counts, digest
+    corrections/<time>-<id>.parquet   append-only, one file per correction
+    templates/<table>.parquet         zero-row files carrying each table's schema
+    decree.duckdb             views over the files above (rebuilt by refresh_views)
+    .staging/ .trash/         the replacement protocol's working folders
+    .lock                     the writers' process lock (holds the writer's pid)
+
+Replacing a document (the only way rows change):
+
+1. write every file into ``.staging/<doc_id>.<token>/`` and fsync them;
+2. rename ``docs/<doc_id>`` (if any) to ``.trash/<doc_id>.<token>.replaced``;
+3. rename the staging folder to ``docs/<doc_id>``;
+4. delete the trash folder.
+
+A crash (even SIGKILL) leaves one of: a staging folder (before 2 or during 1),
+a trash folder and no live folder (between 2 and 3), or a trash folder beside
+the new live folder (between 3 and 4). `recover()`, run whenever the lock is
+taken, rolls back the first two (staging deleted, old folder restored) and
+finishes the third, so a re-run always starts from complete documents. A
+folder is only ever made visible under ``docs/`` by one rename, so readers
+never see a half-written document.
+
+Every path is built from `Dataset.root` and every file operation goes through
+`LocalFiles`, so a shared store (an fsspec filesystem) can be put behind the
+same methods later; only local paths work today.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.dataset.tables import (
+    DOCUMENT_TABLES,
+    REVIEW_THRESHOLD,
+    SCHEMA_VERSION,
+    TABLES,
+    TableSchemaError,
+    arrow_schema,
+    rows_for_document,
+    to_table,
+    validate_table,
+)
+from pipeline.errors import PipelineError
+from pipeline.model import Document
+
+DOC_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
+CORRECTION_ACTIONS = ("set", "add", "remove", "confirm", "reject")
+VIEW_NAMES = (*DOCUMENT_TABLES, "review_queue", "corrections")
+
+
+class DatasetError(PipelineError):
+    stage = "dataset"
+
+
+class LockBusy(DatasetError):
+    """Another process holds the dataset's write lock."""
+
+
+@dataclass
+class WriteResult:
+    doc_id: str
+    status: str  # added | replaced | unchanged
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+# --------------------------------------------------------------------------
+# File operations: the one place that touches the disk
+# --------------------------------------------------------------------------
+class LocalFiles:
+    """Durable local file operations (fsync before rename, fsync the folder after)."""
+
+    @staticmethod
+    def write_bytes(path: Path, data: bytes) -> None:
+        with open(path, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    @staticmethod
+    def write_parquet(path: Path, table: pa.Table) -> None:
+        with open(path, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    @staticmethod
+    def replace_file(tmp: Path, path: Path) -> None:
+        os.replace(tmp, path)
+        LocalFiles.sync_dir(path.parent)
+
+    @staticmethod
+    def rename_dir(src: Path, dst: Path) -> None:
+        # os.rename refuses to replace a non-empty folder: an existing `dst` is a bug, not something to overwrite.
+        os.rename(src, dst)
+        LocalFiles.sync_dir(src.parent)
+        LocalFiles.sync_dir(dst.parent)
+
+    @staticmethod
+    def remove_tree(path: Path) -> None:
+        shutil.rmtree(path, ignore_errors=True)
+
+    @staticmethod
+    def sync_dir(path: Path) -> None:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:  # some filesystems refuse fsync on folders; the rename is still atomic
+            pass
+        finally:
+            os.close(fd)
+
+
+def _local_root(home: str | Path) -> Path:
+    text = str(home)
+    if text.startswith("file://"):
+        text = text[len("file://"):]
+    elif "://" in text:
+        raise DatasetError(f"only local dataset paths are supported for now, not {text!r}")
+    return Path(text).expanduser().resolve() / "extracted"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --------------------------------------------------------------------------
+# The dataset
+# --------------------------------------------------------------------------
+class Dataset:
+    """The `extracted/` folder of a home folder. Writers use it under `lock()`; readers use `connect()`."""
+
+    def __init__(self, home: str | Path = ".", *, lock_timeout: float = 10.0) -> None:
+        self.root = _local_root(home)
+        self.files = LocalFiles()
+        self.lock_timeout = lock_timeout
+        self._mutex = threading.RLock()  # threads of one process take turns too
+        self._lock_depth = 0
+        self.last_recovery: list[str] = []  # what the last lock acquisition repaired, for the run's log
+
+    # ---- paths ---------------------------------------------------------------
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.root / ".staging"
+
+    @property
+    def trash_dir(self) -> Path:
+        return self.root / ".trash"
+
+    @property
+    def corrections_dir(self) -> Path:
+        return self.root / "corrections"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / ".lock"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.root / "decree.duckdb"
+
+    def doc_dir(self, doc_id: str) -> Path:
+        if not DOC_ID_RE.fullmatch(doc_id):
+            raise DatasetError(f"not a document id: {doc_id!r}")
+        return self.docs_dir / doc_id
+
+    def _mkdirs(self) -> None:
+        for folder in (self.docs_dir, self.staging_dir, self.trash_dir, self.corrections_dir, self.templates_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    # ---- lock ----------------------------------------------------------------
+    @contextmanager
+    def lock(self, timeout: float | None = None) -> Iterator["Dataset"]:
+        """Hold the writers' lock (re-entrant within this object); recover interrupted writes on entry."""
+        with self._mutex:
+            if self._lock_depth:
+                self._lock_depth += 1
+                try:
+                    yield self
+                finally:
+                    self._lock_depth -= 1
+                return
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = open(self.lock_path, "a+", encoding="utf-8")
+            try:
+                self._acquire(handle, self.lock_timeout if timeout is None else timeout)
+                handle.seek(0)
+                handle.truncate()
+                handle.write(f"{os.getpid()}\n")
+                handle.flush()
+                self._lock_depth = 1
+                try:
+                    self._mkdirs()
+                    self.last_recovery = self._recover()
+                    yield self
+                finally:
+                    self._lock_depth = 0
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+            finally:
+                handle.close()
+
+    def _acquire(self, handle, timeout: float) -> None:
+        # flock is released by the kernel when its holder dies, even on SIGKILL: no stale locks to clean up.
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                pid = handle.read().strip() or "unknown"
+                raise LockBusy(f"another decree run is writing to {self.root} (pid {pid}); "
+                               f"waited {timeout:g} s for it to finish")
+            time.sleep(0.05)
+
+    # ---- recovery ------------------------------------------------------------
+    def recover(self) -> list[str]:
+        """Finish or roll back interrupted replacements; return what was done (for logs)."""
+        with self.lock():
+            # Taking the lock just ran the recovery; when the lock was already held, run it again now.
+            return list(self.last_recovery) if self._lock_depth == 1 else self._recover()
+
+    def _recover(self) -> list[str]:
+        done = []
+        for entry in sorted(self.staging_dir.iterdir()):
+            self.files.remove_tree(entry)
+            done.append(f"removed unfinished staging {entry.name}")
+        # Newest first, so if several old copies were left the most recent is the one restored.
+        trash = sorted(self.trash_dir.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for entry in trash:
+            doc_id, _, intent = entry.name.partition(".")
+            intent = intent.rpartition(".")[2]
+            live = self.docs_dir / doc_id
+            if intent == "replaced" and not live.exists() and DOC_ID_RE.fullmatch(doc_id):
+                self.files.rename_dir(entry, live)
+                done.append(f"restored {doc_id} (replacement interrupted)")
+            else:
+                self.files.remove_tree(entry)
+                done.append(f"removed old copy {entry.name}")
+        for stray in [*self.root.glob(".*.tmp"), *self.corrections_dir.glob(".*.tmp"), *self.templates_dir.glob(".*.tmp")]:
+            stray.unlink(missing_ok=True)
+            done.append(f"removed temporary file {stray.name}")
+        return done
+
+    # ---- reading what is there ---------------------------------------------------
+    def documents(self) -> list[str]:
+        """Ids of the complete documents (those with a manifest)."""
+        if not self.docs_dir.exists():
+            return []
+        return sorted(p.name for p in self.docs_dir.iterdir() if (p / "manifest.json").exists())
+
+    def manifest(self, doc_id: str) -> dict | None:
+        path = self.doc_dir(doc_id) / "manifest.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def has_document(self, doc_id: str, pipeline_version: str | None = None) -> bool:
+        """True when the document is stored, under the current table layout and (if given) this pipeline version."""
+        manifest = self.manifest(doc_id)
+        if manifest is None or manifest.get("schema_version") != SCHEMA_VERSION:
+            return False
+        return pipeline_version is None or manifest.get("pipeline_version") == pipeline_version
+
+    def read_document(self, doc_id: str) -> Document:
+        path = self.doc_dir(doc_id) / "document.json"
+        if not path.exists():
+            raise DatasetError(f"no document {doc_id} in {self.root}")
+        return Document.model_validate_json(path.read_bytes())
+
+    # ---- writing documents ---------------------------------------------------
+    def write_document(
+        self, doc: Document, *, archived_as: str | None = None, original_names: list[str] | tuple[str, ...] = (),
+        processed_at: str | dt.datetime | None = None,
+    ) -> WriteResult:
+        """Store `doc`, replacing every row of an earlier copy at once; a no-op when nothing changed.
+
+        Names the same file was dropped under accumulate in `original_names`; an
+        earlier `archived_as` is kept when none is given.
+        """
+        started = time.perf_counter()
+        doc_id = doc.document.source.sha256
+        with self.lock():
+            live = self.doc_dir(doc_id)
+            old = self.manifest(doc_id)
+            names = list(dict.fromkeys([*(old or {}).get("original_names", []), *original_names,
+                                        doc.document.source.file_name]))
+            archive = archived_as or (old or {}).get("archive_path")
+            doc_json = doc.model_dump_json().encode("utf-8")
+            digest = hashlib.sha256(doc_json).hexdigest()
+            if old and old.get("document_sha256") == digest and old.get("schema_version") == SCHEMA_VERSION \
+                    and old.get("original_names") == names and old.get("archive_path") == archive:
+                return WriteResult(doc_id, "unchanged", old.get("rows", {}), time.perf_counter() - started)
+            stamp = processed_at or _now()
+            tables = rows_for_document(doc, archived_as=archive, original_names=names, processed_at=stamp)
+            manifest = {
+                "doc_id": doc_id, "schema_version": SCHEMA_VERSION, "pipeline_version": doc.pipeline_version,
+                "document_schema_version": doc.schema_version, "file_name": doc.document.source.file_name,
+                "original_names": names, "archive_path": archive, "document_sha256": digest,
+                "processed_at": tables["documents"].column("processed_at")[0].as_py().isoformat(),
+                "rows": {name: table.num_rows for name, table in tables.items()},
+            }
+            staging = self._stage(doc_id, tables, doc_json, manifest)
+            self._swap_in(staging, live)
+            return WriteResult(doc_id, "replaced" if old else "added", manifest["rows"], time.perf_counter() - started)
+
+    def _stage(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict) -> Path:
+        """Step 1: a complete, fsynced copy of the document's folder under .staging/."""
+        staging = self.staging_dir / f"{doc_id}.{uuid.uuid4().hex}"
+        staging.mkdir()
+        try:
+            for name, table in tables.items():
+                validate_table(name, table)  # the schema check on write
+                self.files.write_parquet(staging / f"{name}.parquet", table)
+            self.files.write_bytes(staging / "document.json", doc_json)
+            # Last, so a folder with a manifest is known to be complete.
+            self.files.write_bytes(staging / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+            self.files.sync_dir(staging)
+        except Exception:
+            self.files.remove_tree(staging)
+            raise
+        return staging
+
+    def _swap_in(self, staging: Path, live: Path) -> None:
+        """Steps 2-4: move the old folder aside, the new one in, then drop the old one."""
+        if not live.exists():
+            self.files.rename_dir(staging, live)
+            return
+        token = staging.name.partition(".")[2]
+        trash = self.trash_dir / f"{live.name}.{token}.replaced"
+        self.files.rename_dir(live, trash)
+        self.files.rename_dir(staging, live)
+        self.files.remove_tree(trash)
+
+    def remove_document(self, doc_id: str) -> bool:
+        """Delete a document's rows (all tables at once). Returns False when it was not there."""
+        with self.lock():
+            live = self.doc_dir(doc_id)
+            if not live.exists():
+                return False
+            # The rename is the commit point: recovery deletes ".removed" folders instead of restoring them.
+            trash = self.trash_dir / f"{doc_id}.{uuid.uuid4().hex}.removed"
+            self.files.rename_dir(live, trash)
+            self.files.remove_tree(trash)
+            return True
+
+    # ---- corrections (append-only) --------------------------------------------
+    def append_correction(
+        self, *, who: str, doc_id: str, field: str, action: str, item_id: str | None = None,
+        before: Any = None, after: Any = None, note: str | None = None, at: dt.datetime | None = None,
+    ) -> str:
+        """Record one correction in a new file of its own; earlier files are never touched. Returns its id."""
+        if action not in CORRECTION_ACTIONS:
+            raise DatasetError(f"correction action must be one of {', '.join(CORRECTION_ACTIONS)}, not {action!r}")
+        if not who.strip() or not field.strip():
+            raise DatasetError("a correction needs `who` and `field`")
+        if self.manifest(doc_id) is None:
+            raise DatasetError(f"no document {doc_id} in {self.root}")
+        at = at or _now()
+        correction_id = f"{at.astimezone(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:12]}"
+        row = {
+            "correction_id": correction_id, "who": who, "at": at, "doc_id": doc_id, "item_id": item_id,
+            "field": field, "before": None if before is None else json.dumps(before, ensure_ascii=False),
+            "after": None if after is None else json.dumps(after, ensure_ascii=False), "action": action, "note": note,
+        }
+        table = to_table("corrections", [row])
+        self.corrections_dir.mkdir(parents=True, exist_ok=True)
+        path = self.corrections_dir / f"{correction_id}.parquet"
+        tmp = self.corrections_dir / f".{correction_id}.tmp"
+        self.files.write_parquet(tmp, table)
+        self.files.replace_file(tmp, path)  # the id is unique, so this never overwrites an earlier correction
+        return correction_id
+
+    # ---- DuckDB views --------------------------------------------------------
+    def ensure_templates(self) -> None:
+        """Write the zero-row typed files the views always include, so queries work on an empty dataset."""
+        self.templates_dir.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            path = self.templates_dir / f"{name}.parquet"
+            if path.exists() and pq.read_schema(path).metadata.get(b"decree.schema_version") == SCHEMA_VERSION.encode():
+                continue
+            tmp = self.templates_dir / f".{name}.{uuid.uuid4().hex}.tmp"
+            self.files.write_parquet(tmp, arrow_schema(name).empty_table())
+            self.files.replace_file(tmp, path)
+
+    def view_statements(self) -> list[str]:
+        """SQL creating every view; the views glob the files at query time, so new documents show up at once."""
+        statements = []
+        for name in TABLES:
+            template = _sql_str(str(self.templates_dir / f"{name}.parquet"))
+            pattern = (self.corrections_dir / "*.parquet") if name == "corrections" else (self.docs_dir / "*" / f"{name}.parquet")
+            columns = ", ".join(f'"{column}"' for column, *_ in TABLES[name].columns)
+            statements.append(
+                f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} FROM read_parquet("
+                f"[{template}, {_sql_str(str(pattern))}], union_by_name = true, allow_empty = true)"
+            )
+        statements.append(_review_queue_sql())
+        return statements
+
+    def refresh_views(self) -> Path:
+        """(Re)build decree.duckdb in a temporary file, then rename it into place."""
+        with self.lock():
+            self.ensure_templates()
+            tmp = self.root / f".decree.duckdb.{uuid.uuid4().hex}.tmp"
+            con = duckdb.connect(str(tmp))
+            try:
+                for statement in self.view_statements():
+                    con.execute(statement)
+                con.execute("CREATE TABLE _dataset_info AS SELECT ? AS root, ? AS schema_version, now() AS built_at",
+                            [str(self.root), SCHEMA_VERSION])
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            self.files.replace_file(tmp, self.duckdb_path)
+            return self.duckdb_path
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A connection with the views: decree.duckdb opened read-only when it is current, else in memory."""
+        self.ensure_templates()
+        if self.duckdb_path.exists():
+            try:
+                con = duckdb.connect(str(self.duckdb_path), read_only=True)
+            except duckdb.Error:
+                con = None
+            if con is not None:
+                try:
+                    rows = con.execute("SELECT root, schema_version FROM _dataset_info").fetchall()
+                    info = rows[0] if rows else None
+                except duckdb.Error:
+                    info = None
+                if info == (str(self.root), SCHEMA_VERSION):
+                    return con
+                con.close()
+        # Missing or stale file (moved folder, older layout): same views, built in memory.
+        con = duckdb.connect()
+        for statement in self.view_statements():
+            con.execute(statement)
+        return con
+
+    # ---- consistency ---------------------------------------------------------
+    def verify(self) -> list[str]:
+        """Problems found (empty when consistent): leftovers, incomplete folders, row counts off the manifest."""
+        problems = []
+        for folder in (self.staging_dir, self.trash_dir):
+            if folder.exists():
+                problems.extend(f"leftover {folder.name}/{entry.name}" for entry in folder.iterdir())
+        if not self.docs_dir.exists():
+            return problems
+        for folder in sorted(self.docs_dir.iterdir()):
+            problems.extend(self._verify_doc(folder))
+        return problems
+
+    def _verify_doc(self, folder: Path) -> list[str]:
+        manifest_path = folder / "manifest.json"
+        if not manifest_path.exists():
+            return [f"{folder.name}: no manifest (incomplete folder)"]
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        problems = []
+        if manifest.get("doc_id") != folder.name:
+            problems.append(f"{folder.name}: manifest names {manifest.get('doc_id')}")
+        if not (folder / "document.json").exists():
+            problems.append(f"{folder.name}: document.json missing")
+        for name in DOCUMENT_TABLES:
+            path = folder / f"{name}.parquet"
+            if not path.exists():
+                problems.append(f"{folder.name}: {name}.parquet missing")
+                continue
+            try:
+                table = pq.read_table(path)
+                validate_table(name, table.replace_schema_metadata(None))
+            except (TableSchemaError, pa.ArrowException, OSError) as exc:
+                problems.append(f"{folder.name}: {name}.parquet unreadable or off-schema: {exc}")
+                continue
+            if table.num_rows != manifest.get("rows", {}).get(name):
+                problems.append(f"{folder.name}: {name} has {table.num_rows} rows, manifest says {manifest['rows'].get(name)}")
+            if table.num_rows and set(table.column("doc_id").to_pylist()) != {folder.name}:
+                problems.append(f"{folder.name}: {name} has rows of another document")
+        return problems
+
+
+def _review_queue_sql() -> str:
+    t = REVIEW_THRESHOLD
+    return f"""
+CREATE OR REPLACE VIEW review_queue AS
+SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
+    SELECT doc_id, item_id, 'item' AS what, CAST(NULL AS INTEGER) AS fact_no, text AS "value", page, confidence, reasons
+    FROM items WHERE confidence < {t}
+    UNION ALL
+    SELECT q.doc_id, q.item_id, 'quantity', q.quantity_no, q.raw, i.page, q.confidence, q.reasons
+    FROM quantities q LEFT JOIN items i ON i.doc_id = q.doc_id AND i.item_id = q.item_id WHERE q.confidence < {t}
+    UNION ALL
+    SELECT d.doc_id, d.item_id, 'deadline', NULL, d.raw, i.page, d.confidence, d.reasons
+    FROM deadlines d LEFT JOIN items i ON i.doc_id = d.doc_id AND i.item_id = d.item_id
+    WHERE d.stated AND d.confidence < {t}
+    UNION ALL
+    SELECT a.doc_id, a.item_id, 'agency', a.agency_no, a.raw, i.page, a.confidence, a.reasons
+    FROM agencies a LEFT JOIN items i ON i.doc_id = a.doc_id AND i.item_id = a.item_id WHERE a.confidence < {t}
+    UNION ALL
+    SELECT doc_id, NULL, 'citation', citation_no, raw, first_page, confidence, reasons
+    FROM citations WHERE confidence < {t}
+)
+ORDER BY confidence, doc_id, what, item_id, fact_no
+"""
