@@ -72,7 +72,8 @@ def extract_isolated(path: Path, limits: Limits = Limits()) -> str:
     """The document JSON of `path`, extracted in a child process; raises PipelineError on refusal or limits."""
     ctx = _get_context()
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(send, str(path), limits), daemon=True)
+    # Not a daemon: OCR inside the child runs its own pool of page processes. Its lifetime is ours to end.
+    process = ctx.Process(target=_child, args=(send, str(path), limits), daemon=False)
     process.start()
     send.close()
     try:

@@ -11,6 +11,8 @@ from pipeline.errors import ReadError
 from pipeline.model import RawDocument
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_IMAGE_PIXELS = 100_000_000  # a 600-dpi A3 scan is about 70 megapixels
+MAX_PAGES = 2000
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
@@ -89,6 +91,7 @@ def _read_pdf_any(path: Path) -> RawDocument:
         repaired = read_pdf_repaired(path)
         if repaired is not None:
             return repaired
+        check_declared_images(path)
         if not tesseract_available("vie"):
             raise NeedsOCR(f"{refusal.reason}; Tesseract with Vietnamese (tesseract-ocr-vie) is not installed") from None
         raw = _with_ocr_confidence(ocr_pdf(path))
@@ -107,3 +110,20 @@ def _with_ocr_confidence(raw: RawDocument) -> RawDocument:
         for index, line in enumerate(page.lines):
             line.confidence = confidences.get((page.number, index), line.confidence)
     return raw
+
+
+def check_declared_images(path: Path) -> None:
+    """Refuse a PDF whose pages declare images too large to render, before anything is allocated."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise ReadError(f"{len(pdf.pages)} pages, over the limit of {MAX_PAGES}")
+        for page in pdf.pages:
+            for image in page.images:
+                width, height = (int(v) for v in image.get("srcsize", (0, 0)))
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ReadError(
+                        f"page {page.page_number} declares a {width}×{height} image "
+                        f"({width * height / 1e6:.0f} megapixels, over the {MAX_IMAGE_PIXELS / 1e6:.0f}-megapixel limit)"
+                    )
