@@ -65,6 +65,36 @@ def extract(
 
 
 @app.command()
+def text(
+    path: Path = typer.Argument(..., help="A PDF, scan, DOCX, Word 97 or text file."),
+    pages: bool = typer.Option(False, "--pages", help="Show each page's source (text layer / repaired / OCR) and quality."),
+) -> None:
+    """Print a file's repaired Unicode text: what every later stage sees."""
+    from pipeline.assemble import assemble
+    from pipeline.read import read_file
+    from pipeline.repair.syllables import syllable_validity
+
+    try:
+        raw = read_file(path)
+    except PipelineError as exc:
+        err.print(f"[red]FAILED[/red] {path}: {exc.reason}")
+        raise typer.Exit(code=1) from None
+    document = assemble(raw)
+    if not pages:
+        typer.echo(document.text)
+        return
+    for page in raw.pages:
+        start, end = document.page_spans.get(page.number, (0, 0))
+        page_text = document.text[start:end]
+        quality = page.quality if page.quality is not None else syllable_validity(page_text)
+        typer.echo(f"--- page {page.number} · source {page.source} · quality {quality:.2f} "
+                   f"· valid syllables {syllable_validity(page_text):.2f} ---")
+        typer.echo(page_text)
+    for warning in raw.warnings:
+        err.print(f"[yellow]note[/yellow] {warning}")
+
+
+@app.command()
 def schema(out_path: Path = typer.Option(Path("schemas/document.schema.json"), "--out", help="Where to write it.")) -> None:
     """Write the JSON Schema of the document model (keep schemas/ in step with pipeline/model.py)."""
     from pipeline.schema import document_schema

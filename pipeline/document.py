@@ -14,6 +14,7 @@ from pipeline import __version__
 from pipeline.assemble import Assembled, assemble
 from pipeline.extract.agencies import extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
+from pipeline.extract.consistency import check_announced_counts
 from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.quantities import extract_quantities
 from pipeline.model import (
@@ -58,6 +59,7 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]
     _inherit_deadlines(items, nodes, info)
+    check_announced_counts(items)
     citations = merge_citations(_citation_hits(doc, layout, nodes, preamble), own_number=info.number)
     pages = [
         PageInfo(number=p.number, span=doc.page_spans.get(p.number, (0, 0)), source=p.source, quality=p.quality,

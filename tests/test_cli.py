@@ -79,3 +79,14 @@ def test_missing_file_is_reported(tmp_path):
     result = run_cli("extract", str(tmp_path / "nowhere.pdf"), "--out", str(tmp_path))
     assert result.returncode == 1
     assert "FAILED" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_text_command_prints_repaired_text_and_page_sources(tmp_path):
+    pdf_fixtures.require_fonts()
+    path = pdf_fixtures.write_decree(tmp_path / "decree.pdf")
+    plain = run_cli("text", str(path))
+    assert plain.returncode == 0 and "QUYẾT ĐỊNH" in plain.stdout and "Số: 12/QĐ-UBND" in plain.stdout
+    paged = run_cli("text", str(path), "--pages")
+    assert "--- page 1 · source text_layer · quality" in paged.stdout and "--- page 2" in paged.stdout
+    bad = run_cli("text", str(pdf_fixtures.write_empty(tmp_path / "empty.pdf")))
+    assert bad.returncode == 1 and "empty file" in bad.stderr
