@@ -213,3 +213,15 @@ def test_never_raises_on_time_like_text(text, document_date):
     d = extract_deadline(text, document_date)
     if d is not None and d.span is not None:
         assert text[d.span[0] : d.span[1]] == d.raw
+
+
+def test_adoption_date_is_not_a_deadline_but_the_effective_date_is():
+    d = extract_deadline("Nghị quyết này được Hội đồng nhân dân tỉnh thông qua ngày 10 tháng 12 năm 2022 "
+                         "và có hiệu lực từ ngày 01 tháng 01 năm 2023.")
+    assert (d.start, d.end) == ("2023-01-01", None)
+    assert extract_deadline("Biên bản được lập ngày 05/6/2021 tại trụ sở Ủy ban.") is None
+
+
+def test_a_range_of_months():
+    d = extract_deadline("Thời gian thực hiện: từ tháng 4 đến tháng 9 năm 2025.")
+    assert (d.start, d.end) == ("2025-04-01", "2025-09-30")

@@ -204,3 +204,22 @@ I. MỤC TIÊU
     assert info.issuer == "Ủy ban nhân dân tỉnh Hà Giang"
     assert (info.number, info.place, info.issued_date) == ("15/KH-UBND", "Hà Giang", "2024-03-05")
     assert info.title == "Triển khai công tác năm 2024"
+
+
+RESOLUTION = """NGHỊ QUYẾT
+Về hỗ trợ sản xuất nông nghiệp
+QUYẾT NGHỊ:
+Điều 1. Tổ chức thực hiện
+1. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết.
+2. Thường trực Hội đồng nhân dân tỉnh giám sát việc thực hiện Nghị quyết.
+Nghị quyết này có hiệu lực từ ngày 01 tháng 01 năm 2024./.
+"""
+
+
+def test_a_paragraph_after_a_full_sentence_clause_belongs_to_the_article():
+    doc = document_from_text(RESOLUTION)
+    assert doc.document.doc_type == "nghi_quyet"
+    items = by_path(doc)
+    assert items["Điều 1.¶1"].parent == items["Điều 1"].id
+    assert items["Điều 1.¶1"].deadline.start == "2024-01-01"
+    assert items["Điều 1.2"].kind == "assignment"  # not a section: nothing hangs under it

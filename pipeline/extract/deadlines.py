@@ -156,6 +156,10 @@ _QUARTER_NO_YEAR_RE = re.compile(_WB + _PREFIX + r"quý\s+" + _ROMAN_OR_DIGIT + 
 _MONTH_RE = re.compile(
     _WB + _PREFIX + r"tháng\s+(?P<mo>\d{1,2})\s*(?:/|năm|-)\s*" + _Y + _NB, re.IGNORECASE
 )
+_MONTH_RANGE_RE = re.compile(
+    _WB + r"từ\s+tháng\s+(?P<mo1>\d{1,2})\s+(?:đến|tới)\s+(?:hết\s+)?tháng\s+(?P<mo2>\d{1,2})\s*(?:/|năm|-)\s*" + _Y + _NB,
+    re.IGNORECASE,
+)
 _HALF_RE = re.compile(
     _WB + r"(?:(?:6|sáu)\s+tháng|nửa)\s+(?P<half>đầu|cuối)\s+năm(?:\s+" + _Y + r")?" + _NB, re.IGNORECASE
 )
@@ -279,7 +283,14 @@ def _quarter_candidates(text: str, document_date: dt.date | None) -> list[_Candi
 
 def _month_candidates(text: str) -> list[_Candidate]:
     out = []
+    for m in _MONTH_RANGE_RE.finditer(text):  # "từ tháng 3 đến tháng 6 năm 2024"
+        first, last, y = int(m.group("mo1")), int(m.group("mo2")), int(m.group("y"))
+        if 1 <= first <= last <= 12 and _plausible_year(y):
+            out.append(_Candidate(m.start(), m.end(), TIER_EXPLICIT, dt.date(y, first, 1), month_end(y, last),
+                                  reasons=["a range of months"]))
     for m in _MONTH_RE.finditer(text):
+        if any(c.start <= m.start() < c.end for c in out):
+            continue
         mo, y = int(m.group("mo")), int(m.group("y"))
         if 1 <= mo <= 12 and _plausible_year(y):
             out.append(_period_candidate(m, dt.date(y, mo, 1), month_end(y, mo), "a month"))
@@ -504,6 +515,10 @@ def _paren_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# "thông qua ngày ...", "ký ngày ...": when a text was adopted, not when work is due
+_ADOPTED_ON_RE = re.compile(r"(?:thông\s+qua|được\s+ký|ký|ban\s+hành|lập)\s+(?:vào\s+)?(?:ngày\s+)?$", re.IGNORECASE)
+
+
 def _clause_start(text: str, pos: int) -> int:
     """Start of the phrase containing ``pos``: after the last ; : ( ) . or newline."""
     i = pos
@@ -519,6 +534,8 @@ def _names_something(text: str, c: _Candidate) -> str | None:
         return "inside a quoted title"
     if _CITATION_BEFORE_RE.search(text[max(0, c.start - 90) : c.start]):
         return "date of a cited document"
+    if _ADOPTED_ON_RE.search(text[max(0, c.start - 30) : c.start]):
+        return "the date the text was adopted or signed"
     if not c.weak:
         return None
     seg_start = _clause_start(text, c.start)

@@ -128,13 +128,28 @@ class TreeBuilder:
                 return "continuation"
             if preamble:
                 return "preamble"
-            parent = next((n for n in reversed(self.stack) if n.etype not in BULLET_TYPES), None)
+            parent = self.paragraph_parent()
             self.new_node(line, "para", "", None, line.start + lead, parent)
             return "item"
         parent = self.place(enumerator.type)
         node = self.new_node(line, enumerator.type, enumerator.label, enumerator.printed, line.start + lead + enumerator.end, parent)
         self.stack.append(node)
         return "item"
+
+    def paragraph_parent(self) -> Node | None:
+        """An un-enumerated paragraph belongs to the innermost open heading.
+
+        Bullets never hold paragraphs, and neither does a numbered unit that is itself a
+        full sentence ("2. Sở Tài chính bố trí kinh phí."): the paragraph after it
+        continues the heading above.
+        """
+        for node in reversed(self.stack):
+            if node.etype in BULLET_TYPES:
+                continue
+            own = self.text[node.start:node.end].rstrip()
+            if node.etype in _RANK or node.etype in _SECTION_TYPES or not own.endswith((".", ";", "./.")):
+                return node
+        return None
 
     def place(self, etype: str) -> Node | None:
         """Pop the stack to where a unit of `etype` belongs and return its parent."""
