@@ -275,3 +275,9 @@ def rebuild(home: Path = HOME_OPTION) -> None:
     total = sum(1 for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl")
     summary, seconds = _run_with_progress(lambda: rebuild_flow(str(root.root)), total)
     _print_summary(summary, seconds)
+
+
+# Researchers' commands (query, tasks, export) live beside their logic in pipeline/query.py.
+from pipeline.query_cli import register as _register_query  # noqa: E402
+
+_register_query(app)
