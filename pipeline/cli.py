@@ -238,6 +238,10 @@ def status(home: Path = HOME_OPTION) -> None:
     for report in reports[:20]:
         out.print(f"  - {report.get('quarantined_as')}: {report.get('reason')} ({report.get('stage')}, {report.get('time')})")
     out.print("dataset     " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    from pipeline.dataset.corrections import correction_summary
+
+    for line in correction_summary(root.root).lines():
+        out.print(line)
 
 
 @app.command()
@@ -281,3 +285,8 @@ def rebuild(home: Path = HOME_OPTION) -> None:
 from pipeline.query_cli import register as _register_query  # noqa: E402
 
 _register_query(app)
+
+# The maintainers' review site (pipeline/review/).
+from pipeline.review.cli import register as _register_review  # noqa: E402
+
+_register_review(app)

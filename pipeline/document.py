@@ -16,7 +16,9 @@ from pipeline.extract.agencies import extract_agencies, extract_agencies_from_ce
 from pipeline.extract.citations import find_citations, merge_citations, number_key
 from pipeline.extract.consistency import check_announced_counts
 from pipeline.extract.deadlines import extract_deadline
+from pipeline.extract.links import link_table_rows  # table rows -> narrative items (issue 5)
 from pipeline.extract.quantities import extract_quantities
+from pipeline.extract.table_values import row_values  # table cells by column meaning (issue 5)
 from pipeline.model import (
     Deadline,
     Document,
@@ -59,6 +61,7 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]
     _inherit_deadlines(items, nodes, info)
+    links = link_table_rows(items)  # issue 5: table rows -> the narrative items they measure
     check_announced_counts(items)
     citations = merge_citations(_citation_hits(doc, layout, nodes, preamble), own_number=info.number)
     pages = [
@@ -74,7 +77,7 @@ def build_document(raw: RawDocument, source: Source) -> Document:
             warnings.append(f"{field_name} not found")
     return Document(
         pipeline_version=PIPELINE_VERSION, document=info, items=items, citations=citations, pages=pages,
-        text=doc.text, original_text=doc.original_text, warnings=warnings,
+        text=doc.text, original_text=doc.original_text, links=links, warnings=warnings,
     )
 
 
@@ -179,6 +182,7 @@ def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
         page_end=node.page_end if node.page_end != node.page else None, bbox=node.bbox,
         quantities=quantities, deadline=deadline, effective_deadline=deadline, agencies=agencies,
         cells=node.cells if node.etype == "row" else None, table=node.table,
+        values=row_values(node.cells, text, issued) if node.etype == "row" else None,  # issue 5
     )
 
 

@@ -140,6 +140,90 @@ class Citation(Strict):
     reasons: list[str] = Field(default_factory=list)
 
 
+class CellQuantity(Strict):
+    """A further number in a table cell ("22.000 đơn/năm 400 đơn/năm": the 400)."""
+
+    value: float
+    value_max: float | None = None
+    unit: str | None = None
+    unit_normalized: str | None = None
+    kind: Literal["count", "percent", "money", "measure", "multiplier", "other"] = "count"
+    qualifier: str | None = None
+    raw: str
+
+
+class TableValue(Strict):
+    """One table cell read as a typed value (pipeline/extract/table_values.py).
+
+    ``value`` is the cell's first number (for a ratio column its percentage) after
+    the header's scale ("Kinh phí (triệu đồng)": "500" -> 500000000); a bare
+    number takes its unit from the header, the row's "Đơn vị tính" column, the
+    row's target or its content, and ``unit_from`` says which (``cell`` when the
+    cell prints it). ``value`` is None for a cell without a number ("Quy chế").
+    """
+
+    column: str  # the column header as printed
+    raw: str  # the cell text
+    year: int | None = None  # the column's year: "Chỉ tiêu đến 2020" -> 2020, "Thực hiện 2016" -> 2016
+    year_start: int | None = None  # a period's first year: "giai đoạn 2016-2020" -> 2016
+    value: float | None = None
+    value_max: float | None = None
+    unit: str | None = None
+    unit_normalized: str | None = None
+    kind: Literal["count", "percent", "money", "measure", "multiplier", "other"] | None = None
+    qualifier: str | None = None
+    unit_from: Literal["cell", "header", "unit_column", "target", "content"] | None = None
+    more: list[CellQuantity] = Field(default_factory=list)
+    confidence: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
+class RowValues(Strict):
+    """A table row's cells by meaning: what the row targets, achieved, plans, by when, by whom, at what cost.
+
+    ``actual`` and ``plan`` are keyed by the column's year ("2016"), or by the
+    printed header when it names no year. ``columns`` gives every cell header
+    its meaning: row_number | content | target | actual | plan | ratio |
+    deadline | lead | support | assignee | budget | unit | note | product | other.
+    """
+
+    target: TableValue | None = None
+    actual: dict[str, TableValue] = Field(default_factory=dict)
+    plan: dict[str, TableValue] = Field(default_factory=dict)
+    ratio: TableValue | None = None
+    budget: TableValue | None = None
+    deadline: Deadline | None = None  # from the deadline column ("Quý I/2018", "Năm 2018")
+    lead: list[str] = Field(default_factory=list)  # agency names as printed
+    support: list[str] = Field(default_factory=list)
+    assignee: list[str] = Field(default_factory=list)
+    unit: str | None = None  # the "Đơn vị tính" cell
+    note: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)  # header -> meaning
+
+
+class LinkDisagreement(Strict):
+    """The table and the narrative give different figures for the same activity."""
+
+    column: str  # the table column the figure came from
+    table_value: float
+    narrative_value: float
+    unit: str | None = None
+    table_raw: str
+    narrative_raw: str
+
+
+class Link(Strict):
+    """A table row and the narrative item (task, objective, section) it measures (pipeline/extract/links.py)."""
+
+    table_row: str  # Item.id of the table row
+    item: str  # Item.id of the narrative item
+    confidence: float
+    text_score: float  # 0-1: how alike the two texts are (token overlap and difflib)
+    quantities: Literal["agree", "disagree", "none"] = "none"  # do the row's figures appear in the item?
+    disagreement: LinkDisagreement | None = None
+    reasons: list[str] = Field(default_factory=list)
+
+
 class Item(Strict):
     id: str
     parent: str | None = None
@@ -158,6 +242,7 @@ class Item(Strict):
     agencies: list[Agency] = Field(default_factory=list)
     cells: dict[str, str] | None = None  # table_row only: column header -> cell text
     table: int | None = None  # table_row only: which table
+    values: RowValues | None = None  # table_row only: the cells read by column meaning
     confidence: float = 1.0
     reasons: list[str] = Field(default_factory=list)
 
@@ -220,4 +305,5 @@ class Document(Strict):
     pages: list[PageInfo]
     text: str
     original_text: str
+    links: list[Link] = Field(default_factory=list)  # table rows -> the narrative items they measure
     warnings: list[str] = Field(default_factory=list)

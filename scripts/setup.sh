@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # libreoffice-writer-nogui: converts Word 97 (.doc) and RTF files to DOCX (soffice --headless).
 # poppler-utils: pdftotext, compared against in the benchmarks.
 # fonts-dejavu-core: a Vietnamese-capable TrueType font, used by the tests to render PDFs.
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui poppler-utils fonts-dejavu-core)
+# chromium: the browser the review site's end-to-end test drives (Playwright, no browser download).
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui poppler-utils fonts-dejavu-core chromium)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -85,6 +85,7 @@ def expected_counts(doc: Document) -> dict[str, int]:
         "agencies": sum(len(i.agencies) for i in doc.items),
         "citations": len(doc.citations),
         "table_rows": sum(1 for i in doc.items if i.kind == "table_row"),
+        "links": len(doc.links),
     }
 
 
@@ -242,7 +243,7 @@ def test_remove_document(tmp_path, plan):
 # --------------------------------------------------------------------------
 def test_views_work_on_an_empty_dataset_with_the_schema_columns(tmp_path):
     frames = load(home=tmp_path)
-    assert set(frames) == {*DOCUMENT_TABLES, "review_queue", "corrections"}
+    assert set(frames) == {*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied"}
     for name, frame in frames.items():
         spec = TABLES.get(name) or VIEWS[name]
         assert list(frame.columns) == [c for c, *_ in spec.columns], name

@@ -151,3 +151,162 @@ def test_ocr_of_garbled_pdf_page_is_vietnamese():
     text = " ".join(line.text for line in raw.lines)
     assert syllable_validity(text) >= 0.9
     assert "Thực hiện" in text
+
+
+# --------------------------------------------------------------------------
+# Layout: two-column header and signature, paragraphs, page number, ruled table
+# --------------------------------------------------------------------------
+BODY = (
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và các văn bản hướng dẫn "
+    "thi hành có liên quan đến việc xử phạt vi phạm hành chính;",
+    "Điều 1. Xử phạt vi phạm hành chính đối với Công ty TNHH Hóa chất An Phát với tổng số tiền phạt "
+    "là 35.000.000 đồng do không lập kế hoạch phòng ngừa sự cố hóa chất theo quy định.",
+    "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
+)
+
+
+def _scan_of(pdf_bytes: bytes, path: Path, angle: float = 0.8) -> Path:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(io.BytesIO(pdf_bytes))
+    image = doc[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
+    rng = np.random.default_rng(3)
+    pixels = np.asarray(image, dtype=np.float32) + rng.normal(0, 8, (image.height, image.width))
+    Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(path, "PDF", resolution=200.0)
+    return path
+
+
+@pytest.fixture(scope="module")
+def decision_pdf(tmp_path_factory) -> Path:
+    """A one-page decision: two-column header and signature, wrapped paragraphs, a page number."""
+    if not FONT.exists():
+        pytest.skip("DejaVu font not installed")
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_margins(57, 57, 57)
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+
+    def two_columns(left: list[str], right: list[str], offsets=(0, 18, 36, 54)):
+        y = pdf.get_y()
+        for i, text in enumerate(left):
+            pdf.set_xy(57, y + offsets[i])
+            pdf.cell(190, 16, text, align="C")
+        for i, text in enumerate(right):
+            pdf.set_xy(270, y + offsets[i])
+            pdf.cell(268, 16, text, align="C")
+        pdf.set_xy(57, y + offsets[max(len(left), len(right)) - 1] + 30)
+
+    # As printed: the number and the place/date share a row, a little below the rest.
+    two_columns(["BỘ CÔNG THƯƠNG", "CỤC HÓA CHẤT", "Số: 26/QĐ-XPHC"],
+                ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 5 tháng 3 năm 2026"],
+                offsets=(0, 18, 44))
+    pdf.cell(0, 16, "QUYẾT ĐỊNH", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    for text in BODY:
+        pdf.multi_cell(0, 17, text, align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+    pdf.ln(10)
+    two_columns(["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT."], ["KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "", "Nguyễn Văn An"])
+    pdf.set_xy(57, 790)
+    pdf.cell(0, 12, "1", align="C")
+    return _scan_of(bytes(pdf.output()), tmp_path_factory.mktemp("layout") / "decision.pdf")
+
+
+def test_ocr_layout_columns_paragraphs_and_page_number(decision_pdf):
+    raw = ocr.ocr_pdf(decision_pdf, workers=1)
+    lines = raw.pages[0].lines
+    texts = [" ".join(ln.text.split()) for ln in lines]
+
+    def index(start: str) -> int:
+        return next(i for i, t in enumerate(texts) if t.startswith(start))
+
+    # The header: the left block (issuer, number), then the right block (Quốc hiệu, place and date).
+    assert texts[:3] == ["BỘ CÔNG THƯƠNG", "CỤC HÓA CHẤT", "Số: 26/QĐ-XPHC"]
+    assert index("Số: 26/QĐ-XPHC") < index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") < index("Độc lập") < index("Hà Nội, ngày 5")
+    assert not any("THƯƠNG CỘNG" in t for t in texts)
+    # Paragraphs: each body paragraph is one Line, whatever its printed lines.
+    for paragraph in BODY:
+        assert texts[index(paragraph[:20])] == paragraph
+    # The signature: Nơi nhận (left), then the signer (right).
+    assert index("Nơi nhận:") < index("- Như Điều 3;") < index("- Lưu: VT.") < index("KT. CỤC TRƯỞNG") < index("Nguyễn Văn An")
+    # The page number is dropped; every Line has a box in points and a confidence.
+    assert "1" not in texts
+    assert all(ln.bbox and 0 <= ln.bbox[0] < ln.bbox[2] <= 596 for ln in lines)
+    assert all(ln.confidence is not None and 0.5 < ln.confidence <= 1 for ln in lines)
+    assert ocr.ocr_confidences(raw) == {(1, i): ln.confidence for i, ln in enumerate(lines)}
+
+
+@pytest.fixture(scope="module")
+def table_pdf(tmp_path_factory) -> Path:
+    if not FONT.exists():
+        pytest.skip("DejaVu font not installed")
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_margins(57, 57, 57)
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+    pdf.multi_cell(0, 17, "II. CHỈ TIÊU NĂM 2026", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    with pdf.table(col_widths=(40, 260, 90, 91), first_row_as_headings=False, line_height=16, padding=3) as table:
+        for cells in (("TT", "Nội dung", "Kế hoạch", "Thời gian"),
+                      ("1", "Đào tạo cán bộ quản lý về chuyển đổi số cho các sở, ngành", "350 lượt", "Quý II/2026"),
+                      ("2", "Hỗ trợ doanh nghiệp đổi mới công nghệ", "120 DN", "Năm 2026")):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.ln(10)
+    pdf.multi_cell(0, 17, "Sở Khoa học và Công nghệ chủ trì thực hiện.", new_x="LMARGIN", new_y="NEXT")
+    return _scan_of(bytes(pdf.output()), tmp_path_factory.mktemp("table") / "table.pdf", angle=-0.6)
+
+
+def test_ocr_reads_ruled_table_rows_with_cells(table_pdf):
+    raw = ocr.ocr_pdf(table_pdf, workers=1)
+    lines = raw.pages[0].lines
+    rows = [ln for ln in lines if ln.cells is not None]
+    assert [ln.cells for ln in rows] == [
+        ["TT", "Nội dung", "Kế hoạch", "Thời gian"],
+        ["1", "Đào tạo cán bộ quản lý về chuyển đổi số cho các sở, ngành", "350 lượt", "Quý II/2026"],
+        ["2", "Hỗ trợ doanh nghiệp đổi mới công nghệ", "120 DN", "Năm 2026"],
+    ]
+    assert [ln.header_row for ln in rows] == [True, False, False]
+    assert len({ln.table for ln in rows}) == 1
+    texts = [ln.text for ln in lines]
+    assert texts[0] == "II. CHỈ TIÊU NĂM 2026" and texts[-1] == "Sở Khoa học và Công nghệ chủ trì thực hiện."
+    assert all(ln.confidence is not None for ln in rows)
+
+
+def test_find_grids_on_a_drawn_grid():
+    ink = np.zeros((400, 600), dtype=bool)
+    for y in (50, 150, 250):
+        ink[y:y + 3, 40:560] = True
+    for x in (40, 200, 557):
+        ink[50:253, x:x + 3] = True
+    ink[100:130, 300:302] = True  # a glyph stroke inside a cell: not a rule of the grid
+    grids = ocr.find_grids(*ocr.find_rules(ink))
+    assert len(grids) == 1
+    grid = grids[0]
+    assert len(grid.xs) == 3 and len(grid.bands) == 2
+    assert [c for _, c, _ in grid.cells()] == [0, 1, 0, 1]
+
+
+def test_ocr_text_fixes():
+    assert ocr.clean_text("(KH&CN&Đ\u00d0MST)") == "(KH&CN&ĐMST)"
+    assert ocr.fix_quarters("Thời gian trình: Quý JI/2018; Quý lV/2018, Quý 1/2018") == (
+        "Thời gian trình: Quý II/2018; Quý IV/2018, Quý 1/2018")
+    assert [ocr.fix_roman(t) for t in ("|.", "lII.", "Il", "1.", "11.", "la.")] == ["I.", "III.", "II", "1.", "11.", "la."]
+
+
+def test_repair_roman_sequence():
+    from pipeline.model import Line
+
+    lines = [Line(t) for t in ("I. CƠ SỞ", "II. MỤC TIÊU", "1. Chung", "II. NHIỆM VỤ", "IV. TỔ CHỨC", "IV. KHÁC")]
+    lines.insert(3, Line("II\tcell", cells=["II", "cell"]))
+    ocr.repair_roman_sequence(lines)
+    assert [ln.text for ln in lines] == [
+        "I. CƠ SỞ", "II. MỤC TIÊU", "1. Chung", "II\tcell", "III. NHIỆM VỤ", "IV. TỔ CHỨC", "IV. KHÁC"]

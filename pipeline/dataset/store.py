@@ -54,6 +54,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.dataset.corrections import apply_corrections, corrections_digest, corrections_for
 from pipeline.dataset.tables import (
     DOCUMENT_TABLES,
     REVIEW_THRESHOLD,
@@ -69,8 +70,10 @@ from pipeline.errors import PipelineError
 from pipeline.model import Document
 
 DOC_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
-CORRECTION_ACTIONS = ("set", "add", "remove", "confirm", "reject")
-VIEW_NAMES = (*DOCUMENT_TABLES, "review_queue", "corrections")
+CORRECTION_ACTIONS = ("accept", "set", "add", "remove", "confirm", "reject")
+VIEW_NAMES = (*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied")
+# Written beside a document's rows by write_document (the corrections applied to them), not by rows_for_document.
+STATUS_TABLE = "correction_status"
 
 
 class DatasetError(PipelineError):
@@ -320,7 +323,10 @@ class Dataset:
         """Store `doc`, replacing every row of an earlier copy at once; a no-op when nothing changed.
 
         Names the same file was dropped under accumulate in `original_names`; an
-        earlier `archived_as` is kept when none is given.
+        earlier `archived_as` is kept when none is given. The document's corrections
+        (the `corrections` table) are applied on top of its rows each time
+        (`pipeline.dataset.corrections.apply_corrections`); `document.json` keeps the
+        pipeline's output as extracted.
         """
         started = time.perf_counter()
         doc_id = doc.document.source.sha256
@@ -332,17 +338,23 @@ class Dataset:
             archive = archived_as or (old or {}).get("archive_path")
             doc_json = doc.model_dump_json().encode("utf-8")
             digest = hashlib.sha256(doc_json).hexdigest()
+            corrections = corrections_for(self, doc_id)
+            applied = corrections_digest(corrections)
             if old and old.get("document_sha256") == digest and old.get("schema_version") == SCHEMA_VERSION \
-                    and old.get("original_names") == names and old.get("archive_path") == archive:
+                    and old.get("original_names") == names and old.get("archive_path") == archive \
+                    and old.get("corrections_digest", corrections_digest([])) == applied:
                 return WriteResult(doc_id, "unchanged", old.get("rows", {}), time.perf_counter() - started)
             stamp = processed_at or _now()
             tables = rows_for_document(doc, archived_as=archive, original_names=names, processed_at=stamp)
+            tables = apply_corrections(tables, corrections)
             manifest = {
                 "doc_id": doc_id, "schema_version": SCHEMA_VERSION, "pipeline_version": doc.pipeline_version,
                 "document_schema_version": doc.schema_version, "file_name": doc.document.source.file_name,
                 "original_names": names, "archive_path": archive, "document_sha256": digest,
                 "processed_at": tables["documents"].column("processed_at")[0].as_py().isoformat(),
-                "rows": {name: table.num_rows for name, table in tables.items()},
+                "rows": {name: table.num_rows for name, table in tables.items() if name != STATUS_TABLE},
+                "corrections_digest": applied,
+                "corrections": _status_counts(tables[STATUS_TABLE]),
             }
             staging = self._stage(doc_id, tables, doc_json, manifest)
             self._swap_in(staging, live)
@@ -439,6 +451,7 @@ class Dataset:
                 f"[{template}, {_sql_str(str(pattern))}], union_by_name = true, allow_empty = true)"
             )
         statements.append(_review_queue_sql())
+        statements.append(_corrections_unapplied_sql())
         return statements
 
     def refresh_views(self) -> Path:
@@ -524,13 +537,18 @@ class Dataset:
         return problems
 
 
-def _review_queue_sql() -> str:
-    t = REVIEW_THRESHOLD
+def _status_counts(table: pa.Table) -> dict[str, int]:
+    statuses = table.column("status").to_pylist()
+    return {"applied": statuses.count("applied"), "unapplied": statuses.count("unapplied")}
+
+
+def review_queue_select(threshold: float = REVIEW_THRESHOLD) -> str:
+    """The review queue's SELECT for a threshold (the `review_queue` view uses REVIEW_THRESHOLD)."""
+    t = float(threshold)
     return f"""
-CREATE OR REPLACE VIEW review_queue AS
 SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
     SELECT doc_id, item_id, 'item' AS what, CAST(NULL AS INTEGER) AS fact_no, text AS "value", page, confidence, reasons
-    FROM items WHERE confidence < {t}
+    FROM items WHERE confidence < {t} AND review IS DISTINCT FROM 'rejected'
     UNION ALL
     SELECT q.doc_id, q.item_id, 'quantity', q.quantity_no, q.raw, i.page, q.confidence, q.reasons
     FROM quantities q LEFT JOIN items i ON i.doc_id = q.doc_id AND i.item_id = q.item_id WHERE q.confidence < {t}
@@ -546,4 +564,24 @@ SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
     FROM citations WHERE confidence < {t}
 )
 ORDER BY confidence, doc_id, what, item_id, fact_no
+"""
+
+
+def _review_queue_sql() -> str:
+    return "CREATE OR REPLACE VIEW review_queue AS " + review_queue_select(REVIEW_THRESHOLD)
+
+
+def _corrections_unapplied_sql() -> str:
+    # A correction applies when the current rows of its document say so; anything else is listed, never dropped.
+    return """
+CREATE OR REPLACE VIEW corrections_unapplied AS
+SELECT c.correction_id, c.who, c."at", c.doc_id, c.item_id, c.field, c.before, c.after, c.action, c.note,
+       CAST(coalesce(s.detail, CASE WHEN d.doc_id IS NULL THEN 'the document is not in the dataset'
+                                    ELSE 'not applied yet (the document was written before it)' END) AS VARCHAR)
+           AS reason
+FROM corrections c
+LEFT JOIN correction_status s ON s.doc_id = c.doc_id AND s.correction_id = c.correction_id
+LEFT JOIN documents d ON d.doc_id = c.doc_id
+WHERE s.status IS DISTINCT FROM 'applied'
+ORDER BY c."at", c.correction_id
 """

@@ -28,12 +28,12 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.errors import PipelineError
-from pipeline.model import Agency, Citation, Deadline, Document, Item, ItemKind, Quantity
+from pipeline.model import Agency, Citation, Deadline, Document, Item, ItemKind, Link, Quantity
 
 # Bump when a column is added, removed, renamed or retyped. Stored in every
 # Parquet file's metadata and in each document's manifest, so a document
 # written under an older layout is re-flattened rather than trusted.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # Facts below this confidence go to the `review_queue` view.
 REVIEW_THRESHOLD = 0.8
@@ -136,6 +136,7 @@ TABLES: dict[str, TableSpec] = {
             ("n_agencies", INT, False, "Number of rows in `agencies` for this item."),
             *_confidence("item's segmentation"),
             ("table_no", INT, True, "Table rows only: which table of the document."),
+            ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | corrected | rejected (the item is kept, flagged); null when not reviewed."),
         ),
     ),
     "quantities": TableSpec(
@@ -154,6 +155,7 @@ TABLES: dict[str, TableSpec] = {
             ("raw", STR, False, "The quantity as printed."),
             *_SPAN,
             *_confidence("quantity"),
+            ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | corrected; null when not reviewed."),
         ),
     ),
     "deadlines": TableSpec(
@@ -170,6 +172,7 @@ TABLES: dict[str, TableSpec] = {
             ("inherited_from", STR, True, "heading | table_row | title when not stated."),
             *_SPAN,
             *_confidence("deadline"),
+            ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | corrected; null when not reviewed."),
         ),
     ),
     "agencies": TableSpec(
@@ -185,6 +188,7 @@ TABLES: dict[str, TableSpec] = {
             ("raw", STR, False, "The phrase the agency was read from."),
             *_SPAN,
             *_confidence("agency"),
+            ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | corrected; null when not reviewed."),
         ),
     ),
     "citations": TableSpec(
@@ -218,6 +222,38 @@ TABLES: dict[str, TableSpec] = {
             ("text", STR, False, "The row's text."),
             ("cells_json", STR, False, "JSON object: column header -> cell text."),
             ("page", INT, False, "Page of the row."),
+            ("values_json", STR, False, "JSON object: the cells read by column meaning (document.json items[].values; "
+                                        "{} when none): target, actual/plan by year, ratio, budget, deadline, lead ..."),
+            ("target_value", FLOAT, True, "The \"Chỉ tiêu\" / \"Mục tiêu\" column's first number."),
+            ("target_unit", STR, True, "Its unit (normalised), printed or inherited."),
+            ("target_year", INT, True, "The year the target is for (\"Chỉ tiêu đến 2020\" -> 2020)."),
+            ("plan_year", INT, True, "Year of the latest plan column (\"Kế hoạch 2018\" -> 2018)."),
+            ("plan_value", FLOAT, True, "That plan column's first number."),
+            ("plan_unit", STR, True, "Its unit (normalised), printed or inherited."),
+            ("deadline_start", DATE, True, "Start of the period in the deadline column (\"Thời gian thực hiện\")."),
+            ("deadline_end", DATE, True, "End of that period."),
+            ("lead", STRS, False, "Agencies in the lead column (\"Đơn vị chủ trì\"), as printed."),
+            ("support", STRS, False, "Agencies in the supporting column (\"Đơn vị phối hợp\"), as printed."),
+            ("budget_value", FLOAT, True, "The budget column's amount after the header's scale (\"(triệu đồng)\")."),
+            ("budget_unit", STR, True, "Its unit: đồng, or as printed."),
+        ),
+    ),
+    "links": TableSpec(
+        "One row per table row linked to the narrative item (task, bullet, heading) it measures.",
+        ("doc_id", "table_item_id"),
+        (
+            ("doc_id", STR, False, "Document (documents.doc_id)."),
+            ("table_item_id", STR, False, "The table row (items.item_id, kind = table_row)."),
+            ("item_id", STR, False, "The narrative item it measures (items.item_id)."),
+            ("table_path", STR, False, "The row's path."),
+            ("item_path", STR, False, "The narrative item's path."),
+            ("text_score", FLOAT, False, "How alike the two texts are, 0-1."),
+            ("quantities", STR, False, "agree (a row figure is in the text) | disagree (same unit, other figure) | none."),
+            ("disagreement_column", STR, True, "Where the table's differing figure is (a column header)."),
+            ("table_value", FLOAT, True, "The table's figure, when they disagree."),
+            ("narrative_value", FLOAT, True, "The text's figure, when they disagree."),
+            ("unit", STR, True, "Their unit (normalised), when they disagree."),
+            *_confidence("link"),
         ),
     ),
     "corrections": TableSpec(
@@ -232,14 +268,32 @@ TABLES: dict[str, TableSpec] = {
             ("field", STR, False, "What was corrected, e.g. \"quantities[0].value\" or \"issued_date\"."),
             ("before", STR, True, "Value before, as JSON text."),
             ("after", STR, True, "Value after, as JSON text (null when removed)."),
-            ("action", STR, False, "set | add | remove | confirm | reject."),
+            ("action", STR, False, "accept | set | reject (also confirm | add | remove)."),
             ("note", STR, True, "Free comment."),
+        ),
+    ),
+    # Written by the store beside a document's rows (pipeline/dataset/corrections.py), not by rows_for_document.
+    "correction_status": TableSpec(
+        "One row per correction of a document: whether it applies to the document's current rows, and where.",
+        ("doc_id", "correction_id"),
+        (
+            ("doc_id", STR, False, "Document (documents.doc_id)."),
+            ("correction_id", STR, False, "The correction (corrections.correction_id)."),
+            ("status", STR, False, "applied | unapplied."),
+            ("matched_by", STR, True, "id (same item id and fact number) | text (item text and fact as printed); "
+                                      "null when unapplied."),
+            ("what", STR, False, "item | quantity | deadline | agency | document."),
+            ("item_id", STR, True, "Item the correction applies to now (may differ from corrections.item_id)."),
+            ("fact_no", INT, True, "quantity_no or agency_no the correction applies to now."),
+            ("action", STR, False, "The correction's action."),
+            ("raw", STR, True, "The fact as printed (for a rejected fact: what was dropped)."),
+            ("detail", STR, True, "What was done, or why the correction no longer applies."),
         ),
     ),
 }
 
 # Tables whose rows come from a document (replaced together when the document is rewritten).
-DOCUMENT_TABLES = ("documents", "items", "quantities", "deadlines", "agencies", "citations", "table_rows")
+DOCUMENT_TABLES = ("documents", "items", "quantities", "deadlines", "agencies", "citations", "table_rows", "links")
 
 # Views that are not stored: described here so the schema files cover every name researchers query.
 VIEWS: dict[str, TableSpec] = {
@@ -255,6 +309,24 @@ VIEWS: dict[str, TableSpec] = {
             ("value", STR, True, "What to look at: the item text or the fact as printed."),
             ("page", INT, True, "Page to look at."),
             *_confidence("fact"),
+        ),
+    ),
+    "corrections_unapplied": TableSpec(
+        "Corrections that do not apply to the current rows (the fact is no longer extracted, the document is "
+        "gone, the value is invalid): kept and listed here until a maintainer decides again.",
+        ("correction_id",),
+        (
+            ("correction_id", STR, False, "Unique id of the correction."),
+            ("who", STR, False, "Who made the correction."),
+            ("at", TIMESTAMP, False, "When (UTC)."),
+            ("doc_id", STR, False, "Document corrected."),
+            ("item_id", STR, True, "Item corrected."),
+            ("field", STR, False, "What was corrected."),
+            ("before", STR, True, "Value before, as JSON text."),
+            ("after", STR, True, "Value after, as JSON text."),
+            ("action", STR, False, "The correction's action."),
+            ("note", STR, True, "Free comment."),
+            ("reason", STR, False, "Why it does not apply."),
         ),
     ),
 }
@@ -434,7 +506,7 @@ def _item_row(doc_id: str, item: Item) -> dict:
         **_deadline_columns(effective, "effective_deadline"),
         "effective_deadline_inherited_from": effective.inherited_from if effective else None,
         "n_quantities": len(item.quantities), "n_agencies": len(item.agencies),
-        "confidence": item.confidence, "reasons": list(item.reasons), "table_no": item.table,
+        "confidence": item.confidence, "reasons": list(item.reasons), "table_no": item.table, "review": None,
     }
 
 
@@ -442,7 +514,7 @@ def _quantity_row(doc_id: str, item: Item, n: int, q: Quantity) -> dict:
     return {
         "doc_id": doc_id, "item_id": item.id, "quantity_no": n, "value": q.value, "value_max": q.value_max,
         "unit": q.unit, "unit_normalized": q.unit_normalized, "kind": q.kind, "qualifier": q.qualifier, "raw": q.raw,
-        **_span(q.span), "confidence": q.confidence, "reasons": list(q.reasons),
+        **_span(q.span), "confidence": q.confidence, "reasons": list(q.reasons), "review": None,
     }
 
 
@@ -454,7 +526,7 @@ def _deadline_row(doc_id: str, item: Item) -> dict | None:
         "doc_id": doc_id, "item_id": item.id, "stated": item.deadline is not None and deadline.inherited_from is None,
         "start": _date(deadline.start), "end": _date(deadline.end), "recurrence": deadline.recurrence,
         "raw": deadline.raw, "inherited_from": deadline.inherited_from, **_span(deadline.span),
-        "confidence": deadline.confidence, "reasons": list(deadline.reasons),
+        "confidence": deadline.confidence, "reasons": list(deadline.reasons), "review": None,
     }
 
 
@@ -462,6 +534,7 @@ def _agency_row(doc_id: str, item: Item, n: int, a: Agency) -> dict:
     return {
         "doc_id": doc_id, "item_id": item.id, "agency_no": n, "name": a.name, "normalized": a.normalized,
         "role": a.role, "raw": a.raw, **_span(a.span), "confidence": a.confidence, "reasons": list(a.reasons),
+        "review": None,
     }
 
 
@@ -477,9 +550,39 @@ def _citation_row(doc_id: str, n: int, c: Citation) -> dict:
 
 
 def _table_row_row(doc_id: str, item: Item) -> dict:
+    values = item.values
+    target = values.target if values else None
+    plan_year, plan = None, None
+    if values and values.plan:
+        plan = max(values.plan.values(), key=lambda v: v.year or 0)
+        plan_year = plan.year
+    deadline = values.deadline if values else None
+    budget = values.budget if values else None
     return {
         "doc_id": doc_id, "item_id": item.id, "table_no": item.table, "parent_id": item.parent, "path": item.path,
         "text": item.text, "cells_json": json.dumps(item.cells or {}, ensure_ascii=False), "page": item.page,
+        "values_json": json.dumps(values.model_dump(mode="json", exclude_defaults=True) if values else {},
+                                  ensure_ascii=False),
+        "target_value": target.value if target else None, "target_unit": target.unit_normalized if target else None,
+        "target_year": target.year if target else None,
+        "plan_year": plan_year, "plan_value": plan.value if plan else None,
+        "plan_unit": plan.unit_normalized if plan else None,
+        "deadline_start": _date(deadline.start) if deadline else None,
+        "deadline_end": _date(deadline.end) if deadline else None,
+        "lead": list(values.lead) if values else [], "support": list(values.support) if values else [],
+        "budget_value": budget.value if budget else None, "budget_unit": budget.unit if budget else None,
+    }
+
+
+def _link_row(doc_id: str, link: Link, paths: dict[str, str]) -> dict:
+    d = link.disagreement
+    return {
+        "doc_id": doc_id, "table_item_id": link.table_row, "item_id": link.item,
+        "table_path": paths.get(link.table_row, ""), "item_path": paths.get(link.item, ""),
+        "text_score": link.text_score, "quantities": link.quantities,
+        "disagreement_column": d.column if d else None, "table_value": d.table_value if d else None,
+        "narrative_value": d.narrative_value if d else None, "unit": d.unit if d else None,
+        "confidence": link.confidence, "reasons": list(link.reasons),
     }
 
 
@@ -500,4 +603,6 @@ def rows_for_document(
         if item.kind == ItemKind.table_row:
             rows["table_rows"].append(_table_row_row(doc_id, item))
     rows["citations"] = [_citation_row(doc_id, n, c) for n, c in enumerate(doc.citations)]
+    paths = {item.id: item.path for item in doc.items}
+    rows["links"] = [_link_row(doc_id, link, paths) for link in doc.links]
     return {name: to_table(name, table_rows) for name, table_rows in rows.items()}

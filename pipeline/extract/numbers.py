@@ -65,6 +65,8 @@ def parse_digits(s: str) -> float | None:
     with two or more comma groups ("1,500,000").
     """
     s = s.strip()
+    if not s.isascii():
+        return None  # digits of other scripts: not how these documents print numbers
     if _THOUSANDS_DOT.fullmatch(s):
         return float(s.replace(".", "").replace(",", "."))
     if _THOUSANDS_COMMA.fullmatch(s):

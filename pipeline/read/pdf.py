@@ -64,6 +64,8 @@ MIN_QUALITY = 0.6
 MARGIN = 0.1
 # A horizontal gap at least this many font sizes wide may be a column gutter.
 GUTTER_MIN_SIZES = 2.5
+# ... and at least this many times the row's median word gap (see _widest_gap).
+GUTTER_GAP_RATIO = 3.0
 
 
 # --------------------------------------------------------------------------
@@ -498,12 +500,18 @@ def _drop_running_lines(pages: list[_PageData]) -> None:
 # Two-column blocks
 # --------------------------------------------------------------------------
 def _widest_gap(row: _Row) -> tuple[float, float] | None:
-    """The widest empty stretch between two words of the row, if wide enough for a gutter."""
+    """The widest empty stretch between two words of the row, if wide enough for a gutter:
+    ``GUTTER_MIN_SIZES`` font sizes, and ``GUTTER_GAP_RATIO`` times the row's median
+    word gap when the row has three gaps or more (a justified line stretched
+    over a few long words has wide gaps, but all alike)."""
     best = None
+    gaps = [b.x0 - a.x1 for a, b in zip(row.words, row.words[1:])]
     for a, b in zip(row.words, row.words[1:]):
         width = b.x0 - a.x1
         if width >= GUTTER_MIN_SIZES * row.size and (best is None or width > best[1] - best[0]):
             best = (a.x1, b.x0)
+    if best is not None and len(gaps) >= 3 and best[1] - best[0] < GUTTER_GAP_RATIO * statistics.median(gaps):
+        return None
     return best
 
 
@@ -739,6 +747,17 @@ def _build_pages(pages: list[_PageData]) -> list[Page]:
             open_table = None
         out.append(Page(number=p.number, lines=lines, width=p.width, height=p.height,
                         source="text_layer", quality=p.quality))
+    return out
+
+
+def layout_pages(pages: list[_PageData], *, source: str = "text_layer") -> list[Page]:
+    """Steps 4-7 for pages whose words and tables were found elsewhere (OCR):
+    drop running headers and page numbers, read two-column blocks, join rows
+    into paragraphs, merge table rows in reading order. ``pages`` are changed."""
+    _drop_running_lines(pages)
+    out = _build_pages(pages)
+    for page in out:
+        page.source = source
     return out
 
 

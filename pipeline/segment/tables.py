@@ -7,6 +7,20 @@ columns, the "TT"/"STT" column gives each row its path (A, I, 1, 1.1 ...), the
 content column ("Nội dung") its text, and every other non-empty cell is kept
 under its printed header. A header row repeated on a later page replaces the
 columns from there on (pages of one table may even drop a column).
+
+Three conventions of Vietnamese tables are read the same whatever the source
+(text, PDF, DOCX):
+
+* a **two-level header** ("Thực hiện" spanning "2016 | 2017") whose second row
+  the reader did not mark: a row right after the header that only fills
+  columns the header left blank (or spans), with short labels and neither a
+  row number nor a content cell, completes the header;
+* the **column-number row** printed under the header ("(1) (2) (3) ..." or
+  "1 2 3 ...", "A B 1 2 ...") is not data;
+* a **continuation row** (no row number, no content, other cells filled: the
+  rows under a vertically merged "TT / Nội dung" cell, one per item of a
+  list) belongs to the row above: its cells are appended to that row's
+  cells, "; "-separated, in column order.
 """
 from __future__ import annotations
 
@@ -104,6 +118,26 @@ class RowItem:
     is_bullet: bool = False
 
 
+_COLUMN_NUMBER_RE = regex.compile(r"^\(?(?:\d{1,2}|[A-Z])\)?$")
+
+
+def is_column_number_row(cells: list[str]) -> bool:
+    """The row of column numbers printed under a header: "(1) | (2) | (3)", "1 | 2 | 3 | 4", "A | B | 1 | 2"."""
+    filled = [c.strip() for c in cells if c and c.strip()]
+    if len(filled) < 3 or not all(_COLUMN_NUMBER_RE.match(c) for c in filled):
+        return False
+    numbers = [int(c.strip("()")) for c in filled if c.strip("()").isdigit()]
+    if len(numbers) < 3:
+        return False
+    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+
+
+def _is_label(cell: str) -> bool:
+    """A short column title: a few words, a year, "(triệu đồng)"; never a sentence."""
+    cell = cell.strip()
+    return 0 < len(cell) <= 40 and len(cell.split()) <= 6 and not cell.endswith((".", ";"))
+
+
 @dataclass
 class TableRows:
     """Reads the rows of one table, in order, remembering the current header."""
@@ -111,12 +145,20 @@ class TableRows:
     headers: list[str] = field(default_factory=list)
     number_col: int | None = 0
     content_col: int = 1
+    after_header: bool = False  # the previous row was a header row
+    last_row: RowItem | None = None  # the last data row read (continuation rows extend its cells)
+    spanned: set[int] = field(default_factory=set)  # columns a header cell spans (blank in the header row)
 
     def set_header(self, cells: list[str], continues: bool = False) -> None:
         """Take a header row; `continues` when it is the second row of a two-level header."""
         cells = [regex.sub(r"\s+", " ", c).strip() for c in cells]
         if continues and self.headers:
             cells = merge_header_rows(self.headers, cells)
+            self.spanned = set()
+        else:
+            self.spanned = {i for i, c in enumerate(cells) if not c}
+        self.after_header = True
+        self.last_row = None
         self.headers = cells
         folded = [ascii_fold(h).strip(". ") for h in self.headers]
         self.number_col = next((i for i, h in enumerate(folded) if h in _ROW_NUMBER_HEADERS), None)
@@ -126,8 +168,26 @@ class TableRows:
             start if start < len(self.headers) else 0,
         )
 
+    def _completes_header(self, cells: list[str]) -> bool:
+        """A second header row the reader left unmarked: right after the header, only short labels,
+        at least one under a column the header left blank, none in the row-number or content column."""
+        if not self.after_header or not self.headers:
+            return False
+        filled = [i for i, c in enumerate(cells) if c and c.strip()]
+        if len(filled) < 2 or any(i in (self.number_col, self.content_col) for i in filled):
+            return False
+        if not all(_is_label(cells[i]) for i in filled):
+            return False
+        return any(i in self.spanned or i >= len(self.headers) for i in filled)
+
     def read(self, line: TextLine) -> RowItem | None:
         cells = line.cells or []
+        if self.headers and self._completes_header(cells):
+            self.set_header(cells, continues=True)
+            return None
+        self.after_header = False
+        if is_column_number_row(cells):
+            return None
         if not self.headers:  # a table without a header row: name columns by position
             self.set_header([f"Cột {i + 1}" for i in range(len(cells))])
             if cells and not _ROW_LABEL_RE.match(cells[0].strip()):
@@ -151,12 +211,20 @@ class TableRows:
                 content, content_start = content[m.end():], content_start + m.end()
         lead = len(content) - len(content.lstrip())
         content, content_start = content.strip(), content_start + lead
-        if not content and not number:
-            return None
         values = {}
         for i, cell in enumerate(cells):
             if i in (self.number_col, content_index) or not cell.strip():
                 continue
             header = self.headers[i] if i < len(self.headers) and self.headers[i] else f"Cột {i + 1}"
             values[header] = regex.sub(r"\s+", " ", cell).strip()
-        return RowItem(line, number.rstrip("."), content, content_start, values, is_bullet)
+        if not content and not number:
+            if values and self.last_row is not None:
+                # the rows under a vertically merged TT / content cell: more values of the row above
+                # (its cells dict is the one its item holds, so it is extended in place)
+                for header, value in values.items():
+                    old = self.last_row.cells.get(header)
+                    self.last_row.cells[header] = f"{old}; {value}" if old else value
+            return None
+        row = RowItem(line, number.rstrip("."), content, content_start, values, is_bullet)
+        self.last_row = row
+        return row
