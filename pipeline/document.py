@@ -60,8 +60,8 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     info = _document_info(doc, layout, source)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]
-    _inherit_deadlines(items, nodes, info)
     links = link_table_rows(items)  # issue 5: table rows -> the narrative items they measure
+    _inherit_deadlines(items, info, links)
     check_announced_counts(items)
     citations = merge_citations(_citation_hits(doc, layout, nodes, preamble), own_number=info.number)
     pages = [
@@ -210,19 +210,35 @@ def _extract_facts(text: str, offset: int, issued: dt.date | None) -> tuple[list
     return quantities, deadline
 
 
-def _inherit_deadlines(items: list[Item], nodes: list[Node], info: DocumentInfo) -> None:
-    """An item without a stated deadline inherits its heading's, else the title's ("Kế hoạch ... năm 2018")."""
+def _inherit_deadlines(items: list[Item], info: DocumentInfo, links: list) -> None:
+    """An item's effective deadline: the one it states; else, for a table row, its deadline column;
+    else the deadline of the table row that measures it; else its heading's; else the title's."""
     title_deadline = extract_deadline(info.title or "") if info.title else None
     by_id = {item.id: item for item in items}
     for item in items:
-        if item.deadline is not None:
+        if item.deadline is None and item.values is not None and item.values.deadline is not None:
+            item.effective_deadline = item.values.deadline.model_copy(update={
+                "inherited_from": "table_row", "span": None,
+                "reasons": item.values.deadline.reasons + ["from the row's deadline column"],
+            })
+    measured_by = {}
+    for link in sorted(links, key=lambda link: -link.confidence):
+        row = by_id.get(link.table_row)
+        if row is not None and row.effective_deadline is not None:
+            measured_by.setdefault(link.item, (row.effective_deadline, link.confidence))
+    for item in items:  # items come in reading order, so a heading is settled before its children
+        if item.effective_deadline is not None:
             continue
         parent = by_id.get(item.parent) if item.parent else None
-        source = parent.effective_deadline if parent is not None else None
-        if source is not None:
+        if item.id in measured_by:
+            deadline, confidence = measured_by[item.id]
+            item.effective_deadline = deadline.model_copy(update={
+                "inherited_from": "table_row", "span": None, "confidence": min(deadline.confidence, confidence, 0.8),
+            })
+        elif parent is not None and parent.effective_deadline is not None:
+            source = parent.effective_deadline
             item.effective_deadline = source.model_copy(update={
-                "inherited_from": source.inherited_from or ("table_row" if parent.kind == "table_row" else "heading"),
-                "span": source.span, "confidence": min(source.confidence, 0.8),
+                "inherited_from": source.inherited_from or "heading", "confidence": min(source.confidence, 0.8),
             })
         elif title_deadline is not None and (title_deadline.start or title_deadline.end):
             item.effective_deadline = title_deadline.model_copy(update={

@@ -40,7 +40,7 @@ class Line:
     cells: list[str] | None = None  # a table row: its cell texts, column order
     table: int | None = None  # rows of one table share this number
     header_row: bool = False  # a table's header row (column titles)
-    confidence: float | None = None  # OCR: the mean word confidence of the line, 0..1
+    confidence: float | None = None  # OCR: the lowest mean word confidence of the OCR lines it joins, 0..1
 
 
 @dataclass

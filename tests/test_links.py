@@ -120,3 +120,24 @@ def test_text_similarity_folds_abbreviations_and_diacritics():
     same = text_similarity("Hỗ trợ DN có hoạt động ĐMST", "Hỗ trợ doanh nghiệp có hoạt động đổi mới sáng tạo")
     other = text_similarity("Hỗ trợ DN có hoạt động ĐMST", "Cải tạo trụ sở làm việc của Sở")
     assert same > 0.8 > 0.3 > other
+
+
+def test_a_task_without_a_deadline_takes_the_one_of_the_table_row_that_measures_it():
+    from tests.helpers import by_path, document_from_text
+
+    text = (
+        "KẾ HOẠCH\nCải cách hành chính năm 2024\nI. NHIỆM VỤ\n"
+        "1. Rà soát, đơn giản hóa 120 thủ tục hành chính cấp tỉnh.\n"
+        "2. Số hóa kết quả giải quyết thủ tục hành chính.\n"
+        "Phụ lục\nSTT\tNội dung\tChỉ tiêu\tThời gian thực hiện\tĐơn vị chủ trì\n"
+        "1\tRà soát, đơn giản hóa thủ tục hành chính cấp tỉnh\t120 thủ tục\tQuý III/2024\tVăn phòng UBND tỉnh\n"
+    )
+    document = document_from_text(text)
+    items = by_path(document)
+    task = items["I.1"]
+    assert task.deadline is None
+    assert (task.effective_deadline.end, task.effective_deadline.inherited_from) == ("2024-09-30", "table_row")
+    row = next(i for i in document.items if i.kind == "table_row")
+    assert row.effective_deadline.end == "2024-09-30"
+    # the other task is measured by no row: it keeps the title's year
+    assert items["I.2"].effective_deadline.inherited_from == "title"

@@ -21,7 +21,7 @@ from pipeline.assemble import TextLine
 from pipeline.model import BBox
 from pipeline.segment.layout import Layout
 from pipeline.segment.patterns import BULLET_TYPES, ROMAN, ascii_fold, is_upper_text, match_enumerator
-from pipeline.segment.tables import TableRows
+from pipeline.segment.tables import TableRows, is_header_row
 
 _RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
 _SECTION_TYPES = {"phan", "chuong", "muc", "roman", "upper"}
@@ -183,7 +183,8 @@ class TreeBuilder:
             self.table_no = line.table
             self.row_stack = []
             self.previous_was_header = False
-        if line.header_row:
+        if line.header_row or (not self.previous_was_header and is_header_row(line.cells or [])):
+            # a header repeated on a later page is a header, whoever read the page
             self.table_rows.set_header(line.cells or [], continues=self.previous_was_header)
             self.previous_was_header = True
             return
