@@ -91,6 +91,7 @@ def scan_inbox(home: Home, settle_seconds: float = 2.0, now: float | None = None
     """Entries of the inbox in name order. A file is ready once its size and mtime have been still for `settle_seconds`."""
     now = time.time() if now is None else now
     candidates = []
+    sizes: dict[Path, int] = {}
     for path in sorted(home.inbox.iterdir(), key=lambda p: p.name):
         name = path.name
         if name.startswith(_TEMPORARY_PREFIXES) or name.endswith(_TEMPORARY_SUFFIXES):
@@ -105,20 +106,27 @@ def scan_inbox(home: Home, settle_seconds: float = 2.0, now: float | None = None
             candidates.append(Candidate(path, ready=False, reason="not a regular file", quarantine=True))
         elif now - info.st_mtime < settle_seconds:
             candidates.append(Candidate(path, ready=False, reason="still being written"))
-        elif not _size_stable(path, info.st_size):
-            candidates.append(Candidate(path, ready=False, reason="still being written"))
         else:
             candidates.append(Candidate(path, ready=True))
+            sizes[path] = info.st_size
+    _confirm_sizes(candidates, sizes)
     return candidates
 
 
-def _size_stable(path: Path, size: int, wait: float = 0.05) -> bool:
+def _confirm_sizes(candidates: list[Candidate], sizes: dict[Path, int], wait: float = 0.05) -> None:
+    """Look at every settled file's size once more after a short pause (one pause for the whole inbox)."""
+    if not sizes:
+        return
     time.sleep(wait)
-    try:
-        again = path.lstat()
-    except FileNotFoundError:
-        return False
-    return again.st_size == size
+    for candidate in candidates:
+        if candidate.path not in sizes:
+            continue
+        try:
+            still = candidate.path.lstat().st_size == sizes[candidate.path]
+        except FileNotFoundError:
+            still = False
+        if not still:
+            candidate.ready, candidate.reason = False, "still being written"
 
 
 def sha256_of(path: Path) -> str:

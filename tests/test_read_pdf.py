@@ -206,3 +206,18 @@ def test_real_cong_van():
 def test_real_unusable_text_layers_need_ocr(name):
     with pytest.raises(NeedsOCR):
         read_pdf(_corpus(name))
+
+
+def test_fast_dedupe_matches_pdfplumber(tmp_path):
+    """Our O(n log n) duplicate removal keeps exactly the characters pdfplumber's keeps, in its order."""
+    import pdfplumber
+    from pdfplumber.utils import dedupe_chars as reference
+
+    from pipeline.read.pdf import dedupe_chars
+
+    fx.require_fonts()
+    path = fx.write_decree(tmp_path / "decree.pdf")
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars = page.chars + [dict(c, x0=c["x0"] + 0.3) for c in page.chars[::7]]  # fake bold copies
+            assert dedupe_chars(chars) == reference(chars)

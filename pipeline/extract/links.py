@@ -25,6 +25,7 @@ pairs each row with the narrative item naming the same activity:
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,20 +62,27 @@ _STOP = set(
 )
 
 
+_YEAR_RE = regex.compile(r"(?:19|20)\d\d")
+SHORTLIST = 8  # candidates per row compared character by character
+
+
+@lru_cache(maxsize=4096)
 def _normalise(text: str) -> str:
     text = _LEAD_NOTE_RE.sub(" ", text)
     text = _ABBR_RE.sub(lambda m: " " + _ABBREVIATIONS[m.group()] + " ", text)
     return regex.sub(r"\s+", " ", regex.sub(r"[^a-z0-9 ]+", " ", ascii_fold(text))).strip()
 
 
-def _tokens(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
     """Syllables without function words and years ("giai đoạn 2016-2020" names programmes, not activities)."""
-    return [t.lstrip("0") or "0" if t.isdigit() else t for t in _normalise(text).split()
-            if t not in _STOP and not regex.fullmatch(r"(?:19|20)\d\d", t)]
+    return tuple(t.lstrip("0") or "0" if t.isdigit() else t for t in _normalise(text).split()
+                 if t not in _STOP and not _YEAR_RE.fullmatch(t))
 
 
-def _features(tokens: list[str]) -> set[str]:
-    return set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
+@lru_cache(maxsize=4096)
+def _features(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
 
 
 @dataclass
@@ -157,14 +165,23 @@ def _overlap(a: set[str], b: set[str], w: dict[str, float]) -> float:
     return sum(w.get(f, 1.0) for f in a & b) / total if total else 0.0
 
 
-def text_similarity(row: str, item: str, weights: dict[str, float] | None = None) -> float:
-    """How alike a table row's text and a narrative item's text are, 0-1."""
+def text_similarity(row: str, item: str, weights: dict[str, float] | None = None, *, precise: bool = True) -> float:
+    """How alike a table row's text and a narrative item's text are, 0-1.
+
+    `precise=False` compares word sequences instead of characters: close to the precise
+    figure and twenty times cheaper, so it ranks every pair and only the best few get
+    the character comparison.
+    """
     r, c = _normalise(row), _normalise(item)
     fr, fc = _features(_tokens(row)), _features(_tokens(item))
     w = weights or {}
     contained = _overlap(fr, fc, w)
     reverse = _overlap(fc, fr, w)
-    ratio = difflib.SequenceMatcher(None, r, c[: int(len(r) * 1.3) + 10], autojunk=False).ratio() if r and c else 0.0
+    if precise:
+        ratio = difflib.SequenceMatcher(None, r, c[: int(len(r) * 1.3) + 10], autojunk=False).ratio() if r and c else 0.0
+    else:
+        rw, cw = r.split(), c.split()
+        ratio = difflib.SequenceMatcher(None, rw, cw[: int(len(rw) * 1.3) + 2], autojunk=False).ratio() if rw and cw else 0.0
     return 0.6 * contained + 0.15 * reverse + 0.25 * ratio
 
 
@@ -223,12 +240,17 @@ def link_table_rows(items: list[Item]) -> list[Link]:
         above_scope = {scope, *_ancestors(scope, by_id)} if scope else set()
         region = by_id[scope].parent if scope and by_id[scope].parent else scope
         best: _Candidate | None = None
-        for t in texts:
-            if not (rt.features & t.features):
-                continue
-            similarity = text_similarity(row.text, t.item.text, weights)
+        sharing = [t for t in texts if rt.features & t.features]
+
+        def similarity_of(t: _Text, precise: bool) -> float:
+            value = text_similarity(row.text, t.item.text, weights, precise=precise)
             if plan_text:  # the narrative often reads "<content>: <plan figure and product>"
-                similarity = max(similarity, text_similarity(f"{row.text} {plan_text}", t.item.text, weights))
+                value = max(value, text_similarity(f"{row.text} {plan_text}", t.item.text, weights, precise=precise))
+            return value
+
+        shortlist = sorted(sharing, key=lambda t: similarity_of(t, False), reverse=True)[:SHORTLIST]
+        for t in shortlist:
+            similarity = similarity_of(t, True)
             score, reasons = similarity * (0.6 if short else 1.0), []
             if t.item.kind == ItemKind.assignment:
                 score *= 0.75
