@@ -243,7 +243,8 @@ def test_remove_document(tmp_path, plan):
 # --------------------------------------------------------------------------
 def test_views_work_on_an_empty_dataset_with_the_schema_columns(tmp_path):
     frames = load(home=tmp_path)
-    assert set(frames) == {*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied"}
+    assert set(frames) == {*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied",
+                           "citation_checks"}
     for name, frame in frames.items():
         spec = TABLES.get(name) or VIEWS[name]
         assert list(frame.columns) == [c for c, *_ in spec.columns], name
@@ -466,3 +467,29 @@ def test_remote_urls_are_refused_clearly(tmp_path):
     with pytest.raises(dataset.DatasetError, match="only local dataset paths"):
         Dataset("s3://bucket/decree")
     assert Dataset(f"file://{tmp_path}").root == tmp_path.resolve() / "extracted"
+
+
+def test_citation_checks_compare_a_cited_date_with_the_cited_document(tmp_path):
+    from pipeline.dataset import Dataset, load
+    from tests.helpers import document_from_text
+    from tests.test_segment import PLAN  # a decision 77/QĐ-UBND of 12/01/2021 with its attached plan
+
+    citing = """KẾ HOẠCH
+Số: 9/KH-SVHDL
+Hà Sơn, ngày 01 tháng 3 năm 2021
+Triển khai phát triển du lịch năm 2021
+Căn cứ Quyết định số 77/QĐ-UBND ngày 15 tháng 01 năm 2021 của Ủy ban nhân dân tỉnh;
+Căn cứ Quyết định số 88/QĐ-UBND ngày 02 tháng 02 năm 2021 của Ủy ban nhân dân tỉnh;
+I. NHIỆM VỤ
+1. Đón 500.000 lượt khách.
+"""
+    dataset = Dataset(tmp_path)
+    with dataset.lock():
+        dataset.write_document(document_from_text(PLAN, "qd-77.txt"))
+        dataset.write_document(document_from_text(citing, "kh-9.txt"))
+        dataset.refresh_views()
+    checks = load("citation_checks", home=tmp_path)
+    assert len(checks) == 1  # 88/QĐ-UBND is not in the dataset
+    row = checks.iloc[0]
+    assert row["number"] == "77/QĐ-UBND" and row["status"] == "disagree"
+    assert str(row["cited_date"])[:10] == "2021-01-15" and str(row["dataset_date"])[:10] == "2021-01-12"

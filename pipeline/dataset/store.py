@@ -71,7 +71,8 @@ from pipeline.model import Document
 
 DOC_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
 CORRECTION_ACTIONS = ("accept", "set", "add", "remove", "confirm", "reject")
-VIEW_NAMES = (*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied")
+VIEW_NAMES = (*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied",
+              "citation_checks")
 # Written beside a document's rows by write_document (the corrections applied to them), not by rows_for_document.
 STATUS_TABLE = "correction_status"
 
@@ -452,6 +453,7 @@ class Dataset:
             )
         statements.append(_review_queue_sql())
         statements.append(_corrections_unapplied_sql())
+        statements.append(_citation_checks_sql())
         return statements
 
     def refresh_views(self) -> Path:
@@ -569,6 +571,22 @@ ORDER BY confidence, doc_id, what, item_id, fact_no
 
 def _review_queue_sql() -> str:
     return "CREATE OR REPLACE VIEW review_queue AS " + review_queue_select(REVIEW_THRESHOLD)
+
+
+def _citation_checks_sql() -> str:
+    # Numbers compare as pipeline.extract.citations.number_key does: letters and digits only, đ as d, upper case.
+    key = "upper(regexp_replace(strip_accents(replace(replace({0}, 'Đ', 'D'), 'đ', 'd')), '[^A-Za-z0-9]', '', 'g'))"
+    return f"""
+CREATE OR REPLACE VIEW citation_checks AS
+SELECT c.doc_id, c.citation_no, c.number, c.issued_date AS cited_date, d.doc_id AS cited_doc_id,
+       d.issued_date AS dataset_date,
+       CASE WHEN c.issued_date IS NULL OR d.issued_date IS NULL THEN 'unknown'
+            WHEN c.issued_date = d.issued_date THEN 'agree' ELSE 'disagree' END AS status
+FROM citations c
+JOIN documents d ON {key.format('c.number')} = {key.format('d.number')} AND d.doc_id <> c.doc_id
+WHERE c.number IS NOT NULL
+ORDER BY status DESC, c.doc_id, c.citation_no
+"""
 
 
 def _corrections_unapplied_sql() -> str:

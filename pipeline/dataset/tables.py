@@ -311,6 +311,20 @@ VIEWS: dict[str, TableSpec] = {
             *_confidence("fact"),
         ),
     ),
+    "citation_checks": TableSpec(
+        "Each citation of a document that is itself in the dataset, with both dates: the date the citing "
+        "text prints and the date the cited document carries. 'disagree' rows are for a maintainer to check.",
+        ("doc_id", "citation_no"),
+        (
+            ("doc_id", STR, False, "The citing document."),
+            ("citation_no", INT, False, "Its citation (citations.citation_no)."),
+            ("number", STR, True, "The cited số ký hiệu as printed."),
+            ("cited_date", DATE, True, "The date the citing text gives."),
+            ("cited_doc_id", STR, False, "The cited document (documents.doc_id)."),
+            ("dataset_date", DATE, True, "The cited document's own date."),
+            ("status", STR, False, "agree | disagree | unknown (a date is missing)."),
+        ),
+    ),
     "corrections_unapplied": TableSpec(
         "Corrections that do not apply to the current rows (the fact is no longer extracted, the document is "
         "gone, the value is invalid): kept and listed here until a maintainer decides again.",
