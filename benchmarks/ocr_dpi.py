@@ -29,6 +29,7 @@ import io
 import sys
 import time
 from pathlib import Path
+from pipeline.repair.metrics import character_error_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -88,17 +89,6 @@ def make_pdf(size: float = 11) -> bytes:
     return bytes(pdf.output())
 
 
-def cer(reference: str, hypothesis: str) -> float:
-    ref, hyp = " ".join(reference.split()), " ".join(hypothesis.split())
-    prev = list(range(len(hyp) + 1))
-    for i, a in enumerate(ref, 1):
-        cur = [i]
-        for j, b in enumerate(hyp, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b)))
-        prev = cur
-    return prev[-1] / max(1, len(ref))
-
-
 def scan_like(image):
     """A photocopy: slight blur, noise, a 1° tilt."""
     import numpy as np
@@ -127,7 +117,7 @@ def main() -> None:
             start = time.perf_counter()
             page = ocr_image(image)
             seconds = time.perf_counter() - start
-            print(f"{label:<18} {dpi:>4} {seconds:>7.2f} {cer(reference, page.text):>7.2%}")
+            print(f"{label:<18} {dpi:>4} {seconds:>7.2f} {character_error_rate(reference, page.text):>7.2%}")
 
 
 if __name__ == "__main__":

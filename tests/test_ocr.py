@@ -10,6 +10,7 @@ from PIL import Image
 
 from pipeline.errors import ReadError
 from pipeline.read import ocr
+from pipeline.repair.metrics import character_error_rate
 from pipeline.repair.syllables import syllable_validity
 
 pytestmark = pytest.mark.skipif(not ocr.tesseract_available("vie"), reason="tesseract with 'vie' not installed")
@@ -26,17 +27,6 @@ LINES = [
     "Điều 4. Quyết định này có hiệu lực kể từ ngày ký.",
 ]
 ANGLE = 1.5
-
-
-def _cer(reference: str, hypothesis: str) -> float:
-    ref, hyp = " ".join(reference.split()), " ".join(hypothesis.split())
-    prev = list(range(len(hyp) + 1))
-    for i, a in enumerate(ref, 1):
-        cur = [i]
-        for j, b in enumerate(hyp, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b)))
-        prev = cur
-    return prev[-1] / max(1, len(ref))
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +69,7 @@ def _check_text(text: str) -> None:
     assert "QUYẾT ĐỊNH" in text
     assert "15/QĐ-UBND" in text
     assert "120 doanh nghiệp" in text
-    assert _cer("\n".join(LINES), text) <= 0.05
+    assert character_error_rate("\n".join(LINES), text) <= 0.05
 
 
 def test_ocr_pdf_reads_scanned_decree(scan_pdf):
