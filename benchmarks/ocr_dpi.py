@@ -29,9 +29,10 @@ import io
 import sys
 import time
 from pathlib import Path
-from pipeline.repair.metrics import character_error_rate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.repair.metrics import character_error_rate  # noqa: E402
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
