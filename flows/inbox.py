@@ -79,7 +79,17 @@ PROGRESS_HOOKS: list[Callable[[Outcome], None]] = []
 
 def run_inbox(home_root: str = ".", *, dask: bool = False, dask_address: str | None = None, workers: int | None = None,
               settle_seconds: float = 2.0) -> Summary:
-    """Run `process_inbox` with the chosen task runner (the runner is fixed per flow run, so it is set here)."""
+    """Run `process_inbox` with the chosen task runner (the runner is fixed per flow run, so it is set here).
+
+    An inbox with nothing to read starts no flow run at all: a watcher polling an empty
+    inbox costs a directory listing, not a Prefect run.
+    """
+    home = Home.at(home_root)
+    home.ensure()
+    candidates = scan_inbox(home, settle_seconds)
+    if not any(c.ready or c.quarantine for c in candidates):
+        return Summary(waiting=[Outcome(c.path.name, "waiting", reason=c.reason)
+                                for c in candidates if c.reason == "still being written"])
     flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
     return flow_with_runner(home_root, settle_seconds=settle_seconds)
 
