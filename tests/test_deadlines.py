@@ -225,3 +225,8 @@ def test_adoption_date_is_not_a_deadline_but_the_effective_date_is():
 def test_a_range_of_months():
     d = extract_deadline("Thời gian thực hiện: từ tháng 4 đến tháng 9 năm 2025.")
     assert (d.start, d.end) == ("2025-04-01", "2025-09-30")
+
+
+def test_issuing_within_a_quarter_is_a_deadline():
+    d = extract_deadline("Trình Ủy ban nhân dân tỉnh ban hành trong Quý III/2025.")
+    assert d.end == "2025-09-30"

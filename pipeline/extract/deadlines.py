@@ -515,8 +515,13 @@ def _paren_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-# "thông qua ngày ...", "ký ngày ...": when a text was adopted, not when work is due
+# "thông qua ngày ...", "ký ngày ...": when a text was adopted, not when work is due.
+# ("ban hành trong Quý III/2018" is a deadline for issuing: only a day right after the verb counts.)
 _ADOPTED_ON_RE = re.compile(r"(?:thông\s+qua|được\s+ký|ký|ban\s+hành|lập)\s+(?:vào\s+)?(?:ngày\s+)?$", re.IGNORECASE)
+
+
+def _is_a_day(expression: str) -> bool:
+    return bool(re.match(r"(?:ngày\s+)?\d{1,2}\s*(?:tháng|/|-|\.)", expression.strip(), re.IGNORECASE))
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -534,7 +539,7 @@ def _names_something(text: str, c: _Candidate) -> str | None:
         return "inside a quoted title"
     if _CITATION_BEFORE_RE.search(text[max(0, c.start - 90) : c.start]):
         return "date of a cited document"
-    if _ADOPTED_ON_RE.search(text[max(0, c.start - 30) : c.start]):
+    if _ADOPTED_ON_RE.search(text[max(0, c.start - 30) : c.start]) and _is_a_day(text[c.start : c.end]):
         return "the date the text was adopted or signed"
     if not c.weak:
         return None
