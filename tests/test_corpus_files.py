@@ -104,3 +104,19 @@ def test_enumerator_is_never_left_in_item_text(documents):
             if item.kind != "table_row" and item.enumerator:
                 assert not item.text.startswith(item.enumerator)
                 assert match_enumerator(item.enumerator + " X") is not None
+
+
+def test_scanned_decision_with_a_handwritten_number():
+    """The scan's printed text is read; its handwritten number and day are flagged, not guessed."""
+    from pipeline.read.ocr import tesseract_available
+
+    if not tesseract_available("vie"):
+        pytest.skip("tesseract with 'vie' not installed")
+    document = extract_document(FILES / "bct_cuchoachat_qd26_2026_xphc_SCAN_badOCR.pdf")
+    info = document.document
+    assert info.doc_type == "quyet_dinh" and info.title == "Xử phạt vi phạm hành chính"
+    assert info.number is None and info.number_raw.endswith("/QĐ-XPVPHC")
+    assert info.place == "Hà Nội" and info.parent_issuer == "Bộ Công Thương"
+    assert sum(1 for i in document.items if i.path.startswith("Điều")) > 10
+    assert any("stamp, signature or handwriting" in w for w in document.warnings)
+    assert min(i.confidence for i in document.items) < 0.5  # the stamp's noise is marked, not trusted

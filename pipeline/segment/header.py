@@ -30,14 +30,24 @@ from pipeline.segment.patterns import (
 NUMBER_LINE_RE = regex.compile(r"^(?:Số|SỐ|S[ốo]|Sô)\s*[:.]\s*(?P<rest>.*)$")
 # "Thành phố Hồ Chí Minh, ngày 08 tháng 01 năm 2018"; "Lào Cai, ngày   tháng   năm 2026" (draft: no day)
 PLACE_DATE_RE = regex.compile(
-    r"(?P<place>[^\d,;:]{2,60}?)\s*,\s*ng[àa]y\b(?P<rest>.{0,40}?n[ăa]m\s*\d{4}|\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})",
+    r"(?P<place>[^\d,;:]{2,60}?)\s*,\s*ng[àa]y(?P<rest>.{0,40}?n[ăa]m\s*\d{4}|\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})",
     regex.IGNORECASE,
 )
 DIGITAL_SIGNATURE_RE = regex.compile(
     r"^(?:Ký\s+bởi|Người\s+ký|Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký|Chức\s+vụ)\s*:|^[+-]\d{2}:\d{2}$",
     regex.IGNORECASE,
 )
-RECEIVED_MARK_RE = regex.compile(r"^(?:ĐẾN|Đến|DEN)\b\s*(?:Số|Ngày)?|^(?:Chuyển|Lưu\s+hồ\s+sơ\s+số)\s*:?", regex.IGNORECASE)
+_RECEIVED_MARK_FOLDED_RE = regex.compile(r"^(?:den(?:\s|n|:|s|$)|chuy[eê]n\s*:|luu\s+ho\s+so|so\s+va\s+ky\s+hieu)")
+
+
+class _FoldedMatcher:
+    """The receiving stamp's words matched without diacritics: OCR reads "ĐẾN" as "ĐỀN", "Chuyển" as "Chuyên"."""
+
+    def match(self, text: str):
+        return _RECEIVED_MARK_FOLDED_RE.match(ascii_fold(text.strip()))
+
+
+RECEIVED_MARK_RE = _FoldedMatcher()
 RECEIVED_NUMBER_RE = regex.compile(r"^(?:Số|Số đến)\s*:\s*\d+\s*$")
 
 
@@ -72,7 +82,9 @@ def parse_number_line(text: str) -> tuple[str | None, str] | None:
     found = NUMBER_RE.match(rest.strip())
     if found:
         return clean_number(found.group(0)), found.group(0).strip()
-    draft = regex.match(r"^[\s.…_]*(?P<code>/\s*[A-ZĐ][\w&.\-/ ]*?)(?=\s{2,}|\s+[A-ZĐ][a-zà-ỹ]|$)", rest)
+    # a draft ("Số:      /KH-UBND") or a number written by hand and not read ("Số: dó /QĐ-XPVPHC"):
+    # the symbol is kept, the number is left empty rather than guessed
+    draft = regex.match(r"^[\s.…_]*(?:\S{1,4}\s*)?(?P<code>/\s*[A-ZĐ][\w&.\-/ ]*?)(?=\s{2,}|\s+[A-ZĐ][a-zà-ỹ]|$)", rest)
     if draft:
         return None, draft.group("code").strip()
     return None

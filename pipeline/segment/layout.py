@@ -130,7 +130,7 @@ class _Walker:
             return True
         if hdr.RECEIVED_NUMBER_RE.match(text) and self.state in (HEADER, BASES):
             return True
-        if self.state == HEADER and is_upper_text(text) and len(text) < 50:
+        if self.state == HEADER and is_upper_text(text) and len(text) < 50 and not doc_type_from_heading(text):
             following = [line.text.strip() for line in self.lines[i + 1:i + 4] if line.text.strip()]
             if following and (hdr.RECEIVED_NUMBER_RE.match(following[0]) or hdr.RECEIVED_MARK_RE.match(following[0])):
                 return True
