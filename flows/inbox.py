@@ -81,17 +81,29 @@ def run_inbox(home_root: str = ".", *, dask: bool = False, dask_address: str | N
               settle_seconds: float = 2.0) -> Summary:
     """Run `process_inbox` with the chosen task runner (the runner is fixed per flow run, so it is set here).
 
-    An inbox with nothing to read starts no flow run at all: a watcher polling an empty
-    inbox costs a directory listing, not a Prefect run.
+    Work that needs no computing starts no flow run: files whose content is already in
+    the dataset are archived by the same `check` the flow uses, and an inbox left with
+    nothing to read costs a directory listing and a hash per file, not a Prefect run.
     """
     home = Home.at(home_root)
     home.ensure()
+    known = Summary()
+    dataset = Dataset(home.root)
+    with dataset.lock():
+        for candidate in scan_inbox(home, settle_seconds):
+            if candidate.ready:
+                _, done = check(home, candidate.path, dataset)
+                if done is not None:
+                    _report(known, done)
     candidates = scan_inbox(home, settle_seconds)
     if not any(c.ready or c.quarantine for c in candidates):
-        return Summary(waiting=[Outcome(c.path.name, "waiting", reason=c.reason)
-                                for c in candidates if c.reason == "still being written"])
+        known.waiting = [Outcome(c.path.name, "waiting", reason=c.reason)
+                         for c in candidates if c.reason == "still being written"]
+        return known
     flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
-    return flow_with_runner(home_root, settle_seconds=settle_seconds)
+    summary = flow_with_runner(home_root, settle_seconds=settle_seconds)
+    summary.outcomes[:0] = known.outcomes
+    return summary
 
 
 @flow(name="process-inbox", log_prints=True)
