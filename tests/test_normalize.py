@@ -356,3 +356,11 @@ def test_token_spans_trace_back_random_seeded():
             start = n.text.index(tok)
             o = n.to_original(start, start + len(tok))
             assert tok in normalize_text(s[o[0]:o[1]]).text
+
+
+def test_hyphen_before_a_split_syllable_is_stable():
+    """Found by hypothesis: a line-end hyphen followed by a split syllable normalises the same twice."""
+    from pipeline.repair.normalize import normalize_text
+
+    once = normalize_text("ĐIỀ-U-\nx ăn").text
+    assert normalize_text(once).text == once

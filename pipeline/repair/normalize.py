@@ -547,8 +547,10 @@ _STEPS = (
     fold_homoglyphs,  # before NFC, so a folded letter composes with its accent
     normalize_unicode,
     normalize_quotes_dashes,  # before hyphenation: "–\n" is a line-end hyphen too
-    repair_hyphenation,
+    # split syllables before hyphenation: "U-\nx ăn" must be judged as "U-\nxăn" (two whole
+    # syllables), or a second pass would change what the first produced
     repair_split_syllables,
+    repair_hyphenation,
     normalize_tone_marks,  # after joins, so a rejoined "ho à" gets "hòa"
     fix_punctuation_spacing,
 )
