@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests import pdf_fixtures
 from tests.docx_fixtures import build_plan_docx, document_xml, minimal_docx_members, write_zip
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, to_cp1258
 
 OLD = 1_000_000_000  # an mtime far in the past: the file is "settled"
 
@@ -89,17 +89,7 @@ def write_giant_image_pdf(path: Path, side: int = 60000) -> Path:
         b"stream\n0123456789\nendstream" % (side, side),
         b"<</Length 30>>\nstream\nq 595 0 0 842 0 0 cm /Im0 Do Q\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_fixtures.minimal_pdf(objects))
     return path
 
 
@@ -177,7 +167,7 @@ def hostile_batch(inbox: Path) -> dict[str, str]:
     pdf_fixtures.write_decree(inbox / shell)
     pdf_fixtures.write_encrypted(inbox / "chong-sao-chep.pdf", user_password="")
     (inbox / "utf16.txt").write_bytes(plan_text(40).encode("utf-16"))
-    (inbox / "windows-1258.txt").write_bytes(_cp1258(plan_text(41)))
+    (inbox / "windows-1258.txt").write_bytes(to_cp1258(plan_text(41)))
     long_name = "Kế hoạch triển khai chuyển đổi số trong các cơ quan hành chính nhà nước tỉnh năm 2024 (bản chính thức).txt"
     (inbox / long_name).write_text(plan_text(42), encoding="utf-8")
     for name in (shell, "chong-sao-chep.pdf", "utf16.txt", "windows-1258.txt", long_name):
@@ -185,17 +175,6 @@ def hostile_batch(inbox: Path) -> dict[str, str]:
     for path in inbox.iterdir():
         settle(path)
     return expected
-
-
-def _cp1258(text: str) -> bytes:
-    import unicodedata
-
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones)) + "".join(c for c in parts if c in tones))
-    return "".join(out).encode("cp1258")
 
 
 def inventory(home: Path) -> dict[str, int]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from pathlib import Path
 
 from pipeline.document import build_document
@@ -23,3 +24,16 @@ def document_from_text(text: str, name: str = "test.txt") -> Document:
 
 def by_path(document: Document) -> dict[str, object]:
     return {item.path: item for item in document.items}
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def to_cp1258(text: str) -> bytes:
+    """Windows-1258 has â ê ô ơ ư ă đ precomposed but writes tone marks as combining characters."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in _TONES)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)) + tones)
+    return "".join(out).encode("cp1258")

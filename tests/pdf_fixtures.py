@@ -192,9 +192,8 @@ def write_text_named_pdf(path: Path) -> Path:
     return path
 
 
-def write_no_pages(path: Path) -> Path:
-    """A well-formed PDF whose page tree is empty."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+def minimal_pdf(objects: list[bytes]) -> bytes:
+    """A PDF file from its numbered objects (object 1 is the catalog), with a correct cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -204,5 +203,10 @@ def write_no_pages(path: Path) -> Path:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    return bytes(out)
+
+
+def write_no_pages(path: Path) -> Path:
+    """A well-formed PDF whose page tree is empty."""
+    path.write_bytes(minimal_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
     return path

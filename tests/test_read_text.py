@@ -1,28 +1,14 @@
 """The plain-text reader: encodings detected, layout text repaired, binary refused."""
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 
 from pipeline.errors import ReadError
 from pipeline.read import read_file
 from pipeline.read.text import decode_text, is_layout_text, join_wrapped_lines, split_columns
+from tests.helpers import to_cp1258
 
 SAMPLE = "Điều 1. Hỗ trợ 100 doanh nghiệp đổi mới công nghệ trong Quý II/2024.\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký."
-
-
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def to_cp1258(text: str) -> bytes:
-    """Windows-1258 has â ê ô ơ ư ă đ precomposed but writes tone marks as combining characters."""
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in parts if c in _TONES)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)) + tones)
-    return "".join(out).encode("cp1258")
 
 
 def encode(text: str, encoding: str) -> bytes:
