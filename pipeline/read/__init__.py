@@ -37,6 +37,18 @@ def sniff_format(path: Path, head: bytes) -> str:
     return "txt"
 
 
+def read_head(path: Path, size: int = 8) -> bytes:
+    """The first bytes of a file, for its magic number; an unreadable or empty file is a ReadError."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(size)
+    except OSError as exc:
+        raise ReadError(f"cannot open file: {exc.strerror or exc}") from exc
+    if not head:
+        raise ReadError("empty file")
+    return head
+
+
 def read_file(path: Path) -> RawDocument:
     path = Path(path)
     if path.is_symlink():
@@ -48,9 +60,7 @@ def read_file(path: Path) -> RawDocument:
         raise ReadError("empty file")
     if size > MAX_FILE_BYTES:
         raise ReadError(f"file too large ({size / 1e6:.0f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)")
-    with path.open("rb") as fh:
-        head = fh.read(2048)
-    fmt = sniff_format(path, head)
+    fmt = sniff_format(path, read_head(path, 2048))
     if fmt == "pdf":
         return _read_pdf_any(path)
     if fmt == "image":

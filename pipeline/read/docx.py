@@ -40,6 +40,7 @@ from lxml import etree
 
 from pipeline.errors import ReadError
 from pipeline.model import Line, Page, RawDocument
+from pipeline.read import read_head
 
 MAX_PART_BYTES = 200 * 1024 * 1024  # uncompressed size of any one ZIP member
 MAX_COLUMNS = 63  # Word's limit on table columns
@@ -93,13 +94,7 @@ def read_docx(path: Path) -> RawDocument:
 # The package: ZIP, parts, safe XML
 # --------------------------------------------------------------------------
 def _open_package(path: Path) -> zipfile.ZipFile:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise ReadError(f"cannot open file: {exc.strerror or exc}") from exc
-    if not head:
-        raise ReadError("empty file")
+    head = read_head(path)
     if head.startswith(OLE2_MAGIC):
         raise ReadError(_ole2_reason(path))
     if not head.startswith(ZIP_MAGIC):

@@ -45,6 +45,7 @@ from lxml import etree
 
 from pipeline.errors import ReadError
 from pipeline.model import RawDocument
+from pipeline.read import read_head
 from pipeline.read.docx import MAX_PART_BYTES, _PARSER, W, W_NS, read_docx
 from pipeline.repair.legacy_encodings import (
     ENCODINGS,
@@ -89,13 +90,7 @@ def read_legacy(path: Path) -> RawDocument:
 
 
 def _legacy_format(path: Path) -> str:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise ReadError(f"cannot open file: {exc.strerror or exc}") from exc
-    if not head:
-        raise ReadError("empty file")
+    head = read_head(path)
     if head.startswith(OLE2_MAGIC):
         _check_word_container(path)
         return "doc"
