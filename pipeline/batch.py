@@ -101,9 +101,10 @@ def store_rebuilt(home: Home, archived: Path, extraction: Extraction, dataset: D
     if extraction.payload is None:
         return Outcome(names[0], "quarantined", doc_id=doc_id, reason=f"kept the old rows: {extraction.reason}",
                        stage=extraction.stage, seconds=extraction.seconds)
-    document = Document.model_validate_json(extraction.payload)
+    data = json.loads(extraction.payload)
+    validate_document(data)
+    document = Document.model_validate(data)
     document.document.source.file_name = names[0]
-    validate_document(json.loads(document.model_dump_json()))
     dataset.write_document(document, archived_as=archived.name, original_names=names)
     return Outcome(names[0], "processed", doc_id=doc_id, pages=document.document.source.pages,
                    items=len(document.items), archived_as=archived.name, seconds=extraction.seconds)
