@@ -300,3 +300,45 @@ def test_repair_roman_sequence():
     ocr.repair_roman_sequence(lines)
     assert [ln.text for ln in lines] == [
         "I. CƠ SỞ", "II. MỤC TIÊU", "1. Chung", "II\tcell", "III. NHIỆM VỤ", "IV. TỔ CHỨC", "IV. KHÁC"]
+
+
+def test_rotate_matches_pil_rotation():
+    # OpenCV's bilinear rotation stands in for Image.rotate: same direction,
+    # centre, size and white corners.
+    gray = np.full((300, 400), 255, np.uint8)
+    gray[140:160, 50:350] = 0  # a thick horizontal bar
+    ours = ocr.rotate(gray, 3.0).astype(int)
+    pil = np.asarray(Image.fromarray(gray).rotate(3.0, resample=Image.BILINEAR, fillcolor=255)).astype(int)
+    assert ours.shape == gray.shape
+    assert np.abs(ours - pil).mean() < 2
+    # Counter-clockwise: the bar's right end rises (smaller row) and its left end drops.
+    left, right = ours[:, 70], ours[:, 330]
+    assert np.flatnonzero(right < 128).mean() < 150 < np.flatnonzero(left < 128).mean()
+    assert ours[0, 0] == 255 and ours[-1, -1] == 255
+    # A level page is found level after a turn and its undoing.
+    assert abs(ocr.estimate_skew(ocr.rotate(ocr.rotate(gray, 2.0), -2.0))) <= 0.2
+
+
+def _runs_brute_force(ink: np.ndarray, length: int) -> np.ndarray:
+    out = np.zeros_like(ink, dtype=bool)
+    for y, row in enumerate(ink):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                end = x
+                while end < len(row) and row[end]:
+                    end += 1
+                if end - x >= length:
+                    out[y, x:end] = True
+                x = end
+            else:
+                x += 1
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_run_mask_keeps_exactly_the_long_runs(seed):
+    rng = np.random.default_rng(seed)
+    ink = rng.random((30, 60)) < rng.uniform(0.5, 0.95)
+    for length in (1, 2, 5, 8, 13, 60, 61):
+        assert (ocr._run_mask(ink, length) == _runs_brute_force(ink, length)).all(), length

@@ -3,17 +3,20 @@
 Per page:
 
 1. **Rasterise** (PDFs) with pypdfium2 at ``DEFAULT_DPI``. The default was
-   chosen with ``benchmarks/ocr_dpi.py`` (a generated decree page, Tesseract
-   5.3.0 / vie 4.1.0, 2 cores): 150 dpi was noticeably worse on diacritics,
-   300 dpi was no better than 200 dpi and ~1.7x slower. See the report in that
-   script's docstring.
-2. **Preprocess**: grayscale; upscale images under ``MIN_DPI`` (small text
-   loses its tone marks); deskew by the projection-profile method (the angle,
-   within ±5°, whose horizontal ink profile has the largest variance: text
-   rows are sharpest when level; computed on the ink pixels' coordinates,
-   not by rotating the image 32 times); binarise with Otsu's threshold. A
-   page without contrast (a blank scanned page) becomes white: Otsu would
-   split the paper noise and Tesseract would read pages of garbage.
+   chosen with ``benchmarks/ocr_dpi.py`` and ``benchmarks/ocr_pipeline.py``
+   (Tesseract 5.3.0 / vie 4.1.0, 2 cores): 150 dpi was noticeably worse on
+   diacritics; 300 dpi made fewer errors than 200 dpi on poor print for
+   about 20% more time. See the reports in those scripts' docstrings.
+2. **Preprocess** (OpenCV for the pixel work: one call each, 5-10x faster
+   than PIL or numpy here): grayscale; upscale images under ``MIN_DPI``
+   (small text loses its tone marks); deskew by the projection-profile
+   method (the angle, within ±5°, whose horizontal ink profile has the
+   largest variance: text rows are sharpest when level; computed on a
+   reduced copy from the ink pixels' coordinates, not by rotating the image
+   32 times), rotating with bilinear interpolation; binarise with Otsu's
+   threshold. A page without contrast (a blank scanned page) becomes white:
+   Otsu would split the paper noise and Tesseract would read pages of
+   garbage.
 3. **Ruled tables** (:func:`find_rules`, :func:`find_grids`): long horizontal
    and vertical ink runs; rules that cross each other form a grid of at least
    two rows and two columns (a missing rule between two cells joins them).
@@ -67,6 +70,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -88,10 +92,15 @@ STAMP_VALIDITY = 0.5
 # Seconds allowed for one page.
 PAGE_TIMEOUT = 180
 MAX_SKEW = 5.0
-# Resampling of the deskew rotation. On an A4 page at 300 dpi: bicubic 0.25 s, bilinear 0.11 s,
-# nearest 0.03 s; nearest doubled the CER of the scanned corpus decree (0.03% -> 0.06%) and read
-# the section heading "II. MỤC TIÊU" as "I. MỤC TIÊU", which re-parents a whole document.
-ROTATE_RESAMPLE = Image.BILINEAR
+# Resampling of the deskew rotation: bilinear (cv2.warpAffine, 0.02 s on an A4 page at 300 dpi;
+# PIL's was 0.11 s). Without interpolation (nearest, or whole-pixel shears: 0.01 s) the CER of
+# the scanned corpus decree doubled to tripled, mostly tone marks ("PHỐ HỒ" -> "PHÔ HỖ"), and
+# "II. MỤC TIÊU" was once read "I. MỤC TIÊU", which re-parents a whole document.
+ROTATE_INTERPOLATION = cv2.INTER_LINEAR
+# The skew is estimated on a copy reduced by a whole factor to at least this many pixels on its
+# longer side (a 300 dpi A4 page: by 2; a factor of 3 blurred the row profile of a real scan
+# enough to miss a 0.2° skew).
+SKEW_SIDE = 1200
 # Ink and paper differ by at least this many gray levels; below it a page is blank.
 MIN_CONTRAST = 60
 # A table rule is an ink run at least this share of the page width (horizontal) or height (vertical).
@@ -104,6 +113,9 @@ SIZE_PER_HEIGHT = 1.17
 SIZE_SNAP = 0.25
 
 POINTS_PER_INCH = 72.0
+
+# Pages run in parallel processes (as Tesseract with OMP_THREAD_LIMIT=1): one thread each.
+cv2.setNumThreads(1)
 
 
 # --------------------------------------------------------------------------
@@ -173,8 +185,13 @@ def tesseract_available(lang: str = "vie") -> bool:
 # --------------------------------------------------------------------------
 # Preprocessing
 # --------------------------------------------------------------------------
-def to_gray(image: Image.Image) -> np.ndarray:
-    """A uint8 grayscale array; transparency is flattened onto white."""
+def to_gray(image: Image.Image | np.ndarray) -> np.ndarray:
+    """A uint8 grayscale array; transparency is flattened onto white. A 2-D
+    uint8 array (a rendered page) is taken as it is."""
+    if isinstance(image, np.ndarray):
+        if image.ndim == 2 and image.dtype == np.uint8:
+            return image
+        image = Image.fromarray(image)
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
@@ -182,9 +199,14 @@ def to_gray(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("L"), dtype=np.uint8)
 
 
-def otsu_threshold(gray: np.ndarray) -> int:
+def _histogram(gray: np.ndarray) -> np.ndarray:
+    """Pixel count per gray level (cv2.calcHist: ~10x faster than np.bincount)."""
+    return cv2.calcHist([np.ascontiguousarray(gray, dtype=np.uint8)], [0], None, [256], [0, 256]).ravel().astype(np.float64)
+
+
+def otsu_threshold(gray: np.ndarray, hist: np.ndarray | None = None) -> int:
     """Otsu's threshold: the gray level that maximises the between-class variance."""
-    hist = np.asarray(Image.fromarray(gray).histogram()[:256], dtype=np.float64)  # PIL: ~10x faster than bincount
+    hist = _histogram(gray) if hist is None else hist
     total = hist.sum()
     levels = np.arange(256)
     weight0 = np.cumsum(hist)
@@ -201,70 +223,77 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     """Black text (0) on white (255). A page without contrast (a blank scanned
     page: paper and noise only) is all white: Otsu's threshold would split the
     noise and Tesseract would read it as pages of garbage."""
-    t = otsu_threshold(gray)
-    hist = np.asarray(Image.fromarray(gray).histogram()[:256], dtype=np.float64)
+    hist = _histogram(gray)
+    t = otsu_threshold(gray, hist)
     levels = np.arange(256)
     dark, light = hist[: t + 1], hist[t + 1:]
     if dark.sum() == 0 or light.sum() == 0 or (
             (light * levels[t + 1:]).sum() / light.sum() - (dark * levels[: t + 1]).sum() / dark.sum() < MIN_CONTRAST):
         return np.full_like(gray, 255, dtype=np.uint8)
-    return np.where(gray > t, 255, 0).astype(np.uint8)
+    return cv2.threshold(np.ascontiguousarray(gray, dtype=np.uint8), t, 255, cv2.THRESH_BINARY)[1]
 
 
-def _profile_score(ink: np.ndarray, angle: float) -> float:
-    """Variance of the row sums of the ink image rotated by ``angle`` degrees."""
-    ys, xs = np.nonzero(ink)
-    return _sheared_score(ys, xs, ink[ys, xs].astype(np.float64), ink.shape, angle)
-
-
-def _sheared_score(ys: np.ndarray, xs: np.ndarray, weights: np.ndarray, shape: tuple[int, int], angle: float) -> float:
-    """:func:`_profile_score` computed on the ink pixels' coordinates: each pixel's
-    row after a rotation by ``angle`` (as ``Image.rotate``: counter-clockwise,
-    about the centre), then the variance of the weighted row histogram.
-    Much faster than rotating the image for every candidate angle."""
-    h, w = shape
+def _profile_score(ys: np.ndarray, xs: np.ndarray, height: int, angle: float) -> float:
+    """How sharp the text rows are after a rotation by ``angle`` degrees (as
+    ``Image.rotate``: counter-clockwise, about the centre): the variance of the
+    ink count per row. Computed on the ink pixels' coordinates (``ys``, ``xs``:
+    float32, relative to the centre), much faster than rotating the image for
+    every candidate angle."""
     a = np.radians(angle)
-    rows = np.rint((ys - h / 2) * np.cos(a) - (xs - w / 2) * np.sin(a) + h / 2).astype(np.int64)
-    inside = (rows >= 0) & (rows < h)
-    profile = np.bincount(rows[inside], weights=weights[inside], minlength=h)
-    return float(np.var(profile))
+    rows = np.rint(ys * np.float32(np.cos(a)) - xs * np.float32(np.sin(a)) + height / 2).astype(np.intp)
+    rows = rows[(rows >= 0) & (rows < height)]
+    return float(np.var(np.bincount(rows, minlength=height)))
 
 
 def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
     """The rotation (degrees, counter-clockwise positive as in ``Image.rotate``)
     that levels the text rows: projection-profile variance, coarse then fine search."""
-    ink = (gray < otsu_threshold(gray)).astype(np.uint8) * 255
-    # Work on a reduced copy: the profile needs rows, not detail.
-    h, w = ink.shape
-    factor = max(1, int(max(h, w) / 1200))
+    # Work on a reduced copy: the profile needs rows, not detail. Averaging
+    # blocks of pixels (INTER_AREA) before thresholding also evens out noise.
+    h, w = gray.shape
+    factor = max(1, int(max(h, w) / SKEW_SIDE))
     if factor > 1:
-        ink = np.asarray(Image.fromarray(ink).reduce(factor))
-    if ink.max() == 0:
+        gray = np.ascontiguousarray(gray[: h - h % factor, : w - w % factor])  # whole blocks: the fast path
+        gray = cv2.resize(gray, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+    ink = gray < otsu_threshold(gray)
+    if not ink.any():
         return 0.0
 
+    height, width = ink.shape
     ys, xs = np.nonzero(ink)
-    weights = ink[ys, xs].astype(np.float64)
+    ys = ys.astype(np.float32) - np.float32(height / 2)
+    xs = xs.astype(np.float32) - np.float32(width / 2)
 
     def best(angles) -> float:
-        return max(angles, key=lambda a: _sheared_score(ys, xs, weights, ink.shape, a))
+        return max(angles, key=lambda a: _profile_score(ys, xs, height, a))
 
     coarse = best(np.arange(-max_angle, max_angle + 1e-6, 0.5))
     fine = best(np.arange(coarse - 0.5, coarse + 0.5 + 1e-6, 0.1))
     return round(float(fine), 2)
 
 
-def preprocess(image: Image.Image, dpi: float | None = None) -> tuple[Image.Image, float, float]:
-    """Grayscale, upscale (low DPI), deskew, binarise. Returns (image, skew, scale)."""
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    """``gray`` rotated ``angle`` degrees counter-clockwise about its centre, as
+    ``Image.rotate(angle, expand=False, fillcolor=255)`` does (same size, white
+    corners), with ``ROTATE_INTERPOLATION``."""
+    h, w = gray.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, matrix, (w, h), flags=ROTATE_INTERPOLATION,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def preprocess(image: Image.Image | np.ndarray, dpi: float | None = None) -> tuple[np.ndarray, float, float]:
+    """Grayscale, upscale (low DPI), deskew, binarise. Returns (pixels, skew, scale)."""
     gray = to_gray(image)
     scale = 1.0
     if dpi and dpi < MIN_DPI:
         scale = MIN_DPI / dpi
         size = (round(gray.shape[1] * scale), round(gray.shape[0] * scale))
-        gray = np.asarray(Image.fromarray(gray).resize(size, Image.LANCZOS))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_LANCZOS4)
     skew = estimate_skew(gray)
     if abs(skew) >= 0.1:
-        gray = np.asarray(Image.fromarray(gray).rotate(skew, resample=ROTATE_RESAMPLE, expand=False, fillcolor=255))
-    return Image.fromarray(binarize(gray)), skew, scale
+        gray = rotate(gray, skew)
+    return binarize(gray), skew, scale
 
 
 # --------------------------------------------------------------------------
@@ -337,12 +366,13 @@ def fix_roman(token: str) -> str:
     return _ROMAN_LOOKALIKE.sub(lambda m: "I" * len(m.group()), token)
 
 
-def run_tesseract(image: Image.Image, *, psm: int = 6, lang: str = "vie") -> str:
-    """The TSV output of Tesseract on ``image`` (written to a private temporary PGM)."""
+def run_tesseract(image: np.ndarray, *, psm: int = 6, lang: str = "vie") -> str:
+    """The TSV output of Tesseract on a uint8 grayscale ``image`` (written to a
+    private temporary PGM: the cheapest format to write and for Tesseract to read)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         src = Path(tmp) / "page.pgm"
-        image.convert("L").save(src)
+        cv2.imwrite(str(src), np.ascontiguousarray(image, dtype=np.uint8))
         try:
             done = subprocess.run(
                 ["tesseract", str(src), "stdout", "-l", lang, "--psm", str(psm), "tsv"],
@@ -396,17 +426,16 @@ def _looks_like_stamp(line: OcrLine) -> bool:
 # Ruled tables
 # --------------------------------------------------------------------------
 def _run_mask(ink: np.ndarray, length: int) -> np.ndarray:
-    """Pixels lying on a horizontal run of ink at least ``length`` pixels long."""
-    h, w = ink.shape
-    padded = np.zeros((h, w + 2), np.int8)  # a blank pixel at both ends: runs never cross rows
-    padded[:, 1:-1] = ink
-    change = np.diff(padded.ravel())
-    starts, ends = np.flatnonzero(change == 1) + 1, np.flatnonzero(change == -1) + 1
-    keep = ends - starts >= length
-    marks = np.zeros(padded.size + 1, np.int32)
-    marks[starts[keep]] += 1
-    marks[ends[keep]] -= 1
-    return np.cumsum(marks[:-1]).reshape(h, w + 2)[:, 1:-1] > 0
+    """Pixels lying on a horizontal run of ink at least ``length`` pixels long:
+    a morphological opening with a 1 x ``length`` line (the page's border
+    counts as paper, so a short run at the edge is not lengthened)."""
+    kernel = np.ones((1, length), np.uint8)
+    # Erode with the line's left end on the pixel (a run starts here), dilate
+    # back with its right end on it: exact for even lengths too.
+    starts = cv2.erode(ink.astype(np.uint8), kernel, anchor=(0, 0),
+                       borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.dilate(starts, kernel, anchor=(length - 1, 0),
+                      borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
 
 
 def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -564,7 +593,7 @@ def _ocr_cells(image: np.ndarray, grid: _Grid, psm: int, lang: str) -> tuple[Ocr
             mosaic[y:y + crop.shape[0], gap:gap + crop.shape[1]] = crop
             placed.append((y, y + crop.shape[0], r, c, cx0 - gap, cy0 - y))
             y += crop.shape[0] + gap
-        for line in parse_tsv(run_tesseract(Image.fromarray(mosaic), psm=psm, lang=lang)):
+        for line in parse_tsv(run_tesseract(mosaic, psm=psm, lang=lang)):
             by_cell: dict[int, list[OcrWord]] = {}
             for w in line.words:
                 cy = (w.bbox[1] + w.bbox[3]) / 2
@@ -615,11 +644,11 @@ def _cell_text(words: list[OcrWord], join) -> str:
     return text
 
 
-def ocr_image(image: Image.Image, *, psm: int = 6, lang: str = "vie", dpi: float | None = None) -> OcrPage:
+def ocr_image(image: Image.Image | np.ndarray, *, psm: int = 6, lang: str = "vie", dpi: float | None = None) -> OcrPage:
     """OCR one page image: preprocess; find the ruled tables and erase the rules;
     Tesseract on the page outside the tables, and once more on the tables' cells."""
-    processed, skew, scale = preprocess(image, dpi)
-    pixels = np.asarray(processed)
+    pixels, skew, scale = preprocess(image, dpi)
+    height, width = pixels.shape
     grids = find_grids(*find_rules(pixels == 0))
     if grids:  # rules confuse Tesseract: it reads them as "|" or "_", or merges cells
         pixels = pixels.copy()
@@ -632,13 +661,13 @@ def ocr_image(image: Image.Image, *, psm: int = 6, lang: str = "vie", dpi: float
         for grid in grids:
             x0, y0, x1, y1 = (int(v) for v in grid.bbox)
             outside[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 255
-    lines = parse_tsv(run_tesseract(Image.fromarray(outside), psm=psm, lang=lang))
+    lines = parse_tsv(run_tesseract(outside, psm=psm, lang=lang))
     tables = []
     for grid in grids:
         table, cell_lines = _ocr_cells(pixels, grid, psm, lang)
         tables.append(table)
         lines.extend(cell_lines)
-    return OcrPage(lines, processed.width, processed.height, skew, scale, tables)
+    return OcrPage(lines, width, height, skew, scale, tables)
 
 
 # --------------------------------------------------------------------------
@@ -776,17 +805,19 @@ def _ocr_pdf_page(args: tuple[str, int, int, int, str]) -> tuple[OcrPage, float,
     """Worker: render page ``index`` of the PDF and OCR it. Returns (page, width pt, height pt)."""
     path, index, dpi, psm, lang = args
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     pdf = pdfium.PdfDocument(path)
     try:
         page = pdf[index]
         width, height = page.get_size()
-        bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)
-        image = bitmap.to_pil()
+        # An 8-bit gray bitmap, not the FPDF_GRAYSCALE flag (grayscale=True):
+        # the same pixels, a quarter of the time (0.03 s against 0.10 s at 300 dpi).
+        bitmap = page.render(scale=dpi / POINTS_PER_INCH, force_bitmap_format=pdfium_c.FPDFBitmap_Gray)
         page.close()
+        return ocr_image(bitmap.to_numpy(), psm=psm, lang=lang), width, height
     finally:
         pdf.close()
-    return ocr_image(image, psm=psm, lang=lang), width, height
 
 
 def _pool_map(func, jobs: list, workers: int | None) -> list:
