@@ -221,3 +221,23 @@ def test_fast_dedupe_matches_pdfplumber(tmp_path):
         for page in pdf.pages:
             chars = page.chars + [dict(c, x0=c["x0"] + 0.3) for c in page.chars[::7]]  # fake bold copies
             assert dedupe_chars(chars) == reference(chars)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_dedupe_matches_pdfplumber_on_crowded_chars(seed):
+    """Chains, ties and near-misses: characters packed within a few tolerances of each other."""
+    import random
+
+    from pdfplumber.utils import dedupe_chars as reference
+
+    from pipeline.read.pdf import dedupe_chars
+
+    rng = random.Random(seed)
+    chars = []
+    for _ in range(400):
+        top = rng.choice([rng.uniform(0, 6), rng.randint(0, 6) * 0.5])  # some exact ties
+        x0 = rng.choice([rng.uniform(0, 8), rng.randint(0, 8) * 0.5])
+        chars.append({"text": rng.choice("aăâ"), "fontname": rng.choice(["F1", "F2"]), "size": rng.choice([12.0, 13.0]),
+                      "upright": rng.random() < 0.9, "doctop": top, "top": top, "x0": x0})
+    assert dedupe_chars(chars) == reference(chars)
+    assert dedupe_chars([]) == []

@@ -39,7 +39,6 @@ Vietnamese syllables).
 """
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import statistics
@@ -49,6 +48,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer
@@ -419,23 +419,42 @@ def _rows(words: list[_Word]) -> list[_Row]:
 
 
 def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = ("fontname", "size")) -> list[dict]:
-    """pdfplumber's `dedupe_chars` (same groups, same survivors, same order) in O(n log n).
+    """pdfplumber's `dedupe_chars` (same groups, same survivors, same order), vectorised.
 
     Producers fake bold by printing a character twice at almost the same place; one copy is kept.
-    pdfplumber's own version restores the order with `sorted(..., key=chars.index)`, which is
-    quadratic: on a 2,000-character page it cost more than reading the page.
+    The groups are pdfplumber's: characters with the same ``upright``, text and ``extra_attrs``,
+    chained by ``doctop`` within ``tolerance`` (sorted, each within ``tolerance`` of the previous),
+    then by ``x0`` within each of those; the survivor of a group is its first character by
+    (doctop, x0), then by original position. pdfplumber's own version restores the order with
+    `sorted(..., key=chars.index)`, which is quadratic: on a 2,000-character page it cost more
+    than reading the page; a version with its `cluster_objects` still cost a fifth of the reading.
     """
-    from pdfplumber.utils.clustering import cluster_objects
-
+    if not chars:
+        return []
     key = itemgetter("upright", "text", *extra_attrs)
-    position = itemgetter("doctop", "x0")
-    order = {id(c): i for i, c in enumerate(chars)}
-    kept = []
-    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
-        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), tolerance):
-            for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance):
-                kept.append(min(x_cluster, key=position))
-    return sorted(kept, key=lambda c: order[id(c)])
+    ids: dict = {}
+    group = np.fromiter((ids.setdefault(key(c), len(ids)) for c in chars), np.int64, len(chars))
+    top = np.fromiter((c["doctop"] for c in chars), np.float64, len(chars))
+    x0 = np.fromiter((c["x0"] for c in chars), np.float64, len(chars))
+    index = np.arange(len(chars))
+
+    def chain(outer: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Cluster numbers: within each ``outer`` cluster, sorted values chained by ``tolerance``."""
+        order = np.lexsort((values, outer))
+        o, v = outer[order], values[order]
+        starts = np.empty(len(order), bool)
+        starts[0] = True
+        starts[1:] = (o[1:] != o[:-1]) | (v[1:] > v[:-1] + tolerance)
+        numbers = np.empty(len(order), np.int64)
+        numbers[order] = np.cumsum(starts)
+        return numbers
+
+    cluster = chain(chain(group, top), x0)
+    order = np.lexsort((index, x0, top, cluster))
+    first = np.empty(len(order), bool)
+    first[0] = True
+    first[1:] = cluster[order][1:] != cluster[order][:-1]
+    return [chars[i] for i in np.sort(order[first])]
 
 
 def _deduped_page(page):
