@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pipeline.dataset.tables import to_table
 
@@ -203,12 +202,8 @@ def clean_values(what: str, values: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 def corrections_for(dataset: "Dataset", doc_id: str | None = None) -> list[dict]:
     """The corrections (all, or one document's), oldest first, as dicts with `before`/`after` decoded."""
-    folder = dataset.corrections_dir
-    if not folder.exists():
-        return []
     rows = []
-    for path in sorted(folder.glob("*.parquet")):
-        table = pq.read_table(path)
+    for table in dataset.correction_tables():
         for row in table.to_pylist():
             if doc_id is None or row["doc_id"] == doc_id:
                 rows.append(row)
@@ -439,11 +434,6 @@ def apply_corrections(tables: dict[str, pa.Table], corrections: list[dict]) -> d
 # --------------------------------------------------------------------------
 # Recording a decision (the review site) and re-applying
 # --------------------------------------------------------------------------
-def _current_rows(dataset: "Dataset", doc_id: str, table: str) -> list[dict]:
-    path = dataset.doc_dir(doc_id) / f"{table}.parquet"
-    return pq.read_table(path).to_pylist() if path.exists() else []
-
-
 def _jsonable(row: dict, keys: tuple[str, ...]) -> dict:
     out = {}
     for key in keys:
@@ -454,7 +444,7 @@ def _jsonable(row: dict, keys: tuple[str, ...]) -> dict:
 
 def describe_fact(dataset: "Dataset", doc_id: str, what: str, item_id: str, fact_no: int | None) -> dict:
     """What a maintainer sees of a fact now: the `before` of a decision (with item text and raw text to re-match)."""
-    items = {row["item_id"]: row for row in _current_rows(dataset, doc_id, "items")}
+    items = {row["item_id"]: row for row in dataset.read_rows(doc_id, "items")}
     item = items.get(item_id)
     if item is None:
         raise CorrectionError(f"no item {item_id} in document {doc_id}")
@@ -463,7 +453,7 @@ def describe_fact(dataset: "Dataset", doc_id: str, what: str, item_id: str, fact
         return {**before, "confidence": item["confidence"]}
     if what not in SETTABLE:
         raise CorrectionError(f"cannot correct a {what!r}")
-    for row in _current_rows(dataset, doc_id, _TABLE_OF[what]):
+    for row in dataset.read_rows(doc_id, _TABLE_OF[what]):
         if row["item_id"] != item_id:
             continue
         if what == "deadline" and row["stated"] or what != "deadline" and row[_NO_COLUMN[what]] == fact_no:

@@ -28,9 +28,11 @@ finishes the third, so a re-run always starts from complete documents. A
 folder is only ever made visible under ``docs/`` by one rename, so readers
 never see a half-written document.
 
-Every path is built from `Dataset.root` and every file operation goes through
-`LocalFiles`, so a shared store (an fsspec filesystem) can be put behind the
-same methods later; only local paths work today.
+This protocol needs a filesystem with atomic folder renames and flock: a local
+disk, or a shared POSIX filesystem (NFS with working locks, CephFS, Lustre).
+Object stores (s3://, gs://, az://: any fsspec URL) have neither and get
+`pipeline.dataset.remote.RemoteDataset`, which commits a document by writing
+its manifest last. `dataset_at` picks one from the location.
 """
 from __future__ import annotations
 
@@ -166,8 +168,9 @@ def _sql_str(text: str) -> str:
 class Dataset:
     """The `extracted/` folder of a home folder. Writers use it under `lock()`; readers use `connect()`."""
 
-    def __init__(self, home: str | Path = ".", *, lock_timeout: float = 10.0) -> None:
-        self.root = _local_root(home)
+    def __init__(self, home: str | Path = ".", *, lock_timeout: float = 10.0, root: str | Path | None = None) -> None:
+        """The dataset `<home>/extracted`, or the folder `root` when given."""
+        self.root = _local_root(home) if root is None else Path(str(root).removeprefix("file://")).expanduser().resolve()
         self.files = LocalFiles()
         self.lock_timeout = lock_timeout
         self._mutex = threading.RLock()  # threads of one process take turns too
@@ -310,6 +313,21 @@ class Dataset:
             return False
         return pipeline_version is None or manifest.get("pipeline_version") == pipeline_version
 
+    def exists(self) -> bool:
+        """True once anything has been written (the folder exists)."""
+        return self.root.is_dir()
+
+    def read_rows(self, doc_id: str, table: str) -> list[dict]:
+        """The current rows of one document in one table ([] when there are none)."""
+        path = self.doc_dir(doc_id) / f"{table}.parquet"
+        return pq.read_table(path).to_pylist() if path.exists() else []
+
+    def correction_tables(self) -> Iterator[pa.Table]:
+        """Every correction file's rows (one correction per file), in file-name order."""
+        if self.corrections_dir.exists():
+            for path in sorted(self.corrections_dir.glob("*.parquet")):
+                yield pq.read_table(path)
+
     def read_document(self, doc_id: str) -> Document:
         path = self.doc_dir(doc_id) / "document.json"
         if not path.exists():
@@ -332,7 +350,6 @@ class Dataset:
         started = time.perf_counter()
         doc_id = doc.document.source.sha256
         with self.lock():
-            live = self.doc_dir(doc_id)
             old = self.manifest(doc_id)
             names = list(dict.fromkeys([*(old or {}).get("original_names", []), *original_names,
                                         doc.document.source.file_name]))
@@ -357,9 +374,12 @@ class Dataset:
                 "corrections_digest": applied,
                 "corrections": _status_counts(tables[STATUS_TABLE]),
             }
-            staging = self._stage(doc_id, tables, doc_json, manifest)
-            self._swap_in(staging, live)
+            self._commit(doc_id, tables, doc_json, manifest)
             return WriteResult(doc_id, "replaced" if old else "added", manifest["rows"], time.perf_counter() - started)
+
+    def _commit(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict) -> None:
+        """Make the new rows the document's rows, at once (steps 1-4 above)."""
+        self._swap_in(self._stage(doc_id, tables, doc_json, manifest), self.doc_dir(doc_id))
 
     def _stage(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict) -> Path:
         """Step 1: a complete, fsynced copy of the document's folder under .staging/."""

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-import pyarrow.parquet as pq
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -72,11 +71,6 @@ def is_loopback(host: str) -> bool:
 # --------------------------------------------------------------------------
 # Reading the dataset
 # --------------------------------------------------------------------------
-def _rows(dataset: Dataset, doc_id: str, table: str) -> list[dict]:
-    path = dataset.doc_dir(doc_id) / f"{table}.parquet"
-    return pq.read_table(path).to_pylist() if path.exists() else []
-
-
 def _query(dataset: Dataset, sql: str, params: list | None = None) -> list[dict]:
     con = dataset.connect()
     try:
@@ -106,20 +100,20 @@ def queue_entries(dataset: Dataset, threshold: float) -> list[dict]:
 
 def _facts_of_item(dataset: Dataset, doc_id: str, item_id: str) -> dict[str, list[dict]]:
     return {
-        "quantity": [r for r in _rows(dataset, doc_id, "quantities") if r["item_id"] == item_id],
-        "deadline": [r for r in _rows(dataset, doc_id, "deadlines") if r["item_id"] == item_id and r["stated"]],
-        "agency": [r for r in _rows(dataset, doc_id, "agencies") if r["item_id"] == item_id],
+        "quantity": [r for r in dataset.read_rows(doc_id, "quantities") if r["item_id"] == item_id],
+        "deadline": [r for r in dataset.read_rows(doc_id, "deadlines") if r["item_id"] == item_id and r["stated"]],
+        "agency": [r for r in dataset.read_rows(doc_id, "agencies") if r["item_id"] == item_id],
     }
 
 
 def entry_detail(dataset: Dataset, entry: dict) -> dict:
     """Everything the queue page shows about one entry."""
     doc_id, item_id, what = entry["doc_id"], entry["item_id"], entry["what"]
-    items = {r["item_id"]: r for r in _rows(dataset, doc_id, "items")}
+    items = {r["item_id"]: r for r in dataset.read_rows(doc_id, "items")}
     item = items.get(item_id)
     if item is None:
         raise HTTPException(404, "item not found")
-    document = (_rows(dataset, doc_id, "documents") or [{}])[0]
+    document = (dataset.read_rows(doc_id, "documents") or [{}])[0]
     facts = _facts_of_item(dataset, doc_id, item_id)
     base = item["span_start"] or 0
     marks, target = [], None
@@ -178,9 +172,9 @@ def build_tree(items: list[dict]) -> list[dict]:
 
 
 def document_view(dataset: Dataset, doc_id: str) -> dict:
-    document = _rows(dataset, doc_id, "documents")[0]
-    items = _rows(dataset, doc_id, "items")
-    citations = _rows(dataset, doc_id, "citations")
+    document = dataset.read_rows(doc_id, "documents")[0]
+    items = dataset.read_rows(doc_id, "items")
+    citations = dataset.read_rows(doc_id, "citations")
     numbers = [c["number"] for c in citations if c["number"]]
     known: dict[str, str] = {}
     if numbers:
@@ -189,21 +183,21 @@ def document_view(dataset: Dataset, doc_id: str) -> dict:
     for citation in citations:
         citation["link"] = known.get((citation["number"] or "").casefold()) if citation["number"] else None
     tables: dict[Any, dict] = {}
-    for row in _rows(dataset, doc_id, "table_rows"):
+    for row in dataset.read_rows(doc_id, "table_rows"):
         cells = json.loads(row["cells_json"] or "{}")
         table = tables.setdefault(row["table_no"], {"table_no": row["table_no"], "columns": [], "rows": []})
         for column in cells:
             if column not in table["columns"]:
                 table["columns"].append(column)
         table["rows"].append({**row, "cells": cells})
-    statuses = {r["correction_id"]: r for r in _rows(dataset, doc_id, "correction_status")}
+    statuses = {r["correction_id"]: r for r in dataset.read_rows(doc_id, "correction_status")}
     corrections = []
     for c in corrections_for(dataset, doc_id):
         status = statuses.get(c["correction_id"])
         corrections.append({**c, "status": status["status"] if status else "unapplied",
                             "detail": status["detail"] if status else "not applied yet"})
-    counts = {"quantities": len(_rows(dataset, doc_id, "quantities")),
-              "agencies": len(_rows(dataset, doc_id, "agencies"))}
+    counts = {"quantities": len(dataset.read_rows(doc_id, "quantities")),
+              "agencies": len(dataset.read_rows(doc_id, "agencies"))}
     return {"document": document, "tree": build_tree(items), "citations": citations, "tables": list(tables.values()),
             "corrections": corrections, "n_items": len(items), "counts": counts}
 
@@ -409,7 +403,7 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
         valid_doc(doc_id)
         if not ITEM_ID_RE.fullmatch(item_id):
             raise HTTPException(404, "no such item")
-        items = [r for r in _rows(ds, doc_id, "items") if r["item_id"] == item_id]
+        items = [r for r in ds.read_rows(doc_id, "items") if r["item_id"] == item_id]
         if not items:
             raise HTTPException(404, "no such item")
         item = items[0]
