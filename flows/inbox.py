@@ -25,7 +25,7 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline.batch import Extraction, check, extract, quarantine_after_failure, store, store_rebuilt  # noqa: E402
-from pipeline.dataset import Dataset  # noqa: E402
+from pipeline.dataset import dataset_at  # noqa: E402
 from pipeline.inbox import Home, Outcome, quarantine, scan_inbox  # noqa: E402
 from pipeline.isolation import Limits  # noqa: E402
 
@@ -88,7 +88,7 @@ def run_inbox(home_root: str = ".", *, dask: bool = False, dask_address: str | N
     home = Home.at(home_root)
     home.ensure()
     known = Summary()
-    dataset = Dataset(home.root)
+    dataset = dataset_at(home.root)
     with dataset.lock():
         for candidate in scan_inbox(home, settle_seconds):
             if candidate.ready:
@@ -110,7 +110,7 @@ def run_inbox(home_root: str = ".", *, dask: bool = False, dask_address: str | N
 def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
     home = Home.at(home_root)
     home.ensure()
-    dataset = Dataset(home.root)
+    dataset = dataset_at(home.root)
     summary = Summary()
     with dataset.lock():
         dataset.recover()
@@ -146,7 +146,7 @@ def rebuild(home_root: str = ".") -> Summary:
     """Re-derive the dataset from the archived originals (after a change to the pipeline)."""
     home = Home.at(home_root)
     home.ensure()
-    dataset = Dataset(home.root)
+    dataset = dataset_at(home.root)
     summary = Summary()
     with dataset.lock():
         dataset.recover()

@@ -17,8 +17,18 @@ out = Console(highlight=False, soft_wrap=True)
 
 
 @app.callback()
-def main() -> None:
+def main(
+    dataset: str = typer.Option(
+        None, "--dataset", envvar="DECREE_DATASET", metavar="URL",
+        help="Where the dataset lives, for every command: a folder or an fsspec URL (s3://bucket/decree) "
+             "for a store shared by several machines. Default: <home>/extracted.",
+    ),
+) -> None:
     """Turn Vietnamese government plans and decisions into structured data."""
+    import os
+
+    if dataset:
+        os.environ["DECREE_DATASET"] = dataset  # read by pipeline.dataset.dataset_at, in the flows too
 
 
 @app.command()
@@ -230,7 +240,10 @@ def status(home: Path = HOME_OPTION) -> None:
 
     with connect(root.root) as db:
         counts = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in TABLES}
+    from pipeline.dataset import dataset_at
+
     out.print(f"home        {root.root}")
+    out.print(f"dataset at  {dataset_at(root.root).root}")
     out.print(f"inbox       {sum(c.ready for c in candidates)} file(s) waiting")
     out.print(f"archive     {len(archived)} original(s)")
     reports = quarantined(root)

@@ -139,10 +139,10 @@ class QueryError(PipelineError):
 # --------------------------------------------------------------------------
 def open_dataset(home: str | Path = ".") -> duckdb.DuckDBPyConnection:
     """A read-only connection to the dataset of `home`, with `fold()` and the `tasks` view."""
-    from pipeline.dataset import Dataset
+    from pipeline.dataset import dataset_at
 
-    dataset = Dataset(home)
-    if not dataset.root.is_dir():
+    dataset = dataset_at(home)
+    if not dataset.exists():
         raise QueryError(f"no dataset at {dataset.root} (run `decree process` first, or pass --home)")
     con = dataset.connect()
     try:

@@ -463,8 +463,9 @@ def test_the_lock_refuses_a_writer_while_another_process_holds_it(tmp_path, plan
     assert Dataset(tmp_path, lock_timeout=2).write_document(plan).status == "added"
 
 
-def test_remote_urls_are_refused_clearly(tmp_path):
-    with pytest.raises(dataset.DatasetError, match="only local dataset paths"):
+def test_a_home_is_a_local_folder(tmp_path):
+    # A shared store is the dataset's location (tests/test_dataset_remote.py), never the home.
+    with pytest.raises(dataset.DatasetError, match="a home folder must be a local path"):
         Dataset("s3://bucket/decree")
     assert Dataset(f"file://{tmp_path}").root == tmp_path.resolve() / "extracted"
 

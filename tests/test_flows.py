@@ -193,3 +193,28 @@ def test_hostile_batch_runs_and_reads_nothing_it_should_not(hostile):
     assert "root:" not in texts
     names = set(load("documents", home=home)["file_name"])
     assert "$(touch pwned).pdf" in names
+
+
+def test_the_inbox_flow_stores_into_a_shared_store(tmp_path, monkeypatch):
+    """DECREE_DATASET (or `decree --dataset URL`) sends the rows to a shared store; the home keeps the files."""
+    import os
+    import uuid
+
+    from pipeline.dataset.remote import RemoteDataset
+    from tests.test_dataset import PLAN
+
+    location = f"memory://decree-flow-{uuid.uuid4().hex}"
+    monkeypatch.setenv("DECREE_DATASET", location)
+    inbox = tmp_path / "raw_docs" / "inbox"
+    inbox.mkdir(parents=True)
+    for number in (45, 46):
+        path = inbox / f"plan-{number}.txt"
+        path.write_text(PLAN.format(number=number, count=100, extra=""), encoding="utf-8")
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    summary = run(tmp_path, settle_seconds=0)
+    assert sorted(o.status for o in summary.outcomes) == ["processed", "processed"]
+    assert not (tmp_path / "extracted" / "docs").exists()  # nothing written beside the home
+    assert len(load("documents", location=location)) == 2
+    again = run(tmp_path, settle_seconds=0)
+    assert again.outcomes == [] and len(load("documents", location=location)) == 2
+    assert RemoteDataset(location).verify() == []

@@ -9,6 +9,9 @@ Researchers::
     con.sql("SELECT * FROM review_queue LIMIT 20").df()
 
 Writers (the flows and the CLI) use `Dataset`: see `pipeline.dataset.store`.
+The dataset is `<home>/extracted` unless a location is given (`location=`, or
+the ``DECREE_DATASET`` environment variable): a local folder, or any fsspec
+URL for a shared store (`pipeline.dataset.remote`).
 Table names: documents, items, quantities, deadlines, agencies, citations,
 table_rows, review_queue, corrections; their columns are described in
 `schemas/tables/<table>.schema.json`.
@@ -20,27 +23,27 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.dataset.store import VIEW_NAMES, Dataset, DatasetError, LockBusy, WriteResult
+from pipeline.dataset.store import VIEW_NAMES, Dataset, DatasetError, LockBusy, WriteResult, dataset_at
 from pipeline.dataset.tables import SCHEMA_VERSION, TABLES, rows_for_document, validate_table, write_table_schemas
 
 __all__ = [
-    "Dataset", "DatasetError", "LockBusy", "WriteResult", "SCHEMA_VERSION", "TABLES", "VIEW_NAMES",
+    "Dataset", "DatasetError", "dataset_at", "LockBusy", "WriteResult", "SCHEMA_VERSION", "TABLES", "VIEW_NAMES",
     "connect", "load", "rows_for_document", "validate_table", "write_table_schemas",
 ]
 
 
-def connect(home: str | Path = ".") -> duckdb.DuckDBPyConnection:
+def connect(home: str | Path = ".", location: str | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection whose views are the dataset's tables (reads only; takes no lock)."""
-    return Dataset(home).connect()
+    return dataset_at(home, location).connect()
 
 
-def load(table: str | None = None, home: str | Path = ".") -> pd.DataFrame | dict[str, pd.DataFrame]:
+def load(table: str | None = None, home: str | Path = ".", location: str | None = None) -> pd.DataFrame | dict[str, pd.DataFrame]:
     """One table as a DataFrame, or every table (name -> DataFrame) when `table` is None."""
     names = VIEW_NAMES if table is None else (table,)
     unknown = [name for name in names if name not in VIEW_NAMES]
     if unknown:
         raise DatasetError(f"unknown table {unknown[0]!r}; known: {', '.join(VIEW_NAMES)}")
-    con = connect(home)
+    con = connect(home, location)
     try:
         frames = {name: con.sql(f"SELECT * FROM {name}").df() for name in names}
     finally:

@@ -522,9 +522,9 @@ class CorrectionSummary:
 
 def correction_summary(home) -> CorrectionSummary:
     """How many corrections there are, and those that do not apply to the current rows (with reasons)."""
-    from pipeline.dataset.store import Dataset
+    from pipeline.dataset.store import dataset_at
 
-    con = Dataset(home).connect()
+    con = dataset_at(home).connect()
     try:
         total = con.execute("SELECT count(*) FROM corrections").fetchone()[0]
         frame = con.execute("SELECT * FROM corrections_unapplied ORDER BY \"at\", correction_id").df()

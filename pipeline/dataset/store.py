@@ -150,8 +150,20 @@ def _local_root(home: str | Path) -> Path:
     if text.startswith("file://"):
         text = text[len("file://"):]
     elif "://" in text:
-        raise DatasetError(f"only local dataset paths are supported for now, not {text!r}")
+        raise DatasetError(f"a home folder must be a local path, not {text!r} (a shared store is given as the dataset location)")
     return Path(text).expanduser().resolve() / "extracted"
+
+
+def dataset_at(home: str | Path = ".", location: str | None = None, **options) -> "Dataset":
+    """The dataset of a home folder: `<home>/extracted`, or `location` when given, else the
+    ``DECREE_DATASET`` environment variable. A local path or file:// URL gets `Dataset`;
+    any other fsspec URL (s3://bucket/decree, memory://...) gets `RemoteDataset`."""
+    location = location or os.environ.get("DECREE_DATASET") or None
+    if location is None:
+        return Dataset(home, **options)
+    from pipeline.dataset.remote import RemoteDataset, is_remote
+
+    return RemoteDataset(location, **options) if is_remote(location) else Dataset(home, root=location, **options)
 
 
 def _now() -> dt.datetime:
@@ -440,13 +452,15 @@ class Dataset:
             "field": field, "before": None if before is None else json.dumps(before, ensure_ascii=False),
             "after": None if after is None else json.dumps(after, ensure_ascii=False), "action": action, "note": note,
         }
-        table = to_table("corrections", [row])
+        self._write_correction(correction_id, to_table("corrections", [row]))
+        return correction_id
+
+    def _write_correction(self, correction_id: str, table: pa.Table) -> None:
         self.corrections_dir.mkdir(parents=True, exist_ok=True)
         path = self.corrections_dir / f"{correction_id}.parquet"
         tmp = self.corrections_dir / f".{correction_id}.tmp"
         self.files.write_parquet(tmp, table)
         self.files.replace_file(tmp, path)  # the id is unique, so this never overwrites an earlier correction
-        return correction_id
 
     # ---- DuckDB views --------------------------------------------------------
     def ensure_templates(self) -> None:

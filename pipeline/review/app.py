@@ -33,7 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pipeline.dataset import Dataset, DatasetError
+from pipeline.dataset import Dataset, DatasetError, dataset_at
 from pipeline.dataset.corrections import SETTABLE, CorrectionError, corrections_for, record_decision
 from pipeline.dataset.store import review_queue_select
 from pipeline.dataset.tables import REVIEW_THRESHOLD
@@ -266,7 +266,7 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
     flash_lock = threading.Lock()
 
     def dataset() -> Dataset:
-        return Dataset(settings.home)
+        return dataset_at(settings.home)
 
     def csrf_for(session: str) -> str:
         return hmac.new(settings.secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
