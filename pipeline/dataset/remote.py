@@ -200,9 +200,11 @@ class RemoteDataset(Dataset):
         """Delete orphan generations (written, never committed) older than ORPHAN_SECONDS."""
         done = []
         now = dt.datetime.now(dt.timezone.utc)
-        for doc_id in self._doc_ids():
+        for doc_id, (committed, generations) in self._inventory().items():
+            if committed and len(generations) <= 1:
+                continue  # the usual case, known from the listing alone
             live = (self.manifest(doc_id) or {}).get("generation")
-            for generation in self._generations(doc_id):
+            for generation in generations:
                 if generation == live:
                     continue
                 try:
@@ -214,26 +216,50 @@ class RemoteDataset(Dataset):
                     done.append(f"removed uncommitted generation {doc_id}/{generation}")
         return done
 
-    def _doc_ids(self) -> list[str]:
+    def _inventory(self) -> dict[str, tuple[bool, list[str]]]:
+        """doc_id -> (committed: has a manifest, its generations), from one listing of
+        ``docs/`` (on an object store: one paginated LIST, not a request per document)."""
+        prefix = self._path("docs") + "/"
+        found: dict[str, tuple[bool, set[str]]] = {}
         try:
-            entries = self.fs.ls(self._path("docs"), detail=False)
+            paths = self.fs.find(self._path("docs"))
         except FileNotFoundError:
-            return []
-        return sorted(name for name in (e.rstrip("/").rsplit("/", 1)[-1] for e in entries) if DOC_ID_RE.fullmatch(name))
+            paths = []
+        for path in paths:
+            parts = path[path.find(prefix) + len(prefix):].split("/") if prefix in path else []
+            if not parts or not DOC_ID_RE.fullmatch(parts[0]):
+                continue
+            committed, generations = found.setdefault(parts[0], (False, set()))
+            if parts[1:] == ["manifest.json"]:
+                found[parts[0]] = (True, generations)
+            elif len(parts) == 3:
+                generations.add(parts[1])
+        return {doc_id: (committed, sorted(gens)) for doc_id, (committed, gens) in sorted(found.items())}
 
     def _generations(self, doc_id: str) -> list[str]:
-        try:
-            entries = self.fs.ls(self.doc_dir(doc_id), detail=True)
-        except FileNotFoundError:
-            return []
-        return sorted(e["name"].rstrip("/").rsplit("/", 1)[-1] for e in entries if e["type"] == "directory")
+        return self._inventory().get(doc_id, (False, []))[1]
+
+    def _live_parts(self) -> list[str]:
+        """``<doc_id>/<generation>`` of every committed document: the listing names it when a
+        document has one generation; a manifest is read only while a write is in flight."""
+        parts = []
+        for doc_id, (committed, generations) in self._inventory().items():
+            if not committed:
+                continue
+            if len(generations) == 1:
+                parts.append(f"{doc_id}/{generations[0]}")
+            else:
+                generation = (self.manifest(doc_id) or {}).get("generation")
+                if generation:
+                    parts.append(f"{doc_id}/{generation}")
+        return parts
 
     # ---- reading ---------------------------------------------------------------
     def exists(self) -> bool:
         return self.fs.exists(self._path("docs")) or self.fs.exists(self._path("corrections"))
 
     def documents(self) -> list[str]:
-        return [doc_id for doc_id in self._doc_ids() if self.manifest(doc_id) is not None]
+        return [doc_id for doc_id, (committed, _) in self._inventory().items() if committed]
 
     def manifest(self, doc_id: str) -> dict | None:
         return self._read_json(f"{self.doc_dir(doc_id)}/manifest.json")
@@ -342,11 +368,7 @@ class RemoteDataset(Dataset):
         self.ensure_templates()
         con = duckdb.connect()
         con.register_filesystem(self.fs)
-        live = []
-        for doc_id in self._doc_ids():
-            manifest = self.manifest(doc_id)
-            if manifest and manifest.get("generation"):
-                live.append(f"{doc_id}/{manifest['generation']}")
+        live = self._live_parts()
         con.execute("CREATE TEMP TABLE _live (part VARCHAR)")
         if live:
             con.executemany("INSERT INTO _live VALUES (?)", [[part] for part in live])
@@ -357,8 +379,8 @@ class RemoteDataset(Dataset):
     # ---- consistency ---------------------------------------------------------
     def verify(self) -> list[str]:
         problems = []
-        for doc_id in self._doc_ids():
-            manifest = self.manifest(doc_id)
+        for doc_id, (committed, generations) in self._inventory().items():
+            manifest = self.manifest(doc_id) if committed else None
             if manifest is None:
                 problems.append(f"{doc_id}: no manifest (never committed)")
                 continue
@@ -382,6 +404,6 @@ class RemoteDataset(Dataset):
                     problems.append(f"{doc_id}: {name} has {table.num_rows} rows, manifest says {manifest['rows'].get(name)}")
                 if table.num_rows and set(table.column("doc_id").to_pylist()) != {doc_id}:
                     problems.append(f"{doc_id}: {name} has rows of another document")
-            extra = [g for g in self._generations(doc_id) if g != generation]
+            extra = [g for g in generations if g != generation]
             problems.extend(f"{doc_id}: uncommitted generation {g}" for g in extra)
         return problems
