@@ -133,26 +133,18 @@ class RemoteDataset(Dataset):
 
     # ---- lease -----------------------------------------------------------------
     @contextmanager
-    def lock(self, timeout: float | None = None) -> Iterator["RemoteDataset"]:
-        with self._mutex:
-            if self._lock_depth:
-                self._lock_depth += 1
-                try:
-                    yield self
-                finally:
-                    self._lock_depth -= 1
-                return
-            token = uuid.uuid4().hex
-            self._take_lease(token, self.lock_timeout if timeout is None else timeout)
-            self._lease_token, self._lock_depth = token, 1
-            try:
-                self.last_recovery = self._recover()
-                yield self
-            finally:
-                self._lock_depth, self._lease_token = 0, None
-                lease = self._read_json(self._path("locks", "writer.json"))
-                if lease and lease.get("token") == token:
-                    self._remove(self._path("locks", "writer.json"))
+    def _hold(self, timeout: float) -> Iterator[None]:
+        """The lock itself: the lease object, removed on the way out if it is still ours."""
+        token = uuid.uuid4().hex
+        self._take_lease(token, timeout)
+        self._lease_token = token
+        try:
+            yield
+        finally:
+            self._lease_token = None
+            lease = self._read_json(self._path("locks", "writer.json"))
+            if lease and lease.get("token") == token:
+                self._remove(self._path("locks", "writer.json"))
 
     def _lease(self, token: str) -> bytes:
         return json.dumps({"token": token, "host": socket.gethostname(), "pid": os.getpid(),
@@ -192,10 +184,6 @@ class RemoteDataset(Dataset):
             self._put(self._path("locks", "writer.json"), self._lease(self._lease_token))
 
     # ---- recovery ------------------------------------------------------------
-    def recover(self) -> list[str]:
-        with self.lock():
-            return list(self.last_recovery) if self._lock_depth == 1 else self._recover()
-
     def _recover(self) -> list[str]:
         """Delete orphan generations (written, never committed) older than ORPHAN_SECONDS."""
         done = []

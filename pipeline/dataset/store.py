@@ -239,24 +239,32 @@ class Dataset:
                 finally:
                     self._lock_depth -= 1
                 return
-            self.root.mkdir(parents=True, exist_ok=True)
-            handle = open(self.lock_path, "a+", encoding="utf-8")
-            try:
-                self._acquire(handle, self.lock_timeout if timeout is None else timeout)
-                handle.seek(0)
-                handle.truncate()
-                handle.write(f"{os.getpid()}\n")
-                handle.flush()
+            with self._hold(self.lock_timeout if timeout is None else timeout):
                 self._lock_depth = 1
                 try:
-                    self._mkdirs()
                     self.last_recovery = self._recover()
                     yield self
                 finally:
                     self._lock_depth = 0
-                    fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def _hold(self, timeout: float) -> Iterator[None]:
+        """The lock itself: flock on `.lock`, which names the holder's pid."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = open(self.lock_path, "a+", encoding="utf-8")
+        try:
+            self._acquire(handle, timeout)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            try:
+                self._mkdirs()
+                yield
             finally:
-                handle.close()
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            handle.close()
 
     def _acquire(self, handle, timeout: float) -> None:
         # flock is released by the kernel when its holder dies, even on SIGKILL: no stale locks to clean up.
