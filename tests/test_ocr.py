@@ -302,6 +302,22 @@ def test_repair_roman_sequence():
         "I. CƠ SỞ", "II. MỤC TIÊU", "1. Chung", "II\tcell", "III. NHIỆM VỤ", "IV. TỔ CHỨC", "IV. KHÁC"]
 
 
+def test_h_read_for_ii_is_repaired_only_where_ii_is_due():
+    from pipeline.model import Line
+
+    lines = [Line(t) for t in ("I. MỤC TIÊU", "H. NỘI DUNG", "1. Hỗ trợ", "H. Ghi chú lạc", "III. TỔ CHỨC")]
+    rows = [Line("I\tMục A", cells=["I", "Mục A"]), Line("1\tViệc", cells=["1", "Việc"]),
+            Line("H\tMục B", cells=["H", "Mục B"]), Line("H\tMục C", cells=["H", "Mục C"])]
+    ocr.repair_roman_sequence(lines + rows)
+    # After "I." the "H." is "II."; after "II." another "H." is left as read (III would be due).
+    assert [ln.text for ln in lines] == ["I. MỤC TIÊU", "II. NỘI DUNG", "1. Hỗ trợ", "H. Ghi chú lạc", "III. TỔ CHỨC"]
+    assert [r.cells[0] for r in rows] == ["I", "1", "II", "H"] and rows[2].text == "II\tMục B"
+    assert ocr.fix_roman("Ị") == "I" and ocr.fix_roman("ỊI.") == "II."
+    lettered = [Line(t) for t in ("I. PHẦN CHUNG", "A. Mục đích", "G. Kinh phí", "H. Tiến độ")]
+    ocr.repair_roman_sequence(lettered)
+    assert lettered[-1].text == "H. Tiến độ"  # letters under "I.": the eighth letter stays
+
+
 def test_rotate_matches_pil_rotation():
     # OpenCV's bilinear rotation stands in for Image.rotate: same direction,
     # centre, size and white corners.

@@ -1,6 +1,8 @@
 """Segmentation of decree-style texts written for these tests: header, bases, item tree, closing, stamps."""
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import FIXTURES, by_path, document_from_text
 
 
@@ -223,3 +225,14 @@ def test_a_paragraph_after_a_full_sentence_clause_belongs_to_the_article():
     assert items["Điều 1.¶1"].parent == items["Điều 1"].id
     assert items["Điều 1.¶1"].deadline.start == "2024-01-01"
     assert items["Điều 1.2"].kind == "assignment"  # not a section: nothing hangs under it
+
+
+@pytest.mark.parametrize("text, printed", [
+    ("I/ MỤC TIÊU", "I/"), ("II/MỤC TIÊU", "II/"), ("III. TỔ CHỨC", "III."), ("IV) Khác", "IV)"),
+    ("III/2018)", None), ("II/2019 và Quý III/2019", None),  # a quarter wrapped onto a new line
+])
+def test_a_roman_numeral_and_slash_is_a_heading_unless_a_year_follows(text, printed):
+    from pipeline.segment.patterns import match_enumerator
+
+    found = match_enumerator(text)
+    assert (found.printed if found else None) == printed

@@ -301,7 +301,9 @@ def preprocess(image: Image.Image | np.ndarray, dpi: float | None = None) -> tup
 # --------------------------------------------------------------------------
 _DOUBLED_D = re.compile("[\u0110\u00d0]{2}|[\u0111\u00f0]{2}")
 # "I.", "II.", "III." read as "|.", "lI.", "Il." ... at the start of a line or alone in a table cell.
-_ROMAN_LOOKALIKE = re.compile(r"^(?=[|lIÍ1]*[|lÍ])[|lIÍ1]{1,4}(?=[.)]?$)")
+_ROMAN_LOOKALIKE = re.compile(r"^(?=[|lIÍÌỊ1]*[|lÍÌỊ])[|lIÍÌỊ1]{1,4}(?=[.)]?$)")
+# "II" read as "H" (the two strokes joined by noise): a heading "H. NỘI DUNG", a cell "H".
+_H_FOR_II = re.compile(r"^H(?=[.)]\s|$)")
 
 
 def clean_text(text: str) -> str:
@@ -342,14 +344,30 @@ def _roman(number: int) -> str:
 def repair_roman_sequence(lines: list) -> None:
     """Heading numerals that repeat the previous one where the next one has one
     more stroke: "I.", "II.", "II." -> "I.", "II.", "III." (Tesseract drops a
-    stroke of "III" now and then). Text lines only, in reading order."""
+    stroke of "III" now and then); and "H" where "II" is due after "I" (the two
+    strokes joined). Headings of text lines in reading order; the first cells of
+    table rows are a sequence of their own, for "H" only."""
     previous = None
+    previous_cell = None
+    letters = False
     for line in lines:
         if line.cells is not None:
+            first = line.cells[0].strip() if line.cells else ""
+            if first == "H" and previous_cell == 1:
+                line.cells[0] = "II"
+                line.text = "\t".join(line.cells)
+                first = "II"
+            if re.fullmatch(r"[IVX]{1,5}", first):
+                previous_cell = _roman_value(first)
             continue
+        if previous == 1 and not letters and _H_FOR_II.match(line.text):
+            line.text = "II" + line.text[1:]
         m = _ROMAN_HEADING.match(line.text)
         if not m:
+            # "A.", "B." ... under "I.": then an "H." is the eighth letter, not "II".
+            letters = letters or bool(re.match(r"[A-ZĐ][.)]\s", line.text))
             continue
+        letters = False
         value = _roman_value(m.group("num"))
         if previous is not None and value == previous:
             successor = _roman(value + 1)

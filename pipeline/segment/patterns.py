@@ -205,7 +205,8 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*$)")),
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
     ("arabic", regex.compile(r"^(\d{1,3})\s*[.)](?![\d])\s*(?=\S)")),
-    ("roman", regex.compile(rf"^({ROMAN})\s*[.)/]\s*(?=\S)")),
+    # "I/ MỤC TIÊU" is a heading; "III/2018" (a quarter and its year, wrapped onto a new line) is not.
+    ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d))\s*(?=\S)")),
     ("upper", regex.compile(r"^([A-Z])\s*[.)]\s+(?=\S)")),
     ("letter", regex.compile(r"^([a-zđ])\s*\)\s*(?=\S)")),
     ("paren", regex.compile(r"^\(\s*(\d{1,3})\s*\)\s*(?=\S)")),
