@@ -235,15 +235,14 @@ def status(home: Path = HOME_OPTION) -> None:
     root.ensure()
     candidates = scan_inbox(root, settle_seconds=0)
     archived = [p for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl"]
-    from pipeline.dataset import connect
+    from pipeline.dataset import dataset_at
     from pipeline.dataset.tables import TABLES
 
-    with connect(root.root) as db:
+    dataset = dataset_at(root.root)
+    with dataset.connect() as db:
         counts = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in TABLES}
-    from pipeline.dataset import dataset_at
-
     out.print(f"home        {root.root}")
-    out.print(f"dataset at  {dataset_at(root.root).root}")
+    out.print(f"dataset at  {dataset.root}")
     out.print(f"inbox       {sum(c.ready for c in candidates)} file(s) waiting")
     out.print(f"archive     {len(archived)} original(s)")
     reports = quarantined(root)

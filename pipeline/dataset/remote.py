@@ -53,8 +53,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.dataset.store import DOC_ID_RE, TABLES, Dataset, DatasetError, LockBusy, _sql_str, validate_table
-from pipeline.dataset.tables import DOCUMENT_TABLES, SCHEMA_VERSION, TableSchemaError, arrow_schema
+from pipeline.dataset.store import DOC_ID_RE, TABLES, Dataset, DatasetError, LockBusy, check_tables, validate_table
+from pipeline.dataset.tables import SCHEMA_VERSION, arrow_schema
 from pipeline.model import Document
 
 # An uncommitted generation younger than this may be another writer's work in progress.
@@ -280,8 +280,9 @@ class RemoteDataset(Dataset):
         return Document.model_validate_json(self.fs.cat_file(path))
 
     # ---- writing ---------------------------------------------------------------
-    def _commit(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict) -> None:
-        old = (self.manifest(doc_id) or {}).get("generation")
+    def _commit(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict,
+                replaced: dict | None) -> None:
+        old = (replaced or {}).get("generation")
         generation = f"g{dt.datetime.now(dt.timezone.utc):{_GENERATION_TIME}}-{uuid.uuid4().hex[:12]}"
         folder = self._generation_dir(doc_id, generation)
         try:
@@ -322,27 +323,13 @@ class RemoteDataset(Dataset):
                 pass
             self._put(path, _parquet_bytes(arrow_schema(name).empty_table()))
 
-    def view_statements(self) -> list[str]:
-        """As the local views, but the rows of a document come only from the generation its manifest names."""
-        statements = []
-        for name in TABLES:
-            template = _sql_str(self._url(self._path("templates", f"{name}.parquet")))
-            columns = ", ".join(f'"{column}"' for column, *_ in TABLES[name].columns)
-            if name == "corrections":
-                source = _sql_str(self._url(self._path("corrections", "*.parquet")))
-                statements.append(
-                    f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} FROM read_parquet("
-                    f"[{template}, {source}], union_by_name = true, allow_empty = true)")
-                continue
-            source = _sql_str(self._url(self._path("docs", "*", "*", f"{name}.parquet")))
-            statements.append(
-                f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} FROM read_parquet("
-                f"[{template}, {source}], union_by_name = true, allow_empty = true, filename = true) "
-                f"WHERE regexp_extract(filename, '([^/]+/[^/]+)/[^/]+[.]parquet$', 1) IN (SELECT part FROM _live)")
-        from pipeline.dataset.store import _citation_checks_sql, _corrections_unapplied_sql, _review_queue_sql
-
-        statements += [_review_queue_sql(), _corrections_unapplied_sql(), _citation_checks_sql()]
-        return statements
+    def _view_source(self, name: str) -> tuple[str, str, str]:
+        """As the local views, but a document's rows come only from the generation its manifest names."""
+        template = self._url(self._path("templates", f"{name}.parquet"))
+        if name == "corrections":
+            return template, self._url(self._path("corrections", "*.parquet")), ""
+        rows = self._url(self._path("docs", "*", "*", f"{name}.parquet"))
+        return template, rows, "regexp_extract(filename, '([^/]+/[^/]+)/[^/]+[.]parquet$', 1) IN (SELECT part FROM _live)"
 
     def refresh_views(self) -> None:  # type: ignore[override]
         """Nothing to build: an object store holds no DuckDB file; `connect` builds the views in memory."""
@@ -378,20 +365,8 @@ class RemoteDataset(Dataset):
             folder = self._generation_dir(doc_id, generation)
             if not self.fs.exists(f"{folder}/document.json"):
                 problems.append(f"{doc_id}: document.json missing")
-            for name in DOCUMENT_TABLES:
-                try:
-                    table = pq.read_table(io.BytesIO(self.fs.cat_file(f"{folder}/{name}.parquet")))
-                    validate_table(name, table.replace_schema_metadata(None))
-                except FileNotFoundError:
-                    problems.append(f"{doc_id}: {name}.parquet missing")
-                    continue
-                except (TableSchemaError, pa.ArrowException) as exc:
-                    problems.append(f"{doc_id}: {name}.parquet unreadable or off-schema: {exc}")
-                    continue
-                if table.num_rows != manifest.get("rows", {}).get(name):
-                    problems.append(f"{doc_id}: {name} has {table.num_rows} rows, manifest says {manifest['rows'].get(name)}")
-                if table.num_rows and set(table.column("doc_id").to_pylist()) != {doc_id}:
-                    problems.append(f"{doc_id}: {name} has rows of another document")
+            problems += check_tables(doc_id, manifest, lambda name: pq.read_table(
+                io.BytesIO(self.fs.cat_file(f"{folder}/{name}.parquet"))))
             extra = [g for g in generations if g != generation]
             problems.extend(f"{doc_id}: uncommitted generation {g}" for g in extra)
         return problems

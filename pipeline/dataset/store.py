@@ -50,7 +50,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -145,13 +145,14 @@ class LocalFiles:
             os.close(fd)
 
 
-def _local_root(home: str | Path) -> Path:
-    text = str(home)
+def _local_path(location: str | Path) -> Path:
+    """A folder given as a path or a file:// URL; any other URL is refused."""
+    text = str(location)
     if text.startswith("file://"):
         text = text[len("file://"):]
     elif "://" in text:
         raise DatasetError(f"a home folder must be a local path, not {text!r} (a shared store is given as the dataset location)")
-    return Path(text).expanduser().resolve() / "extracted"
+    return Path(text).expanduser().resolve()
 
 
 def dataset_at(home: str | Path = ".", location: str | None = None, **options) -> "Dataset":
@@ -182,7 +183,7 @@ class Dataset:
 
     def __init__(self, home: str | Path = ".", *, lock_timeout: float = 10.0, root: str | Path | None = None) -> None:
         """The dataset `<home>/extracted`, or the folder `root` when given."""
-        self.root = _local_root(home) if root is None else Path(str(root).removeprefix("file://")).expanduser().resolve()
+        self.root = _local_path(home) / "extracted" if root is None else _local_path(root)
         self.files = LocalFiles()
         self.lock_timeout = lock_timeout
         self._mutex = threading.RLock()  # threads of one process take turns too
@@ -394,11 +395,13 @@ class Dataset:
                 "corrections_digest": applied,
                 "corrections": _status_counts(tables[STATUS_TABLE]),
             }
-            self._commit(doc_id, tables, doc_json, manifest)
+            self._commit(doc_id, tables, doc_json, manifest, old)
             return WriteResult(doc_id, "replaced" if old else "added", manifest["rows"], time.perf_counter() - started)
 
-    def _commit(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict) -> None:
-        """Make the new rows the document's rows, at once (steps 1-4 above)."""
+    def _commit(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict,
+                replaced: dict | None) -> None:
+        """Make the new rows the document's rows, at once (steps 1-4 above). `replaced` is the
+        manifest of the rows being replaced (None for a new document)."""
         self._swap_in(self._stage(doc_id, tables, doc_json, manifest), self.doc_dir(doc_id))
 
     def _stage(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict) -> Path:
@@ -482,16 +485,21 @@ class Dataset:
             self.files.write_parquet(tmp, arrow_schema(name).empty_table())
             self.files.replace_file(tmp, path)
 
+    def _view_source(self, name: str) -> tuple[str, str, str]:
+        """A table view's files: (zero-row template, glob of the rows, SQL filter on their `filename`)."""
+        pattern = (self.corrections_dir / "*.parquet") if name == "corrections" else (self.docs_dir / "*" / f"{name}.parquet")
+        return str(self.templates_dir / f"{name}.parquet"), str(pattern), ""
+
     def view_statements(self) -> list[str]:
         """SQL creating every view; the views glob the files at query time, so new documents show up at once."""
         statements = []
         for name in TABLES:
-            template = _sql_str(str(self.templates_dir / f"{name}.parquet"))
-            pattern = (self.corrections_dir / "*.parquet") if name == "corrections" else (self.docs_dir / "*" / f"{name}.parquet")
+            template, pattern, where = self._view_source(name)
             columns = ", ".join(f'"{column}"' for column, *_ in TABLES[name].columns)
             statements.append(
                 f"CREATE OR REPLACE VIEW {name} AS SELECT {columns} FROM read_parquet("
-                f"[{template}, {_sql_str(str(pattern))}], union_by_name = true, allow_empty = true)"
+                f"[{_sql_str(template)}, {_sql_str(pattern)}], union_by_name = true, allow_empty = true"
+                + (f", filename = true) WHERE {where}" if where else ")")
             )
         statements.append(_review_queue_sql())
         statements.append(_corrections_unapplied_sql())
@@ -563,22 +571,28 @@ class Dataset:
             problems.append(f"{folder.name}: manifest names {manifest.get('doc_id')}")
         if not (folder / "document.json").exists():
             problems.append(f"{folder.name}: document.json missing")
-        for name in DOCUMENT_TABLES:
-            path = folder / f"{name}.parquet"
-            if not path.exists():
-                problems.append(f"{folder.name}: {name}.parquet missing")
-                continue
-            try:
-                table = pq.read_table(path)
-                validate_table(name, table.replace_schema_metadata(None))
-            except (TableSchemaError, pa.ArrowException, OSError) as exc:
-                problems.append(f"{folder.name}: {name}.parquet unreadable or off-schema: {exc}")
-                continue
-            if table.num_rows != manifest.get("rows", {}).get(name):
-                problems.append(f"{folder.name}: {name} has {table.num_rows} rows, manifest says {manifest['rows'].get(name)}")
-            if table.num_rows and set(table.column("doc_id").to_pylist()) != {folder.name}:
-                problems.append(f"{folder.name}: {name} has rows of another document")
-        return problems
+        return problems + check_tables(folder.name, manifest, lambda name: pq.read_table(folder / f"{name}.parquet"))
+
+
+def check_tables(doc_id: str, manifest: dict, read: Callable[[str], pa.Table]) -> list[str]:
+    """What is wrong with a stored document's tables (`read(name)` opens one; FileNotFoundError when
+    it is missing): unreadable or off-schema files, row counts off the manifest, rows of another document."""
+    problems = []
+    for name in DOCUMENT_TABLES:
+        try:
+            table = read(name)
+            validate_table(name, table.replace_schema_metadata(None))
+        except FileNotFoundError:
+            problems.append(f"{doc_id}: {name}.parquet missing")
+            continue
+        except (TableSchemaError, pa.ArrowException, OSError) as exc:
+            problems.append(f"{doc_id}: {name}.parquet unreadable or off-schema: {exc}")
+            continue
+        if table.num_rows != manifest.get("rows", {}).get(name):
+            problems.append(f"{doc_id}: {name} has {table.num_rows} rows, manifest says {manifest['rows'].get(name)}")
+        if table.num_rows and set(table.column("doc_id").to_pylist()) != {doc_id}:
+            problems.append(f"{doc_id}: {name} has rows of another document")
+    return problems
 
 
 def _status_counts(table: pa.Table) -> dict[str, int]:
