@@ -7,28 +7,10 @@ normalised character back to it, so any span can be shown where it came from.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from pipeline.model import BBox, RawDocument
+from pipeline.model import RawDocument, TextLine
 from pipeline.repair.normalize import normalize_text
-
-
-@dataclass
-class TextLine:
-    index: int
-    text: str  # normalised
-    start: int  # offset of text in the document text
-    page: int
-    bbox: BBox | None = None
-    cells: list[str] | None = None  # normalised cell texts of a table row
-    cell_starts: list[int] = field(default_factory=list)  # document offset of each cell
-    table: int | None = None
-    header_row: bool = False
-    confidence: float | None = None  # OCR confidence of the line, when it was OCR'd
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
 
 
 @dataclass

@@ -34,7 +34,8 @@ from pipeline.model import (
 from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
-from pipeline.segment.patterns import DOC_TYPE_BY_SLUG, SIGNED_MARK_RE, SUBJECT_RE, doc_type_from_number
+from pipeline.lexicon import DOC_TYPE_BY_SLUG, doc_type_from_number
+from pipeline.segment.patterns import SIGNED_MARK_RE, SUBJECT_RE
 from pipeline.segment.tables import mark_text_tables
 from pipeline.segment.tree import Node, build_tree
 

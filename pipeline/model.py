@@ -4,7 +4,8 @@ Two families:
 
 * the *reading model* (plain dataclasses): what a reader makes of a file —
   pages of lines, each line with its page, its box on the page and, for table
-  rows, its cells. Readers produce it; repair and segmentation consume it.
+  rows, its cells. Readers produce it; repair consumes it, and assembly lays it
+  out as `TextLine`s (normalised text with document offsets) for segmentation.
 * the *document model* (pydantic, strict): what the pipeline outputs — the
   document JSON validated by ``schemas/document.schema.json``.
 
@@ -64,6 +65,27 @@ class RawDocument:
     @property
     def lines(self) -> list[Line]:
         return [line for page in self.pages for line in page.lines]
+
+
+@dataclass
+class TextLine:
+    """A line of the assembled document: what segmentation reads (see `pipeline.assemble`)."""
+
+    index: int
+    text: str  # normalised
+    start: int  # offset of text in the document text
+    page: int
+    bbox: BBox | None = None
+    cells: list[str] | None = None  # normalised cell texts of a table row
+    cell_starts: list[int] = field(default_factory=list)  # document offset of each cell
+    table: int | None = None
+    header_row: bool = False
+    confidence: float | None = None  # OCR confidence of the line, when it was OCR'd
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
 
 
 # --------------------------------------------------------------------------

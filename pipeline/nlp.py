@@ -31,7 +31,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 from underthesea import pos_tag, sent_tokenize, word_tokenize
 
-from pipeline.segment.patterns import ascii_fold
+from pipeline.lexicon import ascii_fold
 
 VOCAB = Vocab()
 if not Doc.has_extension("source_offset"):

@@ -64,7 +64,7 @@ import regex as re
 
 from pipeline.model import Agency
 from pipeline.repair.normalize import normalize_tone_marks
-from pipeline.segment.patterns import ascii_fold
+from pipeline.lexicon import ascii_fold
 
 # --------------------------------------------------------------------------
 # Data

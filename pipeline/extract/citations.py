@@ -19,7 +19,7 @@ import regex
 
 from pipeline.extract.dates import DATE_WITH_DAY_WORD_RE, date_from_match
 from pipeline.model import Citation, Mention
-from pipeline.segment.patterns import TYPE_WORD_PATTERN, ascii_fold, doc_type_from_number, doc_type_from_word
+from pipeline.lexicon import TYPE_WORD_PATTERN, ascii_fold, doc_type_from_number, doc_type_from_word
 
 # số ký hiệu: number [/year] then codes joined by / - . ; the codes start with a capital.
 _CODE = r"[A-ZĐ][A-Za-zĐđ0-9&]*"

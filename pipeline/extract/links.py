@@ -34,7 +34,7 @@ import regex
 
 from pipeline.extract.agencies import ABBREVIATIONS
 from pipeline.model import Item, ItemKind, Link, LinkDisagreement, Quantity, RowValues
-from pipeline.segment.patterns import ascii_fold
+from pipeline.lexicon import ascii_fold
 
 LINK_THRESHOLD = 0.42  # combined score needed for a link
 DISAGREEMENT_CONFIDENCE = 0.6

@@ -44,7 +44,7 @@ from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.numbers import parse_digits
 from pipeline.extract.quantities import extract_quantities, normalize_unit
 from pipeline.model import CellQuantity, Quantity, RowValues, TableValue
-from pipeline.segment.patterns import ascii_fold
+from pipeline.lexicon import ascii_fold
 
 KINDS = (
     "row_number", "content", "target", "actual", "plan", "ratio", "deadline", "lead", "support", "assignee",

@@ -16,16 +16,8 @@ import regex
 
 from pipeline.extract.citations import NUMBER_RE, clean_number
 from pipeline.extract.dates import find_date
-from pipeline.segment.patterns import (
-    AGENCY_HEADS,
-    MOTTO,
-    NATIONAL_TITLE,
-    ascii_fold,
-    fuzzy_equals,
-    fuzzy_startswith,
-    is_upper_text,
-    starts_with_agency_head,
-)
+from pipeline.lexicon import ascii_fold, fuzzy_equals, fuzzy_startswith, is_upper_text
+from pipeline.segment.patterns import AGENCY_HEADS, MOTTO, NATIONAL_TITLE, starts_with_agency_head
 
 NUMBER_LINE_RE = regex.compile(r"^(?:Số|SỐ|S[ốo]|Sô)\s*[:.]\s*(?P<rest>.*)$")
 # "Thành phố Hồ Chí Minh, ngày 08 tháng 01 năm 2018"; "Lào Cai, ngày   tháng   năm 2026" (draft: no day)

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.assemble import TextLine
+from pipeline.model import TextLine
 from pipeline.segment import header as hdr
+from pipeline.lexicon import DocType, ascii_fold, doc_type_from_heading, split_type_heading, is_upper_text
 from pipeline.segment.patterns import (
     APPENDIX_RE,
     ATTACHED_RE,
@@ -32,11 +33,6 @@ from pipeline.segment.patterns import (
     SIGN_POSITION_RE,
     SIGNED_MARK_RE,
     SUBJECT_RE,
-    DocType,
-    ascii_fold,
-    doc_type_from_heading,
-    split_type_heading,
-    is_upper_text,
     match_enumerator,
     starts_with_agency_head,
 )

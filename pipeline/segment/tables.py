@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.assemble import TextLine
-from pipeline.segment.patterns import ROMAN, ascii_fold
+from pipeline.model import TextLine
+from pipeline.lexicon import ascii_fold
+from pipeline.segment.patterns import ROMAN
 
 _ROW_NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu", "thu tu", "s tt", "so"}
 _CONTENT_HEADER_RE = regex.compile(

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.assemble import TextLine
+from pipeline.model import TextLine
 from pipeline.model import BBox
 from pipeline.segment.layout import Layout
-from pipeline.segment.patterns import BULLET_TYPES, ROMAN, ascii_fold, is_upper_text, match_enumerator
+from pipeline.lexicon import ascii_fold, is_upper_text
+from pipeline.segment.patterns import BULLET_TYPES, ROMAN, match_enumerator
 from pipeline.segment.tables import TableRows, is_header_row
 
 _RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
