@@ -26,8 +26,10 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline.batch import Extraction, check, extract, quarantine_after_failure, store, store_rebuilt  # noqa: E402
 from pipeline.dataset import dataset_at  # noqa: E402
+from pipeline.errors import RunBlocked  # noqa: E402
 from pipeline.inbox import Home, Outcome, quarantine, scan_inbox  # noqa: E402
 from pipeline.isolation import Limits  # noqa: E402
+from pipeline.preflight import check_home, run_lock  # noqa: E402
 
 
 
@@ -87,8 +89,15 @@ def run_inbox(home_root: str = ".", *, dask: bool = False, dask_address: str | N
     """
     home = Home.at(home_root)
     home.ensure()
+    with run_lock(home):
+        return _run_inbox(home, dask, dask_address, workers, settle_seconds)
+
+
+def _run_inbox(home: Home, dask: bool, dask_address: str | None, workers: int | None,
+               settle_seconds: float) -> Summary:
     known = Summary()
     dataset = dataset_at(home.root)
+    check_home(home, dataset.local_root)
     with dataset.lock():
         for candidate in scan_inbox(home, settle_seconds):
             if candidate.ready:
@@ -101,7 +110,7 @@ def run_inbox(home_root: str = ".", *, dask: bool = False, dask_address: str | N
                          for c in candidates if c.reason == "still being written"]
         return known
     flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
-    summary = flow_with_runner(home_root, settle_seconds=settle_seconds)
+    summary = flow_with_runner(str(home.root), settle_seconds=settle_seconds)
     summary.outcomes[:0] = known.outcomes
     return summary
 
@@ -156,6 +165,8 @@ def rebuild(home_root: str = ".") -> Summary:
             path = work[future]
             try:
                 outcome = store_rebuilt(home, path, future.result(), dataset)
+            except RunBlocked:
+                raise
             except Exception as exc:
                 outcome = Outcome(path.name, "quarantined", reason=f"kept the old rows: {exc}", stage="internal")
             _report(summary, outcome)

@@ -14,17 +14,20 @@ the file in the inbox, and the next run finishes the job.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from pipeline import __version__
 from pipeline.dataset import Dataset
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, RunBlocked
 from pipeline.inbox import Home, Outcome, archive, archive_name, original_names, quarantine, sha256_of
 from pipeline.isolation import Limits, extract_isolated
 from pipeline.model import Document
+from pipeline.preflight import disk_problem
 from pipeline.schema import validate_document
 
 PIPELINE_VERSION = __version__
@@ -40,8 +43,25 @@ class Extraction:
     seconds: float = 0.0
 
 
+@contextlib.contextmanager
+def disk_guard(home: Home) -> Iterator[None]:
+    """A write that fails for the disk's sake (full, read-only, no permission) stops the run, not the file."""
+    try:
+        yield
+    except OSError as exc:
+        problem = disk_problem(exc, home.root)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
 def check(home: Home, path: Path, dataset: Dataset) -> tuple[str, Outcome | None]:
     """(doc_id, an Outcome when the file needs no work): the content hash is the cache key."""
+    with disk_guard(home):
+        return _check(home, path, dataset)
+
+
+def _check(home: Home, path: Path, dataset: Dataset) -> tuple[str, Outcome | None]:
     started = time.perf_counter()
     doc_id = sha256_of(path)
     if not dataset.has_document(doc_id, PIPELINE_VERSION):
@@ -66,6 +86,11 @@ def extract(path: Path, limits: Limits = Limits()) -> Extraction:
 
 def store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset: Dataset) -> Outcome:
     """Write the rows and archive the original, or quarantine it with the reason."""
+    with disk_guard(home):
+        return _store(home, path, doc_id, extraction, dataset)
+
+
+def _store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset: Dataset) -> Outcome:
     if extraction.payload is None:
         target = quarantine(home, path, extraction.reason or "refused", extraction.stage or "read", doc_id)
         return Outcome(path.name, "quarantined", doc_id=doc_id, reason=extraction.reason, stage=extraction.stage,
@@ -87,15 +112,23 @@ def store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset: 
 
 def quarantine_after_failure(home: Home, path: Path, error: BaseException) -> Outcome:
     """The last resort for a file whose processing kept failing (a bug, retries exhausted): it is kept, not lost."""
+    if isinstance(error, RunBlocked):
+        raise error  # the surroundings, not the file: the run stops and the file stays in the inbox
     reason = f"{type(error).__name__}: {error}"
     if not path.exists() and not path.is_symlink():
         return Outcome(path.name, "quarantined", reason=reason, stage="internal")
-    target = quarantine(home, path, f"internal error: {reason}", "internal")
+    with disk_guard(home):
+        target = quarantine(home, path, f"internal error: {reason}", "internal")
     return Outcome(path.name, "quarantined", reason=reason, stage="internal", extra={"quarantined_as": target.name})
 
 
 def store_rebuilt(home: Home, archived: Path, extraction: Extraction, dataset: Dataset) -> Outcome:
     """Replace one document's rows with those re-derived from its archived original (which stays archived)."""
+    with disk_guard(home):
+        return _store_rebuilt(home, archived, extraction, dataset)
+
+
+def _store_rebuilt(home: Home, archived: Path, extraction: Extraction, dataset: Dataset) -> Outcome:
     doc_id = archived.name.split(".")[0]
     names = original_names(home, doc_id) or [archived.name]
     if extraction.payload is None:

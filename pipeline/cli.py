@@ -119,10 +119,10 @@ def schema(out_path: Path = typer.Option(Path("schemas/document.schema.json"), "
 HOME_OPTION = typer.Option(Path("."), "--home", help="Folder holding raw_docs/ and extracted/.")
 
 
-def _print_summary(summary, seconds: float) -> None:
+def _print_summary(summary, seconds: float, title: str = "decree process") -> None:
     from rich.table import Table
 
-    table = Table(title="decree process", show_edge=False)
+    table = Table(title=title, show_edge=False)
     for column in ("file", "status", "pages", "items", "reason"):
         table.add_column(column)
     for outcome in summary.outcomes + summary.waiting:
@@ -162,12 +162,64 @@ def _run_with_progress(run, total: int):
     return summary, time.perf_counter() - started
 
 
-def _prefect_env(home: Path) -> None:
+def _prefect_env() -> None:
     import os
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Should anything still fall back to Prefect's own temporary server, give it the time a slow machine needs.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+
+
+@contextlib.contextmanager
+def _said_in_one_line():
+    """A run its surroundings stop (no Prefect API, an unwritable disk, another run): one line, exit 1."""
+    from pipeline.errors import RunBlocked
+
+    try:
+        yield
+    except RunBlocked as exc:
+        err.print(f"[red]decree:[/red] {exc.reason}", markup=True)
+        raise typer.Exit(code=1) from None
+    except Exception as exc:
+        reason = _lost_api(exc)
+        if reason is None:
+            raise
+        err.print(f"[red]decree:[/red] {reason}", markup=True)
+        raise typer.Exit(code=1) from None
+
+
+def _lost_api(exc: BaseException) -> str | None:
+    """The Prefect API went away during a run (its server stopped, the network dropped)."""
+    import os
+
+    import httpx
+
+    if isinstance(exc, (httpx.TransportError, ConnectionError)):
+        url = os.environ.get("PREFECT_API_URL", "the Prefect API")
+        return (f"lost the Prefect API at {url} during the run ({type(exc).__name__}): "
+                f"files not yet processed are still in the inbox; run again once it answers")
+    return None
+
+
+def _flow_run(home: Path, run, total: int, title: str):
+    """What every flow-running command shares: checks, the run lock, a Prefect API, the progress bar, the table."""
+    from flows.server import prefect_api
+    from pipeline.dataset import dataset_at
+    from pipeline.inbox import Home
+    from pipeline.preflight import check_home, prepare_home, run_lock
+
+    _prefect_env()
+    root = Home.at(home)
+    with _said_in_one_line():
+        prepare_home(root)
+        with run_lock(root):  # a second run says so at once, before waiting for any server
+            check_home(root, dataset_at(root.root).local_root)
+            with prefect_api():
+                summary, seconds = _run_with_progress(run, total)
+    _print_summary(summary, seconds, title)
+    return summary
 
 
 @app.command()
@@ -180,21 +232,20 @@ def process(
 ) -> None:
     """One pass over raw_docs/inbox: every finished file is processed into extracted/, archived or quarantined."""
     from pipeline.inbox import Home, scan_inbox
-
-    _prefect_env(home)
-    from flows.inbox import run_inbox
-    from flows.server import prefect_server
+    from pipeline.preflight import prepare_home
 
     root = Home.at(home)
-    root.ensure()
-    total = sum(1 for c in scan_inbox(root, settle) if c.ready or c.quarantine)
-    with prefect_server() if (dask or dask_address) else contextlib.nullcontext():
-        summary, seconds = _run_with_progress(
-            lambda: run_inbox(str(root.root), dask=dask or bool(dask_address), dask_address=dask_address,
-                              workers=workers, settle_seconds=settle),
-            total,
-        )
-    _print_summary(summary, seconds)
+    with _said_in_one_line():
+        prepare_home(root)
+        total = sum(1 for c in scan_inbox(root, settle) if c.ready or c.quarantine)
+
+    def run():
+        from flows.inbox import run_inbox
+
+        return run_inbox(str(root.root), dask=dask or bool(dask_address), dask_address=dask_address,
+                         workers=workers, settle_seconds=settle)
+
+    _flow_run(home, run, total, "decree process")
     out.print(f"dataset: {root.extracted}  (decree status --home {home}; DuckDB: {root.extracted / 'decree.duckdb'})")
 
 
@@ -207,23 +258,28 @@ def watch(
     """Keep processing the inbox as files arrive (Ctrl-C stops cleanly, after the document in hand)."""
     import time
 
+    from flows.server import prefect_api
     from pipeline.inbox import Home, scan_inbox
+    from pipeline.preflight import prepare_home, run_lock
 
-    _prefect_env(home)
-    from flows.inbox import run_inbox
-
+    _prefect_env()
     root = Home.at(home)
-    root.ensure()
-    out.print(f"watching {root.inbox} every {interval:.0f} s — Ctrl-C to stop")
-    try:
-        while True:
-            pending = [c for c in scan_inbox(root, settle) if c.ready or c.quarantine]
-            if pending:
-                summary, seconds = _run_with_progress(lambda: run_inbox(str(root.root), settle_seconds=settle), len(pending))
-                _print_summary(summary, seconds)
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        out.print("stopped")
+    with _said_in_one_line():
+        prepare_home(root)
+        with run_lock(root), prefect_api():
+            out.print(f"watching {root.inbox} every {interval:.0f} s — Ctrl-C to stop")
+            try:
+                while True:
+                    pending = [c for c in scan_inbox(root, settle) if c.ready or c.quarantine]
+                    if pending:
+                        from flows.inbox import run_inbox
+
+                        summary, seconds = _run_with_progress(
+                            lambda: run_inbox(str(root.root), settle_seconds=settle), len(pending))
+                        _print_summary(summary, seconds, "decree watch")
+                    time.sleep(interval)
+            except KeyboardInterrupt:
+                out.print("stopped")
 
 
 @app.command()
@@ -275,22 +331,72 @@ def retry(
         except FileNotFoundError as exc:
             err.print(f"[red]{exc}[/red]")
     if run and chosen:
-        process(home=home, dask=False, dask_address=None, workers=None, settle=0.0)
+        from pipeline.inbox import scan_inbox
+
+        total = sum(1 for c in scan_inbox(root, 0.0) if c.ready or c.quarantine)
+
+        def run_pass():
+            from flows.inbox import run_inbox
+
+            return run_inbox(str(root.root), settle_seconds=0.0)
+
+        _flow_run(home, run_pass, total, "decree retry")
 
 
 @app.command()
 def rebuild(home: Path = HOME_OPTION) -> None:
     """Re-derive the whole dataset from raw_docs/archive (after upgrading the pipeline)."""
     from pipeline.inbox import Home
-
-    _prefect_env(home)
-    from flows.inbox import rebuild as rebuild_flow
+    from pipeline.preflight import prepare_home
 
     root = Home.at(home)
-    root.ensure()
-    total = sum(1 for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl")
-    summary, seconds = _run_with_progress(lambda: rebuild_flow(str(root.root)), total)
-    _print_summary(summary, seconds)
+    with _said_in_one_line():
+        prepare_home(root)
+        total = sum(1 for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl")
+
+    def run():
+        from flows.inbox import rebuild as rebuild_flow
+
+        return rebuild_flow(str(root.root))
+
+    _flow_run(home, run, total, "decree rebuild")
+    out.print(f"dataset: {root.extracted}")
+
+
+@app.command()
+def prefect(
+    start: bool = typer.Option(False, "--start", help="Start the local Prefect API server now (set-up warms it)."),
+    stop: bool = typer.Option(False, "--stop", help="Stop the local Prefect API server of this PREFECT_HOME."),
+) -> None:
+    """Which Prefect API the flows use: PREFECT_API_URL when set, else a local server decree starts on demand.
+
+    The local server is shared by every run of this PREFECT_HOME and stops by itself after
+    DECREE_PREFECT_IDLE_SECONDS (600) without a run.
+    """
+    from flows import server
+
+    _prefect_env()
+    with _said_in_one_line():
+        if stop:
+            out.print("stopped the local Prefect API server" if server.stop() else "no local Prefect API server was running")
+            return
+        if start:
+            url = server.configured_api_url()
+            if url:
+                server.wait_for(url)  # one line when it does not answer
+                out.print(f"PREFECT_API_URL is set: decree uses {url}, no local server started")
+                return
+            out.print(f"local Prefect API server at {server.start()}")
+            return
+        info = server.status()
+    if info["source"] == "PREFECT_API_URL":
+        out.print(f"api         {info['api']} (PREFECT_API_URL) · {'answers' if info['answers'] else 'does not answer'}")
+        return
+    if info["answers"]:
+        out.print(f"api         {info['api']} (local server, pid {info['pid']}, {len(info['clients'])} run(s) using it)")
+    else:
+        out.print("api         none running: the next run starts a local server")
+    out.print(f"prefect     PREFECT_HOME {info['prefect_home']} · stops after {info['idle_seconds']:.0f} s idle · log {info['log']}")
 
 
 # Researchers' commands (query, tasks, export) live beside their logic in pipeline/query.py.
@@ -302,3 +408,16 @@ _register_query(app)
 from pipeline.review.cli import register as _register_review  # noqa: E402
 
 _register_review(app)
+
+
+def main() -> None:
+    """The `decree` program: the commands above, and one line instead of a traceback for a blocked run."""
+    import sys
+
+    from pipeline.errors import PipelineError
+
+    try:
+        app(prog_name="decree")
+    except PipelineError as exc:  # anything a user can cause that a command did not already report
+        err.print(f"[red]decree:[/red] {exc.reason}", markup=True)
+        sys.exit(1)

@@ -19,3 +19,11 @@ class ReadError(PipelineError):
 
 class NeedsOCR(ReadError):
     """The file has no usable text layer (a scan, a broken font map); OCR is needed."""
+
+
+class RunBlocked(PipelineError):
+    """A run cannot start or go on because of its surroundings, not of a file: no Prefect API, a read-only
+    or full disk, another run holding the home. Nothing is processed and every inbox file stays where it is;
+    the reason says what to do."""
+
+    stage = "environment"

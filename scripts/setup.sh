@@ -43,4 +43,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x .venv/bin/dec
   .venv/bin/python -m pip install -q --no-deps -e .
   echo "$want" > "$stamp"
 fi
+# Warm the local Prefect API server once (creating and migrating its database on a first run),
+# so the first `decree process` does not pay for it; it stops by itself when left idle.
+if [ -z "${PREFECT_API_URL:-}" ]; then
+  .venv/bin/decree prefect --start >/dev/null || echo "setup: the Prefect server did not start now; the first run will start it"
+fi
 echo "setup: ready (.venv/bin/decree)"

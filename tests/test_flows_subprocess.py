@@ -20,15 +20,20 @@ from tests import batch_fixtures, pdf_fixtures
 
 
 @pytest.fixture(scope="module", autouse=True)
-def server():
-    from flows.server import prefect_server
+def server(tmp_path_factory):
+    """One local Prefect server (decree's own, in a Prefect home of the module's) for every command here."""
+    from flows import server as prefect_server
 
-    previous = os.environ.get("PREFECT_API_URL")
-    os.environ.pop("PREFECT_API_URL", None)
-    with prefect_server() as url:
-        yield url
-    if previous:
-        os.environ["PREFECT_API_URL"] = previous
+    saved = {name: os.environ.pop(name, None) for name in ("PREFECT_API_URL", "PREFECT_HOME")}
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    try:
+        yield prefect_server.start()
+    finally:
+        prefect_server.stop()
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
 
 
 def decree(*args: str, **kwargs) -> subprocess.Popen:

@@ -99,6 +99,10 @@ class RemoteDataset(Dataset):
         self._lease_token: str | None = None
         self.last_recovery: list[str] = []
 
+    @property
+    def local_root(self) -> None:
+        return None  # a remote store reports its own write errors
+
     # ---- paths (strings: fsspec paths have no pathlib) -------------------------
     def _path(self, *parts: str) -> str:
         return "/".join([self.base, *parts])

@@ -192,6 +192,11 @@ class Dataset:
 
     # ---- paths ---------------------------------------------------------------
     @property
+    def local_root(self) -> Path | None:
+        """The folder on this machine's disk, for checks before a run (None for a remote store)."""
+        return self.root
+
+    @property
     def docs_dir(self) -> Path:
         return self.root / "docs"
 
