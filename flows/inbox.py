@@ -21,13 +21,24 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from prefect import flow, task  # noqa: E402
+from prefect.exceptions import MissingContextError  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
+from prefect.logging import get_run_logger  # noqa: E402
+from prefect.states import Completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from pipeline.batch import Extraction, check, extract, quarantine_after_failure, store, store_rebuilt  # noqa: E402
+from pipeline.batch import (  # noqa: E402
+    Extraction,
+    check,
+    extract,
+    quarantine_after_failure,
+    refuse_unread,
+    store,
+    store_rebuilt,
+)
 from pipeline.dataset import dataset_at  # noqa: E402
 from pipeline.errors import RunBlocked  # noqa: E402
-from pipeline.inbox import Home, Outcome, quarantine, scan_inbox  # noqa: E402
+from pipeline.inbox import Home, Outcome, scan_inbox  # noqa: E402
 from pipeline.isolation import Limits  # noqa: E402
 from pipeline.preflight import check_home, run_lock  # noqa: E402
 
@@ -57,8 +68,11 @@ class Summary:
 # Prefect's retry is a transient failure or a bug that may not repeat. Tasks only read: every
 # write happens in the flow, which holds the dataset lock.
 @task(retries=2, retry_delay_seconds=[2, 10], task_run_name="extract {path.name}")
-def process_document(path: Path, timeout_s: float = 300.0, memory_mb: int = 3072) -> Extraction:
-    return extract(path, Limits(timeout_s, memory_mb))
+def process_document(path: Path, timeout_s: float = 300.0, memory_mb: int = 3072):
+    extraction = extract(path, Limits(timeout_s, memory_mb))
+    if extraction.payload is None:  # refused: shown as such in the Prefect UI, with the reason, not as green
+        return Completed(name="Quarantined", message=f"{path.name}: {extraction.reason}", data=extraction)
+    return extraction
 
 
 def _task_runner(dask: bool, dask_address: str | None, workers: int | None):
@@ -128,8 +142,7 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
             if candidate.ready:
                 ready.append(candidate.path)
             elif candidate.quarantine:
-                quarantine(home, candidate.path, candidate.reason or "refused", "inbox")
-                _report(summary, Outcome(candidate.path.name, "quarantined", reason=candidate.reason, stage="inbox"))
+                _report(summary, refuse_unread(home, candidate.path, candidate.reason or "refused"))
             elif candidate.reason == "still being written":
                 summary.waiting.append(Outcome(candidate.path.name, "waiting", reason=candidate.reason))
         work = {}
@@ -175,6 +188,17 @@ def rebuild(home_root: str = ".") -> Summary:
 
 
 def _report(summary: Summary, outcome: Outcome) -> None:
-    summary.outcomes.append(outcome)
+    (summary.waiting if outcome.status == "waiting" else summary.outcomes).append(outcome)
+    _log(outcome)
     for hook in PROGRESS_HOOKS:
         hook(outcome)
+
+
+def _log(outcome: Outcome) -> None:
+    """One line per file in the flow run's log (the Prefect UI shows it); nothing outside a flow run."""
+    try:
+        logger = get_run_logger()
+    except MissingContextError:
+        return
+    detail = f"{outcome.pages} page(s), {outcome.items} item(s)" if outcome.status == "processed" else outcome.reason
+    logger.info(f"{outcome.name}: {outcome.status}" + (f" ({detail})" if detail else ""))

@@ -57,13 +57,29 @@ def disk_guard(home: Home) -> Iterator[None]:
 
 def check(home: Home, path: Path, dataset: Dataset) -> tuple[str, Outcome | None]:
     """(doc_id, an Outcome when the file needs no work): the content hash is the cache key."""
+    try:
+        doc_id = sha256_of(path)
+    except OSError as exc:  # the file's own fault (its permissions, gone meanwhile): it costs this file only
+        return "", refuse_unread(home, path, f"cannot be read ({exc.strerror or exc})")
     with disk_guard(home):
-        return _check(home, path, dataset)
+        return _check(home, path, dataset, doc_id)
 
 
-def _check(home: Home, path: Path, dataset: Dataset) -> tuple[str, Outcome | None]:
+def refuse_unread(home: Home, path: Path, reason: str) -> Outcome:
+    """Quarantine a file refused before reading (a link, a folder, no read permission), or leave it waiting
+    with the reason when it cannot be moved either; `decree status` lists it, the next pass tries again."""
+    if not path.exists() and not path.is_symlink():
+        return Outcome(path.name, "waiting", reason=f"{reason}; it is gone from the inbox")
+    try:
+        with disk_guard(home):
+            target = quarantine(home, path, reason, "inbox")
+    except OSError as exc:
+        return Outcome(path.name, "waiting", reason=f"{reason}; cannot move it to the quarantine ({exc.strerror or exc})")
+    return Outcome(path.name, "quarantined", reason=reason, stage="inbox", extra={"quarantined_as": target.name})
+
+
+def _check(home: Home, path: Path, dataset: Dataset, doc_id: str) -> tuple[str, Outcome | None]:
     started = time.perf_counter()
-    doc_id = sha256_of(path)
     if not dataset.has_document(doc_id, PIPELINE_VERSION):
         return doc_id, None
     target = archive(home, path, doc_id)

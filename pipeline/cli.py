@@ -11,18 +11,52 @@ from rich.console import Console
 from pipeline.errors import PipelineError
 from pipeline.files import write_atomic
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn Vietnamese plans and decisions into data.")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+def _plain_placeholders() -> None:
+    """Help that reads like a manual: `decree query [OPTIONS] SQL`, `FILE...`, not `{SQL}`, `<str>`, `<list[str]>`.
+
+    Typer 0.2x prints an argument's Python type beside its placeholder and braces around required
+    ones; an argument that names its placeholder (metavar) is shown by that name alone."""
+    from typer.core import TyperArgument
+
+    if getattr(TyperArgument, "_decree_plain", False):
+        return
+    usage, display_type = TyperArgument._usage_display_name, TyperArgument.display_type
+
+    def plain_usage(self) -> str:
+        return self.metavar if self.metavar is not None else usage(self)
+
+    def plain_type(self, ctx) -> str:
+        return "" if self.metavar is not None else display_type(self, ctx)
+
+    TyperArgument._usage_display_name, TyperArgument.display_type = plain_usage, plain_type
+    TyperArgument._decree_plain = True
+
+
+_plain_placeholders()
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Turn Vietnamese plans and decisions into data.")
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from pipeline import __version__
+
+        typer.echo(f"decree {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def main(
+def global_options(
     dataset: str = typer.Option(
         None, "--dataset", envvar="DECREE_DATASET", metavar="URL",
         help="Where the dataset lives, for every command: a folder or an fsspec URL (s3://bucket/decree) "
              "for a store shared by several machines. Default: <home>/extracted.",
     ),
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print the version and exit."),
 ) -> None:
     """Turn Vietnamese government plans and decisions into structured data."""
     import os
@@ -33,8 +67,10 @@ def main(
 
 @app.command()
 def extract(
-    paths: list[Path] = typer.Argument(..., help="Files to read: PDF, DOCX or text."),
-    out_dir: Path = typer.Option(Path("extracted/json"), "--out", "-o", help="Folder for the JSON documents."),
+    paths: list[Path] = typer.Argument(
+        ..., readable=False, metavar="FILE...",
+        help="Files to read: PDF (text layer or scanned), DOCX, Word 97 .doc, RTF, images, text."),
+    out_dir: Path = typer.Option(Path("extracted/json"), "--out", "-o", metavar="DIR", help="Folder for the JSON documents."),
     validate: bool = typer.Option(True, help="Check each document against schemas/document.schema.json."),
 ) -> None:
     """Extract each file into OUT/<file stem>.json and print a one-line summary per file."""
@@ -76,7 +112,7 @@ def extract(
 
 @app.command()
 def text(
-    path: Path = typer.Argument(..., help="A PDF, scan, DOCX, Word 97 or text file."),
+    path: Path = typer.Argument(..., readable=False, metavar="FILE", help="A PDF, scan, DOCX, Word 97 or text file."),
     pages: bool = typer.Option(False, "--pages", help="Show each page's source (text layer / repaired / OCR) and quality."),
 ) -> None:
     """Print a file's repaired Unicode text: what every later stage sees."""
@@ -105,7 +141,8 @@ def text(
 
 
 @app.command()
-def schema(out_path: Path = typer.Option(Path("schemas/document.schema.json"), "--out", help="Where to write it.")) -> None:
+def schema(out_path: Path = typer.Option(Path("schemas/document.schema.json"), "--out", metavar="FILE",
+                                         help="Where to write it.")) -> None:
     """Write the JSON Schema of the document model (keep schemas/ in step with pipeline/model.py)."""
     from pipeline.schema import document_schema
 
@@ -116,25 +153,37 @@ def schema(out_path: Path = typer.Option(Path("schemas/document.schema.json"), "
 # --------------------------------------------------------------------------
 # The inbox and the dataset (flows/inbox.py)
 # --------------------------------------------------------------------------
-HOME_OPTION = typer.Option(Path("."), "--home", help="Folder holding raw_docs/ and extracted/.")
+HOME_OPTION = typer.Option(Path("."), "--home", metavar="DIR", help="Folder holding raw_docs/ and extracted/.")
 
 
-def _print_summary(summary, seconds: float, title: str = "decree process") -> None:
+def _print_summary(summary, seconds: float, title: str = "decree process", *, stamp: bool = False) -> None:
+    """A table per file on a terminal; in a pipe or a log, one whole line per file (nothing cut or wrapped)."""
+    import time
+
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_edge=False)
-    for column in ("file", "status", "pages", "items", "reason"):
-        table.add_column(column)
-    for outcome in summary.outcomes + summary.waiting:
-        style = {"processed": "green", "skipped": "dim", "quarantined": "red", "waiting": "yellow"}[outcome.status]
-        table.add_row(outcome.name, f"[{style}]{outcome.status}[/{style}]", str(outcome.pages or ""),
-                      str(outcome.items or ""), outcome.reason or "")
-    if summary.outcomes or summary.waiting:
+    outcomes = summary.outcomes + summary.waiting
+    styles = {"processed": "green", "skipped": "dim", "quarantined": "red", "waiting": "yellow"}
+    when = f"{time.strftime('%H:%M:%S')} " if stamp else ""
+    if outcomes and out.is_terminal:
+        table = Table(title=f"{title} · {when.strip()}" if stamp else title, show_edge=False)
+        for column in ("file", "status", "pages", "items", "reason"):
+            table.add_column(column)
+        for outcome in outcomes:  # file names and reasons are data: Text is never read as markup
+            table.add_row(Text(outcome.name), Text(outcome.status, style=styles[outcome.status]),
+                          str(outcome.pages or ""), str(outcome.items or ""), Text(outcome.reason or ""))
         out.print(table)
+    else:
+        for outcome in outcomes:
+            counts = f"{outcome.pages} page(s), {outcome.items} item(s)" if outcome.status == "processed" else ""
+            line = "  ".join(part for part in (f"{when}{outcome.status:<11}", outcome.name, counts, outcome.reason or "")
+                             if part)
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
     counts = summary.as_dict()
     out.print(
-        f"processed {counts['processed']} · skipped {counts['skipped']} · quarantined {counts['quarantined']}"
-        f" · waiting {counts['waiting']} · {counts['pages']} pages · {seconds:.1f} s"
+        f"{when}processed {counts['processed']} · skipped {counts['skipped']} · quarantined {counts['quarantined']}"
+        f" · waiting {counts['waiting']} · {counts['pages']} pages · {seconds:.1f} s", markup=False
     )
 
 
@@ -167,7 +216,9 @@ def _prefect_env() -> None:
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # The run's own log lines (one per file) reach the Prefect API and its UI; the terminal shows warnings only.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     # Should anything still fall back to Prefect's own temporary server, give it the time a slow machine needs.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
 
@@ -226,9 +277,11 @@ def _flow_run(home: Path, run, total: int, title: str):
 def process(
     home: Path = HOME_OPTION,
     dask: bool = typer.Option(False, "--dask", help="Run document tasks on a Dask cluster (a LocalCluster by default)."),
-    dask_address: str = typer.Option(None, "--dask-address", help="tcp://host:8786 of an existing Dask scheduler."),
-    workers: int = typer.Option(None, "--workers", help="Documents processed at once (default: the number of cores)."),
-    settle: float = typer.Option(2.0, "--settle", help="Seconds a file must stay unchanged before it is read."),
+    dask_address: str = typer.Option(None, "--dask-address", metavar="tcp://HOST:PORT", help="tcp://host:8786 of an existing Dask scheduler."),
+    workers: int = typer.Option(None, "--workers", min=1, max=256, metavar="N",
+                                help="Documents processed at once (default: the number of cores)."),
+    settle: float = typer.Option(2.0, "--settle", min=0, metavar="SECONDS",
+                                 help="Seconds a file must stay unchanged before it is read."),
 ) -> None:
     """One pass over raw_docs/inbox: every finished file is processed into extracted/, archived or quarantined."""
     from pipeline.inbox import Home, scan_inbox
@@ -252,8 +305,9 @@ def process(
 @app.command()
 def watch(
     home: Path = HOME_OPTION,
-    interval: float = typer.Option(5.0, "--interval", help="Seconds between looks at the inbox."),
-    settle: float = typer.Option(2.0, "--settle", help="Seconds a file must stay unchanged before it is read."),
+    interval: float = typer.Option(5.0, "--interval", min=0.5, metavar="SECONDS", help="Seconds between looks at the inbox."),
+    settle: float = typer.Option(2.0, "--settle", min=0, metavar="SECONDS",
+                                 help="Seconds a file must stay unchanged before it is read."),
 ) -> None:
     """Keep processing the inbox as files arrive (Ctrl-C stops cleanly, after the document in hand)."""
     import time
@@ -276,7 +330,7 @@ def watch(
 
                         summary, seconds = _run_with_progress(
                             lambda: run_inbox(str(root.root), settle_seconds=settle), len(pending))
-                        _print_summary(summary, seconds, "decree watch")
+                        _print_summary(summary, seconds, "decree watch", stamp=True)
                     time.sleep(interval)
             except KeyboardInterrupt:
                 out.print("stopped")
@@ -284,53 +338,78 @@ def watch(
 
 @app.command()
 def status(home: Path = HOME_OPTION) -> None:
-    """What the inbox, archive, quarantine and dataset hold."""
+    """What the inbox, archive, quarantine and dataset hold (reads only: a mistyped --home creates nothing)."""
+    from pipeline.dataset import dataset_at
+    from pipeline.dataset.corrections import correction_summary
+    from pipeline.dataset.tables import TABLES
     from pipeline.inbox import Home, quarantined, scan_inbox
 
     root = Home.at(home)
-    root.ensure()
-    candidates = scan_inbox(root, settle_seconds=0)
-    archived = [p for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl"]
-    from pipeline.dataset import dataset_at
-    from pipeline.dataset.tables import TABLES
-
     dataset = dataset_at(root.root)
+    has_inbox = root.inbox.is_dir()
+    if not has_inbox and not dataset.exists():
+        try:
+            dataset.require()
+        except PipelineError as exc:
+            err.print(f"error: {exc.reason}", markup=False)
+            raise typer.Exit(code=1) from None
+    out.print(f"home        {root.root}", markup=False)
+    out.print(f"dataset at  {dataset.root}", markup=False)
+    if has_inbox:
+        candidates = scan_inbox(root, settle_seconds=0)
+        out.print(f"inbox       {sum(c.ready for c in candidates)} file(s) ready", markup=False)
+        for candidate in candidates:
+            if not candidate.ready and candidate.reason != "temporary or hidden file":
+                out.print(f"  - {candidate.path.name}: {candidate.reason}", markup=False)
+    archived = [p for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl"] if root.archive.is_dir() else []
+    out.print(f"archive     {len(archived)} original(s)", markup=False)
+    reports = quarantined(root)
+    out.print(f"quarantine  {len(reports)} file(s)", markup=False)
+    for report in reports[:20]:
+        out.print(f"  - {report.get('quarantined_as')}: {report.get('reason')} ({report.get('stage')}, {report.get('time')})",
+                  markup=False)
+    if len(reports) > 20:
+        out.print(f"  … and {len(reports) - 20} more in {root.quarantine}", markup=False)
+    if not dataset.exists():
+        out.print(f"dataset     none yet (run `decree process --home {home}`)", markup=False)
+        return
     with dataset.connect() as db:
         counts = {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in TABLES}
-    out.print(f"home        {root.root}")
-    out.print(f"dataset at  {dataset.root}")
-    out.print(f"inbox       {sum(c.ready for c in candidates)} file(s) waiting")
-    out.print(f"archive     {len(archived)} original(s)")
-    reports = quarantined(root)
-    out.print(f"quarantine  {len(reports)} file(s)")
-    for report in reports[:20]:
-        out.print(f"  - {report.get('quarantined_as')}: {report.get('reason')} ({report.get('stage')}, {report.get('time')})")
-    out.print("dataset     " + ", ".join(f"{name} {n}" for name, n in counts.items()))
-    from pipeline.dataset.corrections import correction_summary
-
+    out.print("dataset     " + ", ".join(f"{name} {n}" for name, n in counts.items()), markup=False)
     for line in correction_summary(root.root).lines():
-        out.print(line)
+        out.print(line, markup=False)
 
 
 @app.command()
 def retry(
-    names: list[str] = typer.Argument(None, help="Quarantined file names (default: all)."),
+    names: list[str] = typer.Argument(None, metavar="[NAME]...", help="Quarantined file names (default: all)."),
     home: Path = HOME_OPTION,
     run: bool = typer.Option(True, help="Process the inbox right after."),
 ) -> None:
     """Move quarantined files back to the inbox (and process them again)."""
     from pipeline.inbox import Home, quarantined, release
+    from pipeline.preflight import prepare_home
 
     root = Home.at(home)
-    root.ensure()
-    chosen = names or [r["quarantined_as"] for r in quarantined(root) if r.get("quarantined_as")]
+    if not root.quarantine.is_dir():
+        err.print(f"error: no quarantine at {root.quarantine} (is --home right?)", markup=False)
+        raise typer.Exit(code=1)
+    held = [r["quarantined_as"] for r in quarantined(root) if r.get("quarantined_as")]
+    unknown = [name for name in names or () if not (root.quarantine / name).exists()]
+    if unknown:  # nothing is moved and no pass is run when one name is wrong
+        for name in unknown:
+            err.print(f"error: {name} is not in the quarantine ({len(held)} file(s) there: decree status)", markup=False)
+        raise typer.Exit(code=1)
+    chosen = names or held
+    if not chosen:
+        out.print("the quarantine is empty: nothing to retry")
+        return
+    with _said_in_one_line():
+        prepare_home(root)
     for name in chosen:
-        try:
-            target = release(root, name)
-            out.print(f"back in the inbox: {target.name}")
-        except FileNotFoundError as exc:
-            err.print(f"[red]{exc}[/red]")
-    if run and chosen:
+        target = release(root, name)
+        out.print(f"back in the inbox: {target.name}", markup=False)
+    if run:
         from pipeline.inbox import scan_inbox
 
         total = sum(1 for c in scan_inbox(root, 0.0) if c.ready or c.quarantine)
@@ -411,13 +490,31 @@ _register_review(app)
 
 
 def main() -> None:
-    """The `decree` program: the commands above, and one line instead of a traceback for a blocked run."""
+    """The `decree` program: the commands above, with one line instead of a traceback or a box for
+    what a user can cause (a bad option, a blocked run, Ctrl-C)."""
     import sys
+
+    # Typer carries its own copy of click; its exceptions are the ones raised here.
+    from typer._click import exceptions as click
 
     from pipeline.errors import PipelineError
 
     try:
-        app(prog_name="decree")
+        code = app(prog_name="decree", standalone_mode=False)
+    except click.NoArgsIsHelpError:
+        sys.exit(0)  # the help was printed while the error was made
+    except click.UsageError as exc:
+        where = exc.ctx.command_path if exc.ctx else "decree"
+        message = " ".join(exc.format_message().split())
+        err.print(f"{where}: {message} (see {where} --help)", markup=False)
+        sys.exit(2)
+    except click.ClickException as exc:
+        err.print(f"decree: {' '.join(exc.format_message().split())}", markup=False)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("decree: interrupted; files not yet processed are still in the inbox", markup=False)
+        sys.exit(130)
     except PipelineError as exc:  # anything a user can cause that a command did not already report
-        err.print(f"[red]decree:[/red] {exc.reason}", markup=True)
+        err.print(f"decree: {exc.reason}", markup=False)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -106,11 +106,23 @@ def scan_inbox(home: Home, settle_seconds: float = 2.0, now: float | None = None
             candidates.append(Candidate(path, ready=False, reason="not a regular file", quarantine=True))
         elif now - info.st_mtime < settle_seconds:
             candidates.append(Candidate(path, ready=False, reason="still being written"))
+        elif (unreadable := _unreadable(path)) is not None:
+            candidates.append(Candidate(path, ready=False, reason=unreadable, quarantine=True))
         else:
             candidates.append(Candidate(path, ready=True))
             sizes[path] = info.st_size
     _confirm_sizes(candidates, sizes)
     return candidates
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why the file cannot be opened for reading (permissions), or None: such a file costs itself only."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc}): fix its permissions and put it back with decree retry"
+    os.close(fd)
+    return None
 
 
 def _confirm_sizes(candidates: list[Candidate], sizes: dict[Path, int], wait: float = 0.05) -> None:

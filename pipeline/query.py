@@ -137,16 +137,25 @@ class QueryError(PipelineError):
 # --------------------------------------------------------------------------
 # Connections
 # --------------------------------------------------------------------------
-def open_dataset(home: str | Path = ".") -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the dataset of `home`, with `fold()` and the `tasks` view."""
+def open_dataset(home: str | Path = ".", *, files: bool = True) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the dataset of `home`, with `fold()` and the `tasks` view.
+
+    `files=False` (user SQL): the connection can read the dataset's own files and nothing else —
+    no `read_csv('/etc/passwd')`, no COPY TO, no ATTACH — and cannot be switched back."""
     from pipeline.dataset import dataset_at
 
     dataset = dataset_at(home)
-    if not dataset.exists():
-        raise QueryError(f"no dataset at {dataset.root} (run `decree process` first, or pass --home)")
+    try:
+        dataset.require()
+    except PipelineError as exc:
+        raise QueryError(exc.reason) from None
     con = dataset.connect()
     try:
         prepare(con)
+        if not files:
+            root = str(dataset.root).rstrip("/") + "/"
+            con.execute("SET allowed_directories = [?]", [root])
+            con.execute("SET enable_external_access = false")
     except Exception:
         con.close()
         raise
@@ -221,18 +230,42 @@ def _check_statement(kind, text: str) -> None:
     )
 
 
-def run_sql(sql: str, home: str | Path = ".", *, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
-    """Run one read-only statement over the dataset's views; QueryError (one line) when refused or failing."""
+def _explain_sql_error(exc: BaseException) -> str:
+    """DuckDB's message in one line, pointed at our views: a mistyped view is not offered a DuckDB internal
+    ("Did you mean pg_enum?"), and a refused file read says how to allow it."""
+    import difflib
+
+    from pipeline.dataset import VIEW_NAMES
+
+    message = _one_line(exc)
+    missing = re.search(r"Table with name (\S+) does not exist!", message)
+    if missing:
+        name = missing.group(1)
+        views = [*VIEW_NAMES, "tasks"]
+        close = difflib.get_close_matches(name.lower(), views, n=1)
+        hint = f' Did you mean "{close[0]}"?' if close else ""
+        return f"SQL error: no table or view named {name}.{hint} The views are: {', '.join(views)}"
+    if "file system operations are disabled" in message:
+        return (f"SQL error: {message.split(' - ')[0]} - decree query reads only the dataset "
+                f"(--allow-files lets it read other files)")
+    return f"SQL error: {message}"
+
+
+def run_sql(sql: str, home: str | Path = ".", *, con: duckdb.DuckDBPyConnection | None = None,
+            allow_files: bool = False) -> pd.DataFrame:
+    """Run one read-only statement over the dataset's views; QueryError (one line) when refused or failing.
+
+    Files outside the dataset (read_csv, read_parquet of other paths) are refused unless `allow_files`."""
     statement = check_read_only(sql)
     own = con is None
-    con = open_dataset(home) if own else con
+    con = open_dataset(home, files=allow_files) if own else con
     try:
         relation = con.sql(statement)
         if relation is None:  # a statement without a result
             return pd.DataFrame()
         return dates_as_dates(relation.df(), relation.types)
     except duckdb.Error as exc:
-        raise QueryError(f"SQL error: {_one_line(exc)}") from None
+        raise QueryError(_explain_sql_error(exc)) from None
     finally:
         if own:
             con.close()
@@ -294,7 +327,7 @@ def tasks(
         params.extend([year, year, pattern, pattern])
     if deadline_before is not None:
         where.append("deadline < CAST(? AS DATE)")
-        params.append(_date(deadline_before, "deadline_before"))
+        params.append(_date(deadline_before, "--deadline-before"))
     if agency:
         where.append("contains(fold(_agencies), fold(?))")
         params.append(agency)
@@ -448,10 +481,10 @@ def export(
     if fmt == "xlsx" and target.suffix.lower() != ".xlsx":
         target = target / "decree.xlsx"
     folder = target.parent if fmt == "xlsx" else target
-    folder.mkdir(parents=True, exist_ok=True)
-    con = open_dataset(home)
+    con = open_dataset(home)  # before anything is made: a mistyped home writes nothing
     written: list[tuple[str, Path, int]] = []
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         if fmt == "xlsx":
             frames = {}
             for name in names:

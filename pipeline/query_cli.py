@@ -10,10 +10,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False)
+# Data is printed as it is: no Rich markup, no emoji codes, no highlighting of what a document says.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+out = Console(highlight=False, markup=False, emoji=False)
 
-HOME = typer.Option(Path("."), "--home", help="Folder holding raw_docs/ and extracted/.")
+HOME = typer.Option(Path("."), "--home", metavar="DIR", help="Folder holding raw_docs/ and extracted/.")
 CSV = typer.Option(False, "--csv", help="Comma-separated values on stdout (lists as JSON text).")
 JSON = typer.Option(False, "--json", help="A JSON array of row objects on stdout.")
 
@@ -54,9 +55,9 @@ def _shorten(text: str, width: int) -> str:
 
 
 def emit(frame, fmt: str, *, columns: list[str] | None = None, shorten: dict[str, int] | None = None,
-         title: str | None = None, drop_empty: bool = False) -> None:
-    """Print a DataFrame as an aligned table (only `columns`, long texts cut, `drop_empty`: columns with no
-    value left out), CSV or JSON (every column)."""
+         title: str | None = None) -> None:
+    """Print a DataFrame as an aligned table (only `columns`, the same ones whatever the rows hold; long texts
+    cut), CSV or JSON (every column)."""
     from pipeline.query import to_csv, to_json
 
     if fmt == "csv":
@@ -68,17 +69,17 @@ def emit(frame, fmt: str, *, columns: list[str] | None = None, shorten: dict[str
     from rich.table import Table
 
     shown = [c for c in (columns or list(frame.columns)) if c in frame.columns]
-    if drop_empty and len(frame):
-        shown = [c for c in shown if frame[c].notna().any()]
+    from rich.text import Text
+
     table = Table(title=title, show_edge=False, header_style="bold")
     for column in shown:
-        table.add_column(str(column), overflow="fold")
+        table.add_column(Text(str(column)), overflow="fold")
     for row in frame[shown].itertuples(index=False, name=None):
         cells = [_cell(v) for v in row]
         for n, column in enumerate(shown):
             if shorten and column in shorten:
                 cells[n] = _shorten(cells[n], shorten[column])
-        table.add_row(*cells, style=None)
+        table.add_row(*(Text(cell) for cell in cells), style=None)  # Text: printed literally, never parsed
     if len(frame):
         out.print(table)
     out.print(f"{len(frame)} row(s)", highlight=False)
@@ -89,18 +90,23 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def query(
-        sql: str = typer.Argument(..., help="One read-only statement: SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, PRAGMA show_tables."),
+        sql: str = typer.Argument(..., metavar="SQL", help="One read-only statement: SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, PRAGMA show_tables."),
         home: Path = HOME,
         as_csv: bool = CSV,
         as_json: bool = JSON,
+        allow_files: bool = typer.Option(
+            False, "--allow-files",
+            help="Let the SQL read files outside the dataset (read_csv('other.csv')); off by default."),
     ) -> None:
-        """Run read-only SQL over the dataset's views (documents, items, quantities, deadlines, agencies,
-        citations, table_rows, review_queue, corrections, tasks); fold(text) matches without diacritics."""
+        """Run read-only SQL over the dataset's views: documents, items, quantities, deadlines, agencies,
+        citations, table_rows, links, review_queue, corrections, correction_status, corrections_unapplied,
+        citation_checks and tasks. fold(text) matches without diacritics; files outside the dataset are
+        not read (--allow-files)."""
         from pipeline.query import QueryError, run_sql
 
         fmt = _format(as_csv, as_json)
         try:
-            frame = run_sql(sql, home)
+            frame = run_sql(sql, home, allow_files=allow_files)
         except QueryError as exc:
             _fail(exc.reason)
         emit(frame, fmt)
@@ -108,17 +114,17 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def tasks(
         home: Path = HOME,
-        doc: str = typer.Option(None, "--doc", help="Document number (62/KH-SKHCN), doc_id (or its first 8+ characters) or file name."),
-        year: int = typer.Option(None, "--year", help="Deadline in that year, or no deadline and the year named in the item or the title."),
-        deadline_before: str = typer.Option(None, "--deadline-before", help="Effective deadline strictly before YYYY-MM-DD."),
-        agency: str = typer.Option(None, "--agency", help="Part of an agency name, with or without diacritics (lead inherited included)."),
-        unit: str = typer.Option(None, "--unit", help="Part of a quantity's unit: 'doanh nghiep'."),
-        min_confidence: float = typer.Option(None, "--min-confidence", help="Only rows at least this confident (0-1)."),
-        max_confidence: float = typer.Option(None, "--max-confidence", help="Only rows less confident than this (to review)."),
-        search: str = typer.Option(None, "--search", help="Words in the item text, with or without diacritics: 'dao tao'."),
-        kind: list[str] = typer.Option(None, "--kind", help="task, objective, assignment, article, paragraph, table_row, section (repeat or comma-separate)."),
+        doc: str = typer.Option(None, "--doc", metavar="NUMBER", help="Document number (62/KH-SKHCN), doc_id (or its first 8+ characters) or file name."),
+        year: int = typer.Option(None, "--year", min=1900, max=2200, metavar="YYYY", help="Deadline in that year, or no deadline and the year named in the item or the title."),
+        deadline_before: str = typer.Option(None, "--deadline-before", metavar="YYYY-MM-DD", help="Effective deadline strictly before YYYY-MM-DD."),
+        agency: str = typer.Option(None, "--agency", metavar="TEXT", help="Part of an agency name, with or without diacritics (lead inherited included)."),
+        unit: str = typer.Option(None, "--unit", metavar="TEXT", help="Part of a quantity's unit: 'doanh nghiep'."),
+        min_confidence: float = typer.Option(None, "--min-confidence", min=0, max=1, metavar="0-1", help="Only rows at least this confident (0-1)."),
+        max_confidence: float = typer.Option(None, "--max-confidence", min=0, max=1, metavar="0-1", help="Only rows less confident than this (to review)."),
+        search: str = typer.Option(None, "--search", metavar="WORDS", help="Words in the item text, with or without diacritics: 'dao tao'."),
+        kind: list[str] = typer.Option(None, "--kind", metavar="KIND", help="task, objective, assignment, article, paragraph, table_row, section (repeat or comma-separate)."),
         with_quantities: bool = typer.Option(False, "--with-quantities", help="Only items stating a quantity (targets)."),
-        limit: int = typer.Option(None, "--limit", help="At most N rows."),
+        limit: int = typer.Option(None, "--limit", min=1, metavar="N", help="At most N rows."),
         as_csv: bool = CSV,
         as_json: bool = JSON,
     ) -> None:
@@ -135,14 +141,14 @@ def register(app: typer.Typer) -> None:
         except QueryError as exc:
             _fail(exc.reason)
         emit(frame, fmt, columns=["number", "path", "kind", "text", "quantities", "deadline", "lead", "support", "confidence"],
-             shorten={"text": TEXT_WIDTH, "support": 40}, drop_empty=True)
+             shorten={"text": TEXT_WIDTH, "support": 40})
 
     @app.command()
     def export(
-        fmt: str = typer.Option(..., "--format", help="csv | xlsx | parquet."),
-        out_path: Path = typer.Option(None, "--out", help="Folder (csv, parquet) or .xlsx file; default HOME/export."),
+        fmt: str = typer.Option(..., "--format", metavar="csv|xlsx|parquet", help="csv | xlsx | parquet."),
+        out_path: Path = typer.Option(None, "--out", metavar="PATH", help="Folder (csv, parquet) or .xlsx file; default HOME/export."),
         home: Path = HOME,
-        table: list[str] = typer.Option(None, "--table", help="Tables to export (repeat or comma-separate); default all, tasks included."),
+        table: list[str] = typer.Option(None, "--table", metavar="NAME", help="Tables to export (repeat or comma-separate); default all, tasks included."),
     ) -> None:
         """Write the dataset's tables: a file per table (csv, parquet) or a workbook with a sheet per table (xlsx)."""
         from pipeline.query import QueryError, export as export_tables

@@ -242,6 +242,7 @@ def test_remove_document(tmp_path, plan):
 # Views
 # --------------------------------------------------------------------------
 def test_views_work_on_an_empty_dataset_with_the_schema_columns(tmp_path):
+    Dataset(tmp_path).refresh_views()  # what a first run does before any document is stored
     frames = load(home=tmp_path)
     assert set(frames) == {*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied",
                            "citation_checks"}
@@ -249,11 +250,21 @@ def test_views_work_on_an_empty_dataset_with_the_schema_columns(tmp_path):
         spec = TABLES.get(name) or VIEWS[name]
         assert list(frame.columns) == [c for c, *_ in spec.columns], name
         assert len(frame) == 0
-    Dataset(tmp_path).refresh_views()
     con = dataset.connect(tmp_path)
     assert con.sql("SELECT count(*) FROM items").fetchall() == [(0,)]
     types = {row[0]: row[1] for row in con.sql("DESCRIBE documents").fetchall()}
     assert (types["pages"], types["issued_date"], types["original_names"]) == ("INTEGER", "DATE", "VARCHAR[]")
+
+
+def test_reading_a_place_without_a_dataset_refuses_and_writes_nothing(tmp_path):
+    from pipeline.dataset import NoDataset
+
+    missing = tmp_path / "mistyped"
+    with pytest.raises(NoDataset, match=f"no dataset at {missing}"):
+        load("items", home=missing)
+    with pytest.raises(NoDataset):
+        dataset.connect(missing)
+    assert not missing.exists()
 
 
 def test_duckdb_file_is_read_only_and_sees_documents_written_after_refresh(tmp_path, plan):

@@ -63,6 +63,10 @@ def test_locations_pick_the_store(tmp_path, monkeypatch):
 def test_write_read_and_query_through_the_store(url, plan):
     ds = RemoteDataset(url)
     assert not ds.exists()
+    with pytest.raises(DatasetError, match=f"no dataset at {url}"):  # a mistyped URL: refused, nothing made
+        load(location=url)
+    assert not ds.exists()
+    ds.refresh_views()  # what a first run does
     assert all(len(frame) == 0 for frame in load(location=url).values())  # empty: the views still work
     result = ds.write_document(plan, original_names=["Kế hoạch 45.txt"])
     assert result.status == "added" and result.rows == expected_counts(plan)

@@ -218,3 +218,33 @@ def test_the_inbox_flow_stores_into_a_shared_store(tmp_path, monkeypatch):
     again = run(tmp_path, settle_seconds=0)
     assert again.outcomes == [] and len(load("documents", location=location)) == 2
     assert RemoteDataset(location).verify() == []
+
+
+def test_the_prefect_ui_shows_quarantines_and_one_log_line_per_file(mixed):
+    """What a maintainer sees in the Prefect UI: a refused file's task is 'Quarantined' with its reason, and
+    the flow run's log has a line per file."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.sorting import FlowRunSort, LogSort, TaskRunSort
+
+    async def read():
+        async with get_client() as client:
+            runs = await client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=200)
+            run = next(r for r in runs if r.parameters.get("home_root") == str(mixed[0].resolve()))
+            tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])),
+                                                sort=TaskRunSort.EXPECTED_START_TIME_ASC, limit=200)
+            logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])),
+                                          sort=LogSort.TIMESTAMP_ASC, limit=200, offset=0)
+            return tasks, logs
+
+    task_runs, logs = asyncio.run(read())
+    states = {t.name.removeprefix("extract "): t.state for t in task_runs}
+    assert states["rong.pdf"].name == "Quarantined" and "empty" in states["rong.pdf"].message
+    assert all(state.name == "Completed" for name, state in states.items()
+               if mixed[1].get(name) == "processed")
+    messages = [log.message for log in logs]
+    for name, status in mixed[1].items():
+        if status in ("processed", "quarantined"):
+            assert any(m.startswith(f"{name}: {status}") for m in messages), (name, messages)

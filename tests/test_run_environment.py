@@ -7,6 +7,7 @@ The commands run as a clerk runs them: `python -m pipeline` in a subprocess.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -176,3 +177,50 @@ def test_the_local_server_is_reused_and_stops_when_idle(tmp_path, monkeypatch):
         assert pid is not None
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def warm_prefect_home(tmp_path_factory):
+    """A Prefect home whose local server is already up, shared by the tests that need a real run."""
+    from flows import server
+
+    home = tmp_path_factory.mktemp("warm-prefect-home")
+    saved = {name: os.environ.pop(name, None) for name in ("PREFECT_HOME", "PREFECT_API_URL")}
+    os.environ["PREFECT_HOME"] = str(home)
+    try:
+        server.start()
+        yield home
+    finally:
+        server.stop()
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
+
+
+def as_unprivileged() -> list[str]:
+    """A prefix that runs a command without the right to read others' files: root without CAP_DAC_OVERRIDE."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv is needed to drop root's file-permission override")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search"]
+
+
+def test_an_unreadable_file_costs_itself_only(tmp_path, warm_prefect_home):
+    home = home_with_samples(tmp_path / "home")
+    locked = home / "raw_docs" / "inbox" / "khong-doc-duoc.txt"
+    locked.write_text("KẾ HOẠCH\nThử\n1. Hỗ trợ 30 doanh nghiệp.\n", encoding="utf-8")
+    locked.chmod(0)
+    os.utime(locked, (time.time() - 60, time.time() - 60))
+    env = clean_env(PREFECT_HOME=str(warm_prefect_home))
+    command = [*as_unprivileged(), sys.executable, "-m", "pipeline", "process", "--home", str(home)]
+    for _ in range(2):  # and a second pass does not trip over it either
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, cwd=PROJECT)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "Traceback" not in result.stdout + result.stderr
+    assert batch_fixtures.inventory(home) == {"inbox": 0, "archive": 4, "quarantine": 2}
+    report = json.loads((home / "raw_docs" / "quarantine" / "khong-doc-duoc.txt.error.json").read_text())
+    assert "cannot be read" in report["reason"] and "Permission denied" in report["reason"]
+    status = decree("status", "--home", str(home), env=env)
+    assert "khong-doc-duoc.txt: cannot be read" in status.stdout

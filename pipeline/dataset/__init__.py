@@ -23,11 +23,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.dataset.store import VIEW_NAMES, Dataset, DatasetError, LockBusy, WriteResult, dataset_at
+from pipeline.dataset.store import VIEW_NAMES, Dataset, DatasetError, LockBusy, NoDataset, WriteResult, dataset_at
 from pipeline.dataset.tables import SCHEMA_VERSION, TABLES, rows_for_document, validate_table, write_table_schemas
 
 __all__ = [
-    "Dataset", "DatasetError", "dataset_at", "LockBusy", "WriteResult", "SCHEMA_VERSION", "TABLES", "VIEW_NAMES",
+    "Dataset", "DatasetError", "dataset_at", "LockBusy", "NoDataset", "WriteResult", "SCHEMA_VERSION", "TABLES", "VIEW_NAMES",
     "connect", "load", "rows_for_document", "validate_table", "write_table_schemas",
 ]
 

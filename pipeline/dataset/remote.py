@@ -53,7 +53,16 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.dataset.store import DOC_ID_RE, TABLES, Dataset, DatasetError, LockBusy, check_tables, validate_table
+from pipeline.dataset.store import (
+    DOC_ID_RE,
+    TABLES,
+    Dataset,
+    DatasetError,
+    LockBusy,
+    NoDataset,
+    check_tables,
+    validate_table,
+)
 from pipeline.dataset.tables import SCHEMA_VERSION, arrow_schema
 from pipeline.model import Document
 
@@ -248,7 +257,11 @@ class RemoteDataset(Dataset):
 
     # ---- reading ---------------------------------------------------------------
     def exists(self) -> bool:
-        return self.fs.exists(self._path("docs")) or self.fs.exists(self._path("corrections"))
+        return any(self.fs.exists(self._path(part)) for part in ("templates", "docs", "corrections"))
+
+    def require(self) -> None:  # type: ignore[override]
+        if not self.exists():
+            raise NoDataset(f"no dataset at {self.url} (run `decree --dataset {self.url} process` first)")
 
     def documents(self) -> list[str]:
         return [doc_id for doc_id, (committed, _) in self._inventory().items() if committed]
@@ -344,6 +357,7 @@ class RemoteDataset(Dataset):
         """An in-memory DuckDB with the views, reading the store through fsspec. The live
         generations are read from the manifests now: documents stored later show up on the
         next connection."""
+        self.require()
         self.ensure_templates()
         con = duckdb.connect()
         con.register_filesystem(self.fs)

@@ -87,6 +87,10 @@ class LockBusy(DatasetError):
     """Another process holds the dataset's write lock."""
 
 
+class NoDataset(DatasetError):
+    """A reader was pointed at a place that holds no dataset (a mistyped --home or --dataset)."""
+
+
 @dataclass
 class WriteResult:
     doc_id: str
@@ -339,10 +343,6 @@ class Dataset:
             return False
         return pipeline_version is None or manifest.get("pipeline_version") == pipeline_version
 
-    def exists(self) -> bool:
-        """True once anything has been written (the folder exists)."""
-        return self.root.is_dir()
-
     def read_rows(self, doc_id: str, table: str) -> list[dict]:
         """The current rows of one document in one table ([] when there are none)."""
         path = self.doc_dir(doc_id) / f"{table}.parquet"
@@ -530,8 +530,24 @@ class Dataset:
             self.files.replace_file(tmp, self.duckdb_path)
             return self.duckdb_path
 
+    def exists(self) -> bool:
+        """Whether a run ever made this dataset (readers refuse a place that holds none, and write nothing there)."""
+        return self.templates_dir.is_dir() or self.docs_dir.is_dir() or self.duckdb_path.exists()
+
+    def require(self) -> None:
+        """Raise `NoDataset` (one line: where, and how to make one) unless the dataset exists."""
+        if self.exists():
+            return
+        if os.environ.get("DECREE_DATASET"):
+            raise NoDataset(f"no dataset at {self.root} (run `decree --dataset {self.root} process` first)")
+        home = self.root.parent if self.root.name == "extracted" else self.root
+        raise NoDataset(f"no dataset at {home} (run `decree process --home {home}` first)")
+
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """A connection with the views: decree.duckdb opened read-only when it is current, else in memory."""
+        """A connection with the views: decree.duckdb opened read-only when it is current, else in memory.
+
+        Reads only: a place that holds no dataset raises `NoDataset` and nothing is created there."""
+        self.require()
         self.ensure_templates()
         if self.duckdb_path.exists():
             try:

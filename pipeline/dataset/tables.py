@@ -29,14 +29,12 @@ import pyarrow as pa
 
 from pipeline.errors import PipelineError
 from pipeline.model import Agency, Citation, Deadline, Document, Item, ItemKind, Link, Quantity
+from pipeline.thresholds import REVIEW_THRESHOLD  # facts below it go to the `review_queue` view
 
 # Bump when a column is added, removed, renamed or retyped. Stored in every
 # Parquet file's metadata and in each document's manifest, so a document
 # written under an older layout is re-flattened rather than trusted.
 SCHEMA_VERSION = "2"
-
-# Facts below this confidence go to the `review_queue` view.
-REVIEW_THRESHOLD = 0.8
 
 STR, INT, BIG, FLOAT, BOOL, DATE = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
 STRS = pa.list_(pa.string())

@@ -53,6 +53,10 @@ def read_file(path: Path) -> RawDocument:
     path = Path(path)
     if path.is_symlink():
         raise ReadError("symbolic links are not followed")
+    if not path.exists():
+        raise ReadError("no such file")
+    if path.is_dir():
+        raise ReadError("a folder, not a file")
     if not path.is_file():
         raise ReadError("not a regular file")
     size = path.stat().st_size

@@ -1,4 +1,1 @@
-"""The maintainers' review site (`decree review`): see `pipeline.review.app`."""
-from pipeline.review.app import create_app
-
-__all__ = ["create_app"]
+"""The maintainers' review site (`decree review`): the app is `pipeline.review.app.create_app`."""

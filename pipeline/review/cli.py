@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from pipeline.dataset.tables import REVIEW_THRESHOLD
+from pipeline.thresholds import REVIEW_THRESHOLD
 
 
 def serve(home: Path, host: str = "127.0.0.1", port: int = 8765, threshold: float = REVIEW_THRESHOLD,
@@ -21,7 +21,7 @@ def serve(home: Path, host: str = "127.0.0.1", port: int = 8765, threshold: floa
     loopback = is_loopback(host)
     # Beyond the loopback interface anyone on the network could reach the site: require a token.
     token = None if loopback else (os.environ.get("DECREE_REVIEW_TOKEN") or secrets.token_urlsafe(24))
-    allowed = tuple(LOOPBACK_HOSTS) if loopback else None
+    allowed = tuple(dict.fromkeys((*LOOPBACK_HOSTS, host))) if loopback else None  # 127.0.0.2 names itself too
     app = create_app(home, threshold=threshold, who=who, token=token, allowed_hosts=allowed)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown if host not in ('0.0.0.0', '::') else '<this-machine>'}:{port}/queue"
@@ -39,11 +39,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def review(
-        home: Path = typer.Option(Path("."), "--home", help="The folder holding raw_docs/ and extracted/."),
-        host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; anything but the loopback needs the printed token."),
-        port: int = typer.Option(8765, "--port", help="Port to listen on."),
-        threshold: float = typer.Option(REVIEW_THRESHOLD, "--threshold", help="Review extractions below this confidence."),
-        who: str = typer.Option(None, "--who", help="Name recorded with each correction (default: $DECREE_REVIEWER or the login name)."),
+        home: Path = typer.Option(Path("."), "--home", metavar="DIR", help="The folder holding raw_docs/ and extracted/."),
+        host: str = typer.Option("127.0.0.1", "--host", metavar="ADDRESS",
+                                 help="Interface to bind; anything but the loopback needs the printed token."),
+        port: int = typer.Option(8765, "--port", min=1, max=65535, metavar="PORT", help="Port to listen on."),
+        threshold: float = typer.Option(REVIEW_THRESHOLD, "--threshold", min=0, max=1, metavar="0-1",
+                                        help="Review extractions below this confidence."),
+        who: str = typer.Option(None, "--who", metavar="NAME", help="Name recorded with each correction (default: $DECREE_REVIEWER or the login name)."),
     ) -> None:
         """Serve the review site: the low-confidence queue, documents, dashboard, corrections."""
+        from pipeline.dataset import dataset_at
+        from pipeline.errors import PipelineError
+
+        try:
+            dataset_at(home).require()
+        except PipelineError as exc:
+            typer.echo(f"error: {exc.reason}", err=True)
+            raise typer.Exit(code=1) from None
         serve(home, host, port, threshold, who, echo=typer.echo)
