@@ -28,7 +28,6 @@ from prefect.states import Completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline.batch import (  # noqa: E402
-    Extraction,
     check,
     extract,
     quarantine_after_failure,
