@@ -33,7 +33,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from pipeline.errors import RunBlocked
 
@@ -130,11 +130,12 @@ def _free_port() -> int:
 # The client side: what the commands call
 # --------------------------------------------------------------------------
 @contextlib.contextmanager
-def prefect_api() -> Iterator[str]:
+def prefect_api(notify: Callable[[str], None] | None = None) -> Iterator[str]:
     """Point this process (and the workers it starts) at a Prefect API that answers, for the block.
 
     Raises `PrefectUnavailable` (one line: what was tried, how long, what to do) before
-    any file is touched when there is none.
+    any file is touched when there is none. `notify` hears about a server being started
+    (which can take a minute on a cold machine), so the user is not left looking at nothing.
     """
     configured = configured_api_url()
     if configured:
@@ -142,7 +143,7 @@ def prefect_api() -> Iterator[str]:
         yield configured
         return
     previous = os.environ.get("PREFECT_API_URL")
-    with local_server() as url:
+    with local_server(notify) as url:
         os.environ["PREFECT_API_URL"] = url
         try:
             yield url
@@ -167,7 +168,7 @@ def wait_for(url: str) -> None:
 
 
 @contextlib.contextmanager
-def local_server() -> Iterator[str]:
+def local_server(notify: Callable[[str], None] | None = None) -> Iterator[str]:
     """The local server of this PREFECT_HOME, started if need be, registered as used by this process."""
     files = ServerFiles.here()
     _check_writable(files)
@@ -175,7 +176,11 @@ def local_server() -> Iterator[str]:
     lease.write_text("", encoding="utf-8")  # before any start: the idle watch sees a client from the first moment
     try:
         with _start_lock(files):
-            url = _running(files) or _start(files)
+            url = _running(files)
+            if url is None:
+                if notify:
+                    notify(f"starting a local Prefect server (in {prefect_home()}; reused by later runs) …")
+                url = _start(files)
     except BaseException:
         lease.unlink(missing_ok=True)
         raise

@@ -267,7 +267,7 @@ def _flow_run(home: Path, run, total: int, title: str):
         prepare_home(root)
         with run_lock(root):  # a second run says so at once, before waiting for any server
             check_home(root, dataset_at(root.root).local_root)
-            with prefect_api():
+            with prefect_api(notify=lambda message: err.print(message, markup=False)):
                 summary, seconds = _run_with_progress(run, total)
     _print_summary(summary, seconds, title)
     return summary
@@ -320,7 +320,7 @@ def watch(
     root = Home.at(home)
     with _said_in_one_line():
         prepare_home(root)
-        with run_lock(root), prefect_api():
+        with run_lock(root), prefect_api(notify=lambda message: err.print(message, markup=False)):
             out.print(f"watching {root.inbox} every {interval:.0f} s — Ctrl-C to stop")
             try:
                 while True:
