@@ -25,10 +25,11 @@ pairs each row with the narrative item naming the same activity:
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -64,6 +65,8 @@ _STOP = set(
 
 _YEAR_RE = regex.compile(r"(?:19|20)\d\d")
 SHORTLIST = 8  # candidates per row compared character by character
+CANDIDATES = 32  # candidates per row taken from the index and ranked by word sequence
+COMMON_SHARE = 0.25  # a feature in more than this share of the items finds no candidates (it still scores)
 
 
 @lru_cache(maxsize=4096)
@@ -214,15 +217,50 @@ def _ancestors(item_id: str, by_id: dict[str, Item]) -> list[str]:
     return chain
 
 
+class _Index:
+    """Narrative items by the features and figures they hold, so a row meets only the items it shares
+    something with: the cost grows with the document, not with rows × items."""
+
+    def __init__(self, texts: list[_Text], weights: dict[str, float]) -> None:
+        self.texts, self.weights = texts, weights
+        self.by_feature: dict[str, list[int]] = {}
+        self.by_figure: dict[float, list[int]] = {}
+        for n, t in enumerate(texts):
+            for f in t.features:
+                self.by_feature.setdefault(f, []).append(n)
+            for q in t.item.quantities:
+                self.by_figure.setdefault(q.value, []).append(n)
+        self.common = max(8, int(COMMON_SHARE * len(texts)))
+
+    def candidates(self, features: set[str], figures: list[_Figure], limit: int = CANDIDATES) -> list[_Text]:
+        """The items sharing the most IDF weight with the row (rare features first), and those sharing a figure."""
+        scores: dict[int, float] = {}
+        postings = [(f, self.by_feature[f]) for f in features if f in self.by_feature]
+        rare = [(f, p) for f, p in postings if len(p) <= self.common] or postings
+        for f, posting in rare:
+            weight = self.weights.get(f, 1.0)
+            for n in posting:
+                scores[n] = scores.get(n, 0.0) + weight
+        best = heapq.nlargest(limit, scores, key=scores.__getitem__)
+        for figure in figures:
+            for n in self.by_figure.get(figure.value, ())[:limit]:
+                if n in scores and n not in best:
+                    best.append(n)
+        return [self.texts[n] for n in best]
+
+
 def link_table_rows(items: list[Item]) -> list[Link]:
     """A `Link` for each table row that names the same activity as a narrative item (rows read in order)."""
     rows = [i for i in items if i.kind == ItemKind.table_row and i.text.strip()]
+    # Cost: each row meets the candidates an inverted index gives it (shared rare words, shared figures),
+    # ranked by word sequence; only the best few get the character comparison. Linear in the document.
     narrative = [i for i in items if i.kind != ItemKind.table_row and i.text.strip()]
     if not rows or not narrative:
         return []
     texts = [_Text(i, _normalise(i.text), _features(_tokens(i.text))) for i in narrative]
     row_texts = {i.id: _Text(i, _normalise(i.text), _features(_tokens(i.text))) for i in rows}
     weights = _weights(texts + list(row_texts.values()))
+    index = _Index(texts, weights)
     by_id = {i.id: i for i in items}
     below = _descendants(items)
     chosen: dict[str, _Candidate] = {}
@@ -240,7 +278,8 @@ def link_table_rows(items: list[Item]) -> list[Link]:
         above_scope = {scope, *_ancestors(scope, by_id)} if scope else set()
         region = by_id[scope].parent if scope and by_id[scope].parent else scope
         best: _Candidate | None = None
-        sharing = [t for t in texts if rt.features & t.features]
+        # the row's plan cells count too: the narrative often restates them ("… : 03 mô hình")
+        sharing = index.candidates(rt.features | _features(_tokens(plan_text)) if plan_text else rt.features, figures)
 
         def similarity_of(t: _Text, precise: bool) -> float:
             value = text_similarity(row.text, t.item.text, weights, precise=precise)
