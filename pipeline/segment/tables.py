@@ -222,6 +222,25 @@ def header_paths(rows: list[list[str]]) -> list[tuple[str, ...]]:
     return paths
 
 
+def _realign(rows: list[list[str]], width: int) -> list[list[str]]:
+    """Header rows of a text table whose merged cells were dropped (a web page's table saved as text):
+    "Vị trí | Hệ VN-2000 | Hệ WGS-84" over "Vĩ độ | Kinh độ | Vĩ độ | Kinh độ" over rows of 5 cells.
+    The last level sits over the last columns (the first ones are merged down from above); the cells
+    of a level above, after those, spread evenly over the columns below them. Rows that do not fit
+    that shape are left as they are."""
+    if len(rows) < 2 or not all(len(a) < len(b) for a, b in zip(rows, rows[1:])) or len(rows[-1]) > width:
+        return rows
+    lead = width - len(rows[-1])
+    out = [[""] * lead + rows[-1]]
+    for row in reversed(rows[:-1]):
+        head, rest = row[:lead], row[lead:]
+        if len(head) < lead or not rest or (width - lead) % len(rest):
+            return rows
+        size = (width - lead) // len(rest)
+        out.insert(0, head + [c for cell in rest for c in [cell] + [""] * (size - 1)])
+    return out
+
+
 def _is_number_header(name: str) -> bool:
     return ascii_fold(name).strip(". ") in _ROW_NUMBER_HEADERS
 
@@ -558,10 +577,12 @@ def _classify(pieces: list[list[TextLine]], consumed: set[Position]) -> tuple[li
     rows: list[_Row] = []
     count = 0
 
-    def finish() -> None:
+    def finish(width: int = 0) -> None:
         nonlocal header, first_header, run
         if not run:
             return
+        if width and not any(line.row_spans for line in run_lines):
+            run = _realign(run, width)
         if header is not None and len(run[0]) == header.columns.width and header_similarity(run[0], header.rows[0]) >= _REPEAT:
             # the table's header again: its structure stays, captions as printed, levels left out kept
             printed = run + header.rows[len(run):]
@@ -569,18 +590,19 @@ def _classify(pieces: list[list[TextLine]], consumed: set[Position]) -> tuple[li
         else:
             header = _Header(run, columns_of(header_paths(run)))
         first_header = first_header or header
-        run = []
+        run, run_lines[:] = [], []
 
-    previous_spans: list[int] | None = None
+    run_lines: list[TextLine] = []
     for p, piece in enumerate(pieces):
         for i, line in enumerate(piece):
             cells = [_squeeze(c) for c in line.cells]
             if i == 0 and p > 0:
-                finish()
+                finish(len(cells))
                 is_header = (header is not None and header_similarity(cells, header.rows[0]) >= _REPEAT) or \
                     is_header_row(cells) or (header is None and line.header_row)
             elif run:
-                is_header = line.header_row or _completes_header(run, cells, line.row_spans, previous_spans)
+                below = len(piece[i + 1].cells) if i + 1 < len(piece) else 0
+                is_header = line.header_row or _completes_header(run, cells, line.row_spans, below)
             elif line.header_row:
                 is_header = True
             elif i == 0 and p == 0:
@@ -590,15 +612,13 @@ def _classify(pieces: list[list[TextLine]], consumed: set[Position]) -> tuple[li
                     header is not None and not _looks_like_data(cells)
                     and header_similarity(cells, header.rows[0]) >= _REPEAT)
             line.header_row = is_header
-            previous_spans = line.row_spans
             if is_header:
-                if run and i == 0:
-                    finish()
                 run.append(cells)
+                run_lines.append(line)
                 count += 1
                 consumed |= {(line.index, c) for c, cell in enumerate(cells) if cell}
                 continue
-            finish()
+            finish(len(cells))
             if is_column_number_row(cells):
                 consumed |= {(line.index, c) for c, cell in enumerate(cells) if cell}
                 continue
@@ -609,14 +629,16 @@ def _classify(pieces: list[list[TextLine]], consumed: set[Position]) -> tuple[li
     return rows, count, first_header
 
 
-def _completes_header(run: list[list[str]], cells: list[str], spans: list[int] | None,
-                      above_spans: list[int] | None) -> bool:
-    """A second header level the reader did not mark, right under the header rows ``run``."""
+def _completes_header(run: list[list[str]], cells: list[str], spans: list[int] | None, below: int) -> bool:
+    """A second header level the reader did not mark, right under the header rows ``run``
+    (``below``: the number of cells of the row under it, 0 at the end of a piece)."""
     if spans is not None and any(s == 0 for s in spans[:len(cells)]):
         return True  # a header cell is merged down into it: it is part of the header
     filled = [i for i, c in enumerate(cells) if c]
     if len(filled) < 2:
         return False
+    if spans is None and len(run[-1]) < len(cells) <= below and _header_like(cells):
+        return True  # a text table whose merged header cells were dropped: each level wider, up to the data
     above = run[-1]
     paths = header_paths(run)
     columns = columns_of(paths)
