@@ -70,6 +70,9 @@ _POINT_CODE_RE = regex.compile(r"^(?:[^\W\d_]{1,4}[-.]?)?\d{1,4}(?:[.\-/]\d{1,4}
 # A figure or code cell: no space, a digit ("2498697,55", "1.0001", "11,67%", "M1").
 _FIGURE_RE = regex.compile(r"^(?=\S*\d)[\w.,\-/'’°\"%+]{1,16}$")
 _YEAR_RE = regex.compile(r"^(?:19|20)\d\d$")
+_DIGIT_RE = regex.compile(r"\d")
+_DIGITS_RE = regex.compile(r"\d+")
+_BULLET_RE = regex.compile(r"^\s*[-–+•]\s*")
 _CONTINUED_RE = regex.compile(r"\btiep(?: theo)?\b|\bcontinued\b")  # folded: "(tiếp theo)", "Bảng 2 (tiếp)"
 # A cell cut by a page break mid-phrase: its first part ends on a comma, a dash or a word that needs a follower.
 _CUT_END_RE = regex.compile(
@@ -121,7 +124,7 @@ def is_header_row(cells: list[str]) -> bool:
         return False  # a numbered row is data
     # column titles are short labels; data rows hold sentences and figures
     words = sum(1 for c in cells if any(w in c.casefold() for w in _HEADER_WORDS) and len(c) < 70)
-    numbers = sum(1 for c in cells if regex.search(r"\d", c))
+    numbers = sum(1 for c in cells if _DIGIT_RE.search(c))
     return words >= 3 and numbers <= words
 
 
@@ -164,7 +167,7 @@ def _header_like(cells: list[str]) -> bool:
 
 
 def _squeeze(text: str) -> str:
-    return regex.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 def _fold(text: str) -> str:
@@ -176,7 +179,7 @@ def _same_caption(a: str, b: str) -> bool:
     a, b = _fold(a), _fold(b)
     if a == b:
         return True
-    if not a or not b or regex.findall(r"\d+", a) != regex.findall(r"\d+", b):
+    if not a or not b or _DIGITS_RE.findall(a) != _DIGITS_RE.findall(b):
         return False
     return difflib.SequenceMatcher(None, a, b).ratio() >= _SAME_CAPTION
 
@@ -650,7 +653,7 @@ def _completes_header(run: list[list[str]], cells: list[str], spans: list[int] |
     # ... or, anywhere, a few words without figures under a header cell left blank ("Hệ tọa độ" over "X | Y")
     fills_gap = any(i < len(above) and not above[i] for i in filled)
     return (fills_gap and not _ROW_LABEL_RE.match(cells[filled[0]]) and not _MERGED_NUMBER_RE.match(cells[filled[0]])
-            and not any(len(cells[i].split()) > 5 or regex.search(r"\d", cells[i]) for i in filled))
+            and not any(len(cells[i].split()) > 5 or _DIGIT_RE.search(cells[i]) for i in filled))
 
 
 def _merge_down(rows: list[_Row]) -> None:
@@ -801,7 +804,7 @@ def _record(row: _Printed, group: int, members: list[int], keys: dict[int, str],
             number = m.group("num")
     is_bullet = False
     if not number:
-        m = regex.match(r"^\s*[-–+•]\s*", content)
+        m = _BULLET_RE.match(content)
         if m:
             is_bullet = True
             content, content_start = content[m.end():], content_start + m.end()
