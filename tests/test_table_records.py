@@ -191,6 +191,23 @@ def test_the_printed_number_is_the_path_and_the_tt_column_of_the_groups_is_share
     assert rows[1].cells == {"X": "30", "Y": "40"}  # the empty right slot of row 2 is no record
 
 
+def test_a_table_continued_after_a_tiep_theo_caption_is_one_table():
+    rows = rows_of("TT\tNội dung\tKinh phí", "1\tSửa mái trường Minh Tân\t120", "Bảng 1 (tiếp theo)",
+                   "TT\tNội dung\tKinh phí", "2\tSửa sân trường Minh Hòa\t90", "Tiếp nhận hồ sơ sửa chữa",
+                   "TT\tNội dung\tKinh phí", "3\tXây tường rào\t40")
+    assert [(r.path, r.table, r.cells) for r in rows] == [
+        ("1", 1, {"Kinh phí": "120"}), ("2", 1, {"Kinh phí": "90"}), ("3", 2, {"Kinh phí": "40"})]
+
+
+def test_a_text_header_whose_merged_cells_were_dropped_is_realigned():
+    """A web page's table saved as text: "Vị trí" spanned two header rows, each system two columns."""
+    rows = rows_of("Vị trí\tHệ VN-2000\tHệ WGS-84", "X (m)\tY (m)\tX (m)\tY (m)",
+                   "MT1\t2.345.100\t456.200\t2.345.098\t456.207", "MT2\t2.345.150\t456.260\t2.345.148\t456.266")
+    assert [r.path for r in rows] == ["MT1", "MT2"]
+    assert rows[1].cells == {"Hệ VN-2000 - X (m)": "2.345.150", "Hệ VN-2000 - Y (m)": "456.260",
+                             "Hệ WGS-84 - X (m)": "2.345.148", "Hệ WGS-84 - Y (m)": "456.266"}
+
+
 # --------------------------------------------------------------------------
 # The check on every table
 # --------------------------------------------------------------------------

@@ -73,7 +73,8 @@ _YEAR_RE = regex.compile(r"^(?:19|20)\d\d$")
 _DIGIT_RE = regex.compile(r"\d")
 _DIGITS_RE = regex.compile(r"\d+")
 _BULLET_RE = regex.compile(r"^\s*[-–+•]\s*")
-_CONTINUED_RE = regex.compile(r"\btiep(?: theo)?\b|\bcontinued\b")  # folded: "(tiếp theo)", "Bảng 2 (tiếp)"
+# folded: "(tiếp theo)", "Bảng 2 (tiếp)", "Tiếp theo" alone; not "Tiếp nhận hồ sơ"
+_CONTINUED_RE = regex.compile(r"\(\s*tiep(?: theo)?\s*\)|^\W*tiep theo\W*$|\(?\bcontinued\b")
 # A cell cut by a page break mid-phrase: its first part ends on a comma, a dash or a word that needs a follower.
 _CUT_END_RE = regex.compile(
     r"(?:[,\-–(/&]|\b(?:và|của|các|với|cho|tại|trong|theo|về|là|để|hoặc|từ|đến|những|được|trên|dưới))$",
@@ -352,8 +353,9 @@ class _Header:
     columns: _Columns
 
     @property
-    def spanned(self) -> set[int]:
-        return {i for i, c in enumerate(self.rows[0]) if not c} if self.rows else set()
+    def first(self) -> list[str]:
+        """Its first row as printed ([] for a table printed without a header)."""
+        return self.rows[0] if self.rows else []
 
 
 # --------------------------------------------------------------------------
@@ -586,7 +588,7 @@ def _classify(pieces: list[list[TextLine]], consumed: set[Position]) -> tuple[li
             return
         if width and not any(line.row_spans for line in run_lines):
             run = _realign(run, width)
-        if header is not None and len(run[0]) == header.columns.width and header_similarity(run[0], header.rows[0]) >= _REPEAT:
+        if header is not None and len(run[0]) == header.columns.width and header_similarity(run[0], header.first) >= _REPEAT:
             # the table's header again: its structure stays, captions as printed, levels left out kept
             printed = run + header.rows[len(run):]
             header = _Header(printed, header.columns.with_paths(header_paths(printed)))
@@ -601,7 +603,7 @@ def _classify(pieces: list[list[TextLine]], consumed: set[Position]) -> tuple[li
             cells = [_squeeze(c) for c in line.cells]
             if i == 0 and p > 0:
                 finish(len(cells))
-                is_header = (header is not None and header_similarity(cells, header.rows[0]) >= _REPEAT) or \
+                is_header = (header is not None and header_similarity(cells, header.first) >= _REPEAT) or \
                     is_header_row(cells) or (header is None and line.header_row)
             elif run:
                 below = len(piece[i + 1].cells) if i + 1 < len(piece) else 0
@@ -613,7 +615,7 @@ def _classify(pieces: list[list[TextLine]], consumed: set[Position]) -> tuple[li
             else:
                 is_header = is_header_row(cells) or (
                     header is not None and not _looks_like_data(cells)
-                    and header_similarity(cells, header.rows[0]) >= _REPEAT)
+                    and header_similarity(cells, header.first) >= _REPEAT)
             line.header_row = is_header
             if is_header:
                 run.append(cells)
