@@ -299,7 +299,9 @@ class Item(Strict):
     deadline: Deadline | None = None  # the time bound stated in the item's own text
     effective_deadline: Deadline | None = None  # stated, or inherited from a heading / table row / the title
     agencies: list[Agency] = Field(default_factory=list)
-    cells: dict[str, str] | None = None  # table_row only: column header -> cell text (row number and content left out)
+    # table_row only: column header -> cell text (row number and content left out; a header printed twice
+    # gets a distinct key, "Kinh phí [2]", so no value overwrites another)
+    cells: dict[str, str] | None = None
     row_cells: list[TableCell] | None = None  # table_row only: every cell in column order, with its header path
     record: int | None = None  # table_row only: which repeated column group of the printed row (0 = leftmost)
     table: int | None = None  # table_row only: which table (Document.tables)
