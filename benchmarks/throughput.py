@@ -19,7 +19,7 @@ and prints:
    of ``build_document``: header fields, quantities, deadlines, agencies, citations, the
    ``Document``) and end to end (``extract_document``). The stages are timed inside one
    ``extract_document`` call per file by wrapping the functions ``pipeline.document``
-   calls (``read_file``, ``assemble``, ``mark_text_tables``, ``walk``, ``build_tree``),
+   calls (``read_file``, ``assemble``, ``mark_text_tables``, ``read_tables``, ``walk``, ``build_tree``),
    so the split always follows the real code path; extract = build_document minus assemble
    and segment (it includes linking table rows to narrative items, ``link_table_rows``). The 100 % memory run below
    times the same text PDFs again without the wrappers, in a fresh process;
@@ -268,8 +268,8 @@ def build_corpus(root: Path, quick: bool) -> tuple[list[Path], list[Path]]:
 # ==========================================================================
 # 1. Stages
 # ==========================================================================
-STAGE_FUNCS = {"read_file": "read", "assemble": "assemble", "mark_text_tables": "segment", "walk": "segment",
-               "build_tree": "segment", "build_document": "build"}
+STAGE_FUNCS = {"read_file": "read", "assemble": "assemble", "mark_text_tables": "segment", "read_tables": "segment",
+               "walk": "segment", "build_tree": "segment", "build_document": "build"}
 STAGES = ("read", "assemble", "segment", "extract", "other", "e2e")
 
 

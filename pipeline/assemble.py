@@ -61,7 +61,7 @@ def assemble(raw: RawDocument) -> Assembled:
             lines.append(TextLine(
                 index=len(lines), text=text, start=pos, page=line.page or page.number, bbox=line.bbox,
                 cells=cells, cell_starts=cell_starts or [], table=line.table, header_row=line.header_row,
-                confidence=line.confidence,
+                confidence=line.confidence, row_spans=line.row_spans,
             ))
             parts.append(text)
             original_parts.append(raw_text)

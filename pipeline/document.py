@@ -30,13 +30,15 @@ from pipeline.model import (
     Received,
     Signer,
     Source,
+    TableCell,
+    TableInfo,
 )
 from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
 from pipeline.lexicon import DOC_TYPE_BY_SLUG, doc_type_from_number
 from pipeline.segment.patterns import SIGNED_MARK_RE, SUBJECT_RE
-from pipeline.segment.tables import mark_text_tables
+from pipeline.segment.tables import TableReading, mark_text_tables, read_tables
 from pipeline.segment.tree import Node, build_tree
 
 PIPELINE_VERSION = __version__
@@ -56,11 +58,13 @@ def extract_document(path: Path) -> Document:
 def build_document(raw: RawDocument, source: Source) -> Document:
     doc = assemble(raw)
     mark_text_tables(doc.lines)
+    tables = read_tables(doc.lines)  # tables joined over pages, header rows marked (for the layout), records read
     layout = walk(doc.lines)
-    nodes, preamble = build_tree(doc.lines, layout, doc.text)
+    nodes, preamble = build_tree(doc.lines, layout, doc.text, tables)
     info = _document_info(doc, layout, source)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]
+    table_infos, table_warnings = _check_tables(tables, nodes, items)
     links = link_table_rows(items)  # issue 5: table rows -> the narrative items they measure
     _inherit_deadlines(items, info, links)
     check_announced_counts(items)
@@ -70,7 +74,7 @@ def build_document(raw: RawDocument, source: Source) -> Document:
                  width=p.width, height=p.height)
         for p in raw.pages
     ]
-    warnings = list(raw.warnings)
+    warnings = list(raw.warnings) + table_warnings
     if not items:
         warnings.append("no body items found")
     for field_name in ("doc_type", "number", "issued_date"):
@@ -78,7 +82,7 @@ def build_document(raw: RawDocument, source: Source) -> Document:
             warnings.append(f"{field_name} not found")
     return Document(
         pipeline_version=PIPELINE_VERSION, document=info, items=items, citations=citations, pages=pages,
-        text=doc.text, original_text=doc.original_text, links=links, warnings=warnings,
+        text=doc.text, original_text=doc.original_text, links=links, tables=table_infos, warnings=warnings,
     )
 
 
@@ -168,6 +172,14 @@ def _received(layout: Layout) -> Received | None:
 def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
     text = doc.text[node.start:node.end].replace("\n", " ")
     quantities, deadline = _extract_facts(text, node.start, issued)
+    row_cells = None
+    if node.row is not None:
+        row_cells = [TableCell(column=c.column, header=list(c.header), key=c.key, text=c.text, role=c.role,
+                               merged=c.merged, spans=list(c.spans)) for c in node.row.row_cells]
+        for cell in row_cells:  # a content continued over a page break: its later parts' figures are the row's too
+            if cell.role == "content":
+                for start, end in cell.spans[1:]:
+                    quantities.extend(_extract_facts(doc.text[start:end], start, issued)[0])
     agencies = []
     for agency in extract_agencies(text):
         agency.span = (agency.span[0] + node.start, agency.span[1] + node.start) if agency.span else None
@@ -182,9 +194,35 @@ def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
         original_span=doc.to_original(node.start, node.end), page=node.page,
         page_end=node.page_end if node.page_end != node.page else None, bbox=node.bbox,
         quantities=quantities, deadline=deadline, effective_deadline=deadline, agencies=agencies,
-        cells=node.cells if node.etype == "row" else None, table=node.table,
+        cells=node.cells if node.etype == "row" else None, table=node.table, row_cells=row_cells,
+        record=node.row.record if node.row is not None else None,
         values=row_values(node.cells, text, issued) if node.etype == "row" else None,  # issue 5
     )
+
+
+def _check_tables(tables: TableReading, nodes: list[Node], items: list[Item]) -> tuple[list[TableInfo], list[str]]:
+    """One `TableInfo` per table; where cells of the grid did not reach a header or an item, the table's
+    rows go to the review queue (confidence 0.5) with the reason, and the document gets a warning."""
+    by_record = {id(node.row): item for node, item in zip(nodes, items) if node.row is not None}
+    infos, warnings = [], []
+    for table in tables.tables:
+        placed = [record for record in table.records if id(record) in by_record]
+        cells_read, reasons = table.check(placed)
+        rows = [by_record[id(record)] for record in placed]
+        if len(placed) < len(table.records):
+            reasons.append(f"table {table.number}: {len(table.records) - len(placed)} of {len(table.records)} rows "
+                           "read but not placed in the document")
+        for item in rows if reasons else ():
+            item.confidence = min(item.confidence, 0.5)
+            item.reasons.extend(reasons)
+        warnings.extend(reasons)
+        infos.append(TableInfo(
+            table=table.number, page=table.lines[0].page, page_end=table.lines[-1].page,
+            columns=[list(path) for path in table.columns], groups=table.groups, header_rows=table.header_rows,
+            printed_rows=table.printed_rows, records=len(rows), grid_cells=len(table.grid), cells_read=cells_read,
+            confidence=0.5 if reasons else 1.0, reasons=reasons,
+        ))
+    return infos, warnings
 
 
 def _ocr_confidence(node: Node, doc: Assembled) -> tuple[float, list[str]]:
@@ -257,9 +295,15 @@ def _citation_hits(doc: Assembled, layout: Layout, nodes: list[Node], preamble: 
         context = "body" if line.index in preamble else contexts.get(layout.roles.get(line.index, ""))
         if context:
             found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
+    table_lines: set[int] = set()
     for node in nodes:
         context = "table" if node.etype == "row" else "body"
-        if node.etype == "row" and node.last_line is not None:
+        if node.row is not None:
+            for line in node.row.lines:  # the lines of its printed row, each once (records may share one)
+                if line.index not in table_lines:
+                    table_lines.add(line.index)
+                    found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
+        elif node.etype == "row" and node.last_line is not None:
             line = node.last_line
             found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
         else:

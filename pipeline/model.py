@@ -39,9 +39,12 @@ class Line:
     page: int = 1
     bbox: BBox | None = None
     cells: list[str] | None = None  # a table row: its cell texts, column order
-    table: int | None = None  # rows of one table share this number
-    header_row: bool = False  # a table's header row (column titles)
+    table: int | None = None  # rows of one table as the reader saw it (PDF, OCR: one page's piece) share this number
+    header_row: bool = False  # a table's header row (column titles), as far as the reader can tell
     confidence: float | None = None  # OCR: the lowest mean word confidence of the OCR lines it joins, 0..1
+    # a table row: per cell, how many rows the cell spans downwards (1: an ordinary cell, 2+: merged with the
+    # rows below) or 0 when a cell merged from a row above covers it; None when the reader cannot tell (text, OCR)
+    row_spans: list[int] | None = None
 
 
 @dataclass
@@ -81,6 +84,7 @@ class TextLine:
     table: int | None = None
     header_row: bool = False
     confidence: float | None = None  # OCR confidence of the line, when it was OCR'd
+    row_spans: list[int] | None = None  # see Line.row_spans
 
     @property
     def end(self) -> int:
@@ -246,6 +250,39 @@ class Link(Strict):
     reasons: list[str] = Field(default_factory=list)
 
 
+class TableCell(Strict):
+    """One cell of a table row, in column order, with the header path it sits under (pipeline/segment/tables.py)."""
+
+    column: int  # the table's column, from 0
+    header: list[str] = Field(default_factory=list)  # header path as printed above the row: ["Tọa độ VN-2000", "X"]
+    key: str  # the cell's key in Item.cells ("Tọa độ VN-2000 - X"); distinct within the row
+    text: str  # whitespace squeezed; the parts of a cell continued over a page break or on merged rows joined
+    role: Literal["number", "content", "value"] = "value"  # the row's number (TT), its content, or a value
+    merged: bool = False  # printed once in a cell merged over several rows: it belongs to each of them
+    spans: list[Span] = Field(default_factory=list)  # where it is printed in Document.text, each part
+
+
+class TableInfo(Strict):
+    """One table of the document and the check made on it: every cell of the grid reached a header or a row.
+
+    A table whose ``cells_read`` differs from ``grid_cells`` has low ``confidence`` and its rows go to the
+    review queue with the reason.
+    """
+
+    table: int  # Item.table of its rows
+    page: int
+    page_end: int
+    columns: list[list[str]] = Field(default_factory=list)  # header path of each column (the first header)
+    groups: int = 1  # records per printed row: "Tên điểm | X | Y | Tên điểm | X | Y" repeats one group twice
+    header_rows: int = 0  # rows read as header (repeats on later pages included)
+    printed_rows: int = 0  # data rows as printed (a row split by a page break counts once)
+    records: int = 0  # table_row items
+    grid_cells: int = 0  # non-empty cells in the grid the reader found
+    cells_read: int = 0  # of those, the cells that reached a header or a table_row item
+    confidence: float = 1.0
+    reasons: list[str] = Field(default_factory=list)
+
+
 class Item(Strict):
     id: str
     parent: str | None = None
@@ -262,8 +299,12 @@ class Item(Strict):
     deadline: Deadline | None = None  # the time bound stated in the item's own text
     effective_deadline: Deadline | None = None  # stated, or inherited from a heading / table row / the title
     agencies: list[Agency] = Field(default_factory=list)
-    cells: dict[str, str] | None = None  # table_row only: column header -> cell text
-    table: int | None = None  # table_row only: which table
+    # table_row only: column header -> cell text (row number and content left out; a header printed twice
+    # gets a distinct key, "Kinh phí [2]", so no value overwrites another)
+    cells: dict[str, str] | None = None
+    row_cells: list[TableCell] | None = None  # table_row only: every cell in column order, with its header path
+    record: int | None = None  # table_row only: which repeated column group of the printed row (0 = leftmost)
+    table: int | None = None  # table_row only: which table (Document.tables)
     values: RowValues | None = None  # table_row only: the cells read by column meaning
     confidence: float = 1.0
     reasons: list[str] = Field(default_factory=list)
@@ -328,4 +369,5 @@ class Document(Strict):
     text: str
     original_text: str
     links: list[Link] = Field(default_factory=list)  # table rows -> the narrative items they measure
+    tables: list[TableInfo] = Field(default_factory=list)  # every table, with the check on its cells
     warnings: list[str] = Field(default_factory=list)

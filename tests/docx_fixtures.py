@@ -288,3 +288,39 @@ def docx_bytes(build) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------
+# The survey of boundary points (tests/pdf_fixtures.py) as a Word table
+# --------------------------------------------------------------------------
+def build_survey_docx(path: Path) -> Path:
+    """The point table of the survey decision in Word: a two-level header (vMerge "Tên điểm" and "Diện
+    tích (ha)" over both header rows, gridSpan "Tọa độ VN-2000" over "X (m) | Y (m)", both rows marked
+    w:tblHeader), two points per printed row numbered left to right (M1 | M2, M3 | M4 ...), and the
+    area in one cell merged down every data row."""
+    from tests.pdf_fixtures import SURVEY_AREA, SURVEY_INTRO, SURVEY_POINTS
+
+    document = docx.Document()
+    for text in SURVEY_INTRO:
+        document.add_paragraph(text)
+    pairs = list(zip(SURVEY_POINTS[0::2], SURVEY_POINTS[1::2]))
+    table = document.add_table(rows=2 + len(pairs), cols=7)
+    for col in (0, 3, 6):
+        table.cell(0, col).merge(table.cell(1, col))
+    for col in (1, 4):
+        table.cell(0, col).merge(table.cell(0, col + 1))
+    for col, text in ((0, "Tên điểm"), (1, "Tọa độ VN-2000"), (3, "Tên điểm"), (4, "Tọa độ VN-2000"),
+                      (6, "Diện tích (ha)")):
+        table.cell(0, col).text = text
+    for col, text in ((1, "X (m)"), (2, "Y (m)"), (4, "X (m)"), (5, "Y (m)")):
+        table.cell(1, col).text = text
+    _mark_header(table.rows[0])
+    _mark_header(table.rows[1])
+    for r, (left, right) in enumerate(pairs, start=2):
+        for col, text in enumerate(left + right):
+            table.cell(r, col).text = text
+    area = table.cell(2, 6).merge(table.cell(1 + len(pairs), 6))
+    area.text = SURVEY_AREA
+    document.add_paragraph("Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.")
+    document.save(path)
+    return path

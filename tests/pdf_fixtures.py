@@ -210,3 +210,125 @@ def write_no_pages(path: Path) -> Path:
     """A well-formed PDF whose page tree is empty."""
     path.write_bytes(minimal_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
     return path
+
+
+# --------------------------------------------------------------------------
+# A survey of boundary points: two groups of columns side by side, over three pages
+# --------------------------------------------------------------------------
+SURVEY_INTRO = [
+    "ỦY BAN NHÂN DÂN TỈNH MINH AN",
+    "Số: 21/QĐ-UBND",
+    "Minh An, ngày 12 tháng 3 năm 2026",
+    "QUYẾT ĐỊNH",
+    "Phê duyệt ranh giới khu vực khai thác cát lòng sông",
+    "Điều 1. Phê duyệt tọa độ các điểm ranh giới khu vực như sau:",
+]
+SURVEY_AREA = "12,5"  # one merged cell for every point, printed once, on page 1
+SURVEY_PAGES = (6, 5, 4)  # printed rows per page: 15 rows, 30 points
+SURVEY_POINTS = [
+    (f"M{k}", f"{2345000 + 37 * k:,}".replace(",", ".") + f",{(13 * k) % 100:02d}",
+     f"{456000 + 29 * k:,}".replace(",", ".") + f",{(7 * k) % 100:02d}")
+    for k in range(1, 2 * sum(SURVEY_PAGES) + 1)
+]
+# The second part of the decision: an assignment table whose second row is cut by the page break.
+SURVEY_TASKS_HEADER = ["TT", "Nội dung", "Đơn vị chủ trì", "Thời gian"]
+SURVEY_TASKS = [
+    ["1", "Cắm mốc giới ngoài thực địa", "Sở Nông nghiệp và Môi trường", "Quý II/2026"],
+    ["2", "Khảo sát, đo đạc và cắm mốc", "Sở Nông nghiệp và", "Quý III/2026"],  # ... the page ends here
+    ["", "ranh giới khu vực khai thác", "Môi trường", ""],  # the rest, on the next page under the repeated header
+    ["3", "Bàn giao mốc giới cho địa phương", "UBND xã Minh Tân", "Quý IV/2026"],
+]
+
+
+def survey_page_points() -> list[list[tuple[tuple, tuple]]]:
+    """Per page, the printed rows as (left point, right point): the numbers run down the left group of a
+    page first, then down its right group (M1-M6 | M7-M12 on page 1)."""
+    pages, k = [], 0
+    for rows in SURVEY_PAGES:
+        left, right = SURVEY_POINTS[k:k + rows], SURVEY_POINTS[k + rows:k + 2 * rows]
+        pages.append(list(zip(left, right)))
+        k += 2 * rows
+    return pages
+
+
+def survey_pdf_bytes() -> bytes:
+    """The survey decision: a point table "Tên điểm | Tọa độ VN-2000 (X (m), Y (m)) | Tên điểm | Tọa độ
+    VN-2000 (X (m), Y (m)) | Diện tích (ha)" over pages 1-3 with its two-level header on page 1, none on
+    page 2, and repeated on page 3 with a wrong caption ("Tên mốc" for the second "Tên điểm"); the area
+    is one cell merged down every row (its fragments on pages 2 and 3 are empty); then an assignment
+    table over pages 3-4, header repeated, whose row 2 is cut by the page break."""
+    require_fonts()
+    pdf = _new_pdf(running=False)
+    widths = [18, 30, 30, 18, 30, 30, 24]
+    xs = [15]
+    for w in widths:
+        xs.append(xs[-1] + w)
+
+    def box(col: int, top: float, height: float, text: str = "", span: int = 1) -> None:
+        x0, x1 = xs[col], xs[col + span]
+        pdf.rect(x0, top, x1 - x0, height)
+        if text:
+            pdf.set_xy(x0 + 1, top + 1)
+            pdf.cell(x1 - x0 - 2, 5, text)
+
+    def header(top: float, second_name: str = "Tên điểm") -> float:
+        pdf.set_font("DejaVu", "B", 7)
+        for col, name in ((0, "Tên điểm"), (3, second_name)):
+            box(col, top, 14, name)
+            box(col + 1, top, 8, "Tọa độ VN-2000", span=2)
+            box(col + 1, top + 8, 6, "X (m)")
+            box(col + 2, top + 8, 6, "Y (m)")
+        box(6, top, 14, "Diện tích (ha)")
+        pdf.set_font("DejaVu", size=7)
+        return top + 14
+
+    pdf.add_page()
+    y = 15
+    for text in SURVEY_INTRO:
+        _text(pdf, 15, y, text, 12, bold=text.isupper(), w=180, align="C" if text.isupper() else "L")
+        y += 8
+    for number, rows in enumerate(survey_page_points()):
+        if number:
+            pdf.add_page()
+            y = 20
+        if number == 0:
+            y = header(y + 4)
+        elif number == 2:
+            y = header(y, second_name="Tên mốc")
+        pdf.set_font("DejaVu", size=7)
+        box(6, y, 7 * len(rows), SURVEY_AREA if number == 0 else "")
+        for left, right in rows:
+            for col, text in enumerate(left + right):
+                box(col, y, 7, text)
+            y += 7
+
+    task_xs = [15, 25, 105, 160, 195]
+
+    def task_box(col: int, top: float, text: str) -> None:
+        pdf.rect(task_xs[col], top, task_xs[col + 1] - task_xs[col], 9)
+        if text:
+            pdf.set_xy(task_xs[col] + 1, top + 2)
+            pdf.cell(task_xs[col + 1] - task_xs[col] - 2, 5, text)
+
+    def task_row(top: float, cells: list[str], bold: bool = False) -> float:
+        pdf.set_font("DejaVu", "B" if bold else "", 8)
+        for col, text in enumerate(cells):
+            task_box(col, top, text)
+        return top + 9
+
+    y += 8
+    _text(pdf, 15, y, "Điều 2. Phân công thực hiện như sau:", 12)
+    y = task_row(y + 10, SURVEY_TASKS_HEADER, bold=True)
+    y = task_row(y, SURVEY_TASKS[0])
+    task_row(y, SURVEY_TASKS[1])  # the last row of the page
+    pdf.add_page()
+    y = task_row(20, SURVEY_TASKS_HEADER, bold=True)
+    y = task_row(y, SURVEY_TASKS[2])
+    y = task_row(y, SURVEY_TASKS[3])
+    _text(pdf, 15, y + 8, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký./.", 12)
+    return bytes(pdf.output())
+
+
+def write_survey(path: Path) -> Path:
+    path.write_bytes(survey_pdf_bytes())
+    return path

@@ -34,7 +34,7 @@ from pipeline.thresholds import REVIEW_THRESHOLD  # facts below it go to the `re
 # Bump when a column is added, removed, renamed or retyped. Stored in every
 # Parquet file's metadata and in each document's manifest, so a document
 # written under an older layout is re-flattened rather than trusted.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 STR, INT, BIG, FLOAT, BOOL, DATE = pa.string(), pa.int32(), pa.int64(), pa.float64(), pa.bool_(), pa.date32()
 STRS = pa.list_(pa.string())
@@ -216,9 +216,14 @@ TABLES: dict[str, TableSpec] = {
             ("item_id", STR, False, "Item (items.item_id)."),
             ("table_no", INT, True, "Which table of the document."),
             ("parent_id", STR, True, "The item the table sits under."),
-            ("path", STR, False, "Item path."),
-            ("text", STR, False, "The row's text."),
-            ("cells_json", STR, False, "JSON object: column header -> cell text."),
+            ("path", STR, False, "Item path: the printed row number (TT), or the point's code (\"M12\")."),
+            ("record", INT, True, "Which repeated column group of the printed row the record is (0 = leftmost) when "
+                                  "each printed row holds several (\"Tên điểm | X | Y | Tên điểm | X | Y\"); else null."),
+            ("text", STR, False, "The row's content, whole (a content continued over a page break joined)."),
+            ("cells_json", STR, False, "JSON object: column header -> cell text (row number and content left out; "
+                                       "a header printed twice gets a distinct key, \"Kinh phí [2]\")."),
+            ("row_cells_json", STR, False, "JSON array: every cell in column order: column, header (path, top level "
+                                           "first), key, text, role (number | content | value), merged, spans."),
             ("page", INT, False, "Page of the row."),
             ("values_json", STR, False, "JSON object: the cells read by column meaning (document.json items[].values; "
                                         "{} when none): target, actual/plan by year, ratio, budget, deadline, lead ..."),
@@ -572,7 +577,10 @@ def _table_row_row(doc_id: str, item: Item) -> dict:
     budget = values.budget if values else None
     return {
         "doc_id": doc_id, "item_id": item.id, "table_no": item.table, "parent_id": item.parent, "path": item.path,
-        "text": item.text, "cells_json": json.dumps(item.cells or {}, ensure_ascii=False), "page": item.page,
+        "record": item.record, "text": next((c.text for c in item.row_cells or () if c.role == "content"), item.text),
+        "cells_json": json.dumps(item.cells or {}, ensure_ascii=False),
+        "row_cells_json": json.dumps([c.model_dump(mode="json") for c in item.row_cells or ()], ensure_ascii=False),
+        "page": item.page,
         "values_json": json.dumps(values.model_dump(mode="json", exclude_defaults=True) if values else {},
                                   ensure_ascii=False),
         "target_value": target.value if target else None, "target_unit": target.unit_normalized if target else None,

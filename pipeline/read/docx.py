@@ -16,7 +16,9 @@ source="docx")``. What the reader does, and why:
   (:class:`_Numbering`) and puts the enumerator back in front of the text, so
   the segmenter sees what a reader of the printed page sees.
 * **Tables.** A data table gives one Line per row with ``cells`` (merged cells
-  padded so every row has the grid's width). The borderless tables that lay out
+  padded so every row has the grid's width) and ``row_spans`` (a cell merged
+  down over several rows with ``w:vMerge`` shows its text once; the rows it
+  covers get a 0). The borderless tables that lay out
   the header ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" beside the issuer) and the
   signature block ("Nơi nhận:" beside "TM. ỦY BAN NHÂN DÂN") are not data: their
   paragraphs come out as ordinary Lines, left column first.
@@ -590,14 +592,13 @@ class _BodyReader:
             return
         self.tables += 1
         width = _grid_width(tbl, rows)
-        first = True
-        for tr, cells in rows:
-            texts = self._row_texts(cells, width)
-            if not any(texts):
-                continue  # blank form rows carry nothing
-            header = first or _is_on(tr.find(f"{W}trPr/{W}tblHeader"))
-            self.lines.append(Line(text="\t".join(texts), cells=texts, table=self.tables, header_row=header))
-            first = False
+        kept = [(tr, cells, texts) for tr, cells in rows if any(texts := self._row_texts(cells, width))]
+        # (blank form rows carry nothing)
+        spans = _row_spans([cells for _, cells, _ in kept], width)
+        for k, (tr, cells, texts) in enumerate(kept):
+            header = k == 0 or _is_on(tr.find(f"{W}trPr/{W}tblHeader"))
+            self.lines.append(Line(text="\t".join(texts), cells=texts, table=self.tables, header_row=header,
+                                   row_spans=spans[k]))
 
     def _rows(self, tbl: etree._Element) -> list[tuple[etree._Element, list[_Cell]]]:
         rows = []
@@ -700,6 +701,23 @@ def _row_cells(tr: etree._Element) -> list[_Cell]:
         cells.append(_Cell(element=tc, column=column, span=span, continues_merge=continues))
         column += span
     return cells
+
+
+def _row_spans(rows: list[list[_Cell]], width: int) -> list[list[int]]:
+    """Per row and grid column: how many rows the cell there spans downwards (w:vMerge restart and the
+    continuations below it), or 0 for a continuation, whose text is in the cell above (Line.row_spans)."""
+    out: list[list[int]] = [[] for _ in rows]
+    below: dict[int, int] = {}  # column -> continuation cells running down from the row below
+    for k in range(len(rows) - 1, -1, -1):
+        spans, runs = [1] * width, {}
+        for cell in rows[k]:
+            value = 0 if cell.continues_merge else 1 + below.get(cell.column, 0)
+            for column in range(cell.column, min(cell.column + cell.span, width)):
+                spans[column] = value
+            runs[cell.column] = 1 + below.get(cell.column, 0) if cell.continues_merge else 0
+        below = runs
+        out[k] = spans
+    return out
 
 
 def _cells_of(tr: etree._Element):

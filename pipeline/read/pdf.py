@@ -11,7 +11,8 @@ Algorithm, per page:
    *data table* when it has at least two columns and is not the borderless
    layout grid of the header ("CỘNG HÒA ...") or the signature ("Nơi nhận").
    Characters inside a data table are cut out of the page text; each table row
-   becomes one Line with ``cells``.
+   becomes one Line with ``cells`` and ``row_spans`` (a cell merged over several
+   rows gives its text once, in its first row, and the rows it covers a 0).
 3. **Rows.** The remaining characters are grouped into words and the words
    into visual rows (words whose tops agree).
 4. **Running headers and footers** (whole document): rows in the top or
@@ -29,8 +30,10 @@ Algorithm, per page:
    (". : ;") followed by an uppercase letter. A row starting in lowercase
    continues the sentence. Hyphenated line ends are repaired.
 7. **Reading order.** Text and table rows are merged by vertical position.
-   A table that ends one page and starts the next with the same column count
-   keeps its table number; its repeated header row is marked ``header_row``.
+   Each page's piece of a table gets a table number of its own, its first row
+   marked ``header_row``: which pieces are one table continued over pages, and
+   which of those first rows repeat the header, is decided for every reader
+   alike by ``pipeline/segment/tables.py``.
 
 Refusals: ``ReadError`` for empty, non-PDF, truncated/corrupt, password
 protected or page-less files; ``NeedsOCR`` when the text layer is missing or
@@ -183,6 +186,7 @@ class _Table:
     bbox: tuple[float, float, float, float]
     rows: list[list[str]]
     row_boxes: list[tuple[float, float, float, float]]
+    row_spans: list[list[int]] | None = None  # per row and cell: rows spanned downwards, 0 when covered (Line.row_spans)
 
     @property
     def ncols(self) -> int:
@@ -328,21 +332,6 @@ def _row_box(row) -> tuple[float, float, float, float]:
     return (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), min(c[3] for c in cells))
 
 
-def _header_rows(rows: list[list[str]]) -> set[int]:
-    """The first row, and the rows under it that fill columns it left blank (a
-    two-level header: "Hệ tọa độ" spanning "X" and "Y") and hold no numbers."""
-    header = {0}
-    for i in range(1, min(3, len(rows))):
-        above, row = rows[i - 1], rows[i]
-        filled = [c for c in row if c]
-        fills_gap = any(c and j < len(above) and not above[j] for j, c in enumerate(row))
-        if (not fills_gap or len(filled) < 2 or _ENUMERATOR.match(filled[0] + " ")
-                or any(len(c.split()) > 5 or any(ch.isdigit() for ch in c) for c in filled)):
-            break
-        header.add(i)
-    return header
-
-
 def _is_white(color) -> bool:
     values = color if isinstance(color, (tuple, list)) else (color,)
     if not values or any(not isinstance(v, (int, float)) for v in values):
@@ -371,6 +360,7 @@ def _data_tables(page) -> list[_Table]:
         rows = [[_cell_text(c) for c in row] for row in found.extract()]
         boxes = [_row_box(row) for row in found.rows]
         keep = [i for i, r in enumerate(rows) if any(r)]
+        spans = _row_spans(found, keep)
         rows, boxes = [rows[i] for i in keep], [boxes[i] for i in keep]
         if not rows:
             continue
@@ -379,8 +369,34 @@ def _data_tables(page) -> list[_Table]:
             continue  # a framed paragraph, not a table
         if _LAYOUT_TABLE.search(" ".join(" ".join(r) for r in rows)):
             continue  # header / signature grid: read as ordinary two-column text
-        tables.append(_Table(tuple(found.bbox), rows, boxes))
+        tables.append(_Table(tuple(found.bbox), rows, boxes, spans))
     return tables
+
+
+def _row_spans(found, keep: list[int]) -> list[list[int]]:
+    """For the kept rows of a found table, per cell: how many kept rows the cell spans downwards, or 0
+    where a cell merged from a row above covers it. (pdfplumber puts a merged cell in its first row and
+    None in the rows and columns it covers; the tail of a cell spanning columns gets its head's count.)"""
+    rows = found.rows
+    tops = [row.bbox[1] for row in rows]
+    kept_tops = [tops[i] for i in keep]
+    xs = sorted({c[0] for c in found.cells})
+    by_x: dict[float, list] = {}
+    for c in found.cells:
+        by_x.setdefault(c[0], []).append(c)
+    out = []
+    for i in keep:
+        y, spans = tops[i], []
+        for j, cell in enumerate(rows[i].cells):
+            if cell is not None:
+                spans.append(max(1, sum(1 for t in kept_tops if cell[1] - 0.5 <= t < cell[3] - 0.5)))
+                continue
+            if any(c[1] < y - 0.5 < y + 0.5 < c[3] for c in by_x.get(xs[j], ())):
+                spans.append(0)  # a cell of this column merged from a row above covers it
+            else:
+                spans.append(spans[-1] if spans else 1)  # the tail of a cell spanning columns: as its head
+        out.append(spans)
+    return out
 
 
 def _overlaps(a: dict, b: dict) -> bool:
@@ -772,33 +788,20 @@ def _layout_page(p: _PageData) -> list[tuple[str, object]]:
 def _build_pages(pages: list[_PageData]) -> list[Page]:
     out = []
     table_no = 0
-    open_table: tuple[int, _Table] | None = None  # the table that ended the previous page
     for p in pages:
         lines: list[Line] = []
-        parts = _layout_page(p)
-        for index, (kind, part) in enumerate(parts):
+        for kind, part in _layout_page(p):
             if kind == "text":
                 lines.extend(part)
                 continue
             table: _Table = part
-            continued = (
-                index == 0 and open_table is not None and open_table[1].ncols == table.ncols
-            )
-            if continued:
-                number, first = open_table
-                header = _header_rows(table.rows) if table.rows[0] == first.rows[0] else set()
-            else:
-                table_no += 1
-                number, first = table_no, table
-                header = _header_rows(table.rows)
+            table_no += 1  # this page's piece; segment/tables.py joins the pieces of a table
             for i, (cells, box) in enumerate(zip(table.rows, table.row_boxes)):
+                spans = table.row_spans[i] if table.row_spans else None
                 lines.append(Line(
-                    text="\t".join(cells), page=p.number, bbox=tuple(box),
-                    cells=list(cells), table=number, header_row=i in header,
+                    text="\t".join(cells), page=p.number, bbox=tuple(box), cells=list(cells), table=table_no,
+                    header_row=i == 0, row_spans=list(spans) if spans else None,
                 ))
-            open_table = (number, first)
-        if not parts or parts[-1][0] != "table":
-            open_table = None
         out.append(Page(number=p.number, lines=lines, width=p.width, height=p.height,
                         source="text_layer", quality=p.quality))
     return out

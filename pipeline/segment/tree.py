@@ -22,7 +22,7 @@ from pipeline.model import BBox
 from pipeline.segment.layout import Layout
 from pipeline.lexicon import ascii_fold, is_upper_text
 from pipeline.segment.patterns import BULLET_TYPES, ROMAN, match_enumerator
-from pipeline.segment.tables import TableRows, is_header_row
+from pipeline.segment.tables import RowItem, TableReading, read_tables
 
 _RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
 _SECTION_TYPES = {"phan", "chuong", "muc", "roman", "upper"}
@@ -44,6 +44,7 @@ class Node:
     children: list[Node] = field(default_factory=list)
     cells: dict[str, str] | None = None
     table: int | None = None
+    row: RowItem | None = None  # table_row only: the record segment/tables.py read
     kind: str = "paragraph"
     first_line: TextLine | None = None
     last_line: TextLine | None = None
@@ -60,10 +61,9 @@ class TreeBuilder:
         self.nodes: list[Node] = []
         self.stack: list[Node] = []
         self.root_counters = Node("", "root", "", "", None, 0, 0, 0, 0, None)
-        self.table_rows: TableRows | None = None
+        self.tables = TableReading()  # the records of every table, read by segment/tables.py
         self.table_no: int | None = None
         self.row_stack: list[Node] = []
-        self.previous_was_header = False
 
     # ---- nodes ----------------------------------------------------------
     def new_node(self, line: TextLine, etype: str, label: str, enumerator: str | None, start: int, parent: Node | None) -> Node:
@@ -101,7 +101,6 @@ class TreeBuilder:
     def reset(self) -> None:
         self.stack = []
         self.row_stack = []
-        self.table_rows = None
         self.table_no = None
 
     def add_body_line(self, line: TextLine, preamble: bool) -> str:
@@ -179,20 +178,13 @@ class TreeBuilder:
 
     # ---- tables ---------------------------------------------------------
     def add_table_line(self, line: TextLine) -> None:
-        if line.table != self.table_no or self.table_rows is None:
-            self.table_rows = TableRows()
+        if line.table != self.table_no:
             self.table_no = line.table
             self.row_stack = []
-            self.previous_was_header = False
-        if line.header_row or (not self.previous_was_header and is_header_row(line.cells or [])):
-            # a header repeated on a later page is a header, whoever read the page
-            self.table_rows.set_header(line.cells or [], continues=self.previous_was_header)
-            self.previous_was_header = True
-            return
-        self.previous_was_header = False
-        row = self.table_rows.read(line)
-        if row is None:
-            return
+        for row in self.tables.records_at(line):
+            self.add_row(row)
+
+    def add_row(self, row: RowItem) -> None:
         context = next((n for n in reversed(self.stack) if n.etype not in BULLET_TYPES), None)
         if row.is_bullet or not row.label:
             parent = self.row_stack[-1] if self.row_stack else context
@@ -204,10 +196,10 @@ class TreeBuilder:
                 self.row_stack.pop()
             parent = self.row_stack[-1] if self.row_stack else context
             label = row.label
-        node = self.new_node(line, "row", label, row.label or None, row.text_start, parent)
+        node = self.new_node(row.line, "row", label, row.label or None, row.text_start, parent)
         node.end = row.text_start + len(row.text)
-        node.cells = row.cells
-        node.table = line.table
+        node.cells, node.table, node.row = row.cells, row.line.table, row
+        node.last_line, node.page_end = row.last_line, row.last_line.page
         if not row.is_bullet and row.label:
             self.row_stack.append(node)
 
@@ -283,9 +275,12 @@ def _inherited_topic(node: Node, text: str) -> str | None:
     return None
 
 
-def build_tree(lines: list[TextLine], layout: Layout, text: str) -> tuple[list[Node], set[int]]:
-    """Items of every part, in reading order; and the indexes of the lines that became preamble."""
+def build_tree(lines: list[TextLine], layout: Layout, text: str,
+               tables: TableReading | None = None) -> tuple[list[Node], set[int]]:
+    """Items of every part, in reading order; and the indexes of the lines that became preamble.
+    `tables`: the tables as `read_tables(lines)` reads them (read here when not given)."""
     builder = TreeBuilder(text)
+    builder.tables = tables if tables is not None else read_tables(lines)
     preamble_lines: set[int] = set()
     by_part: dict[int, list[TextLine]] = {}
     for line in lines:
