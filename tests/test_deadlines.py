@@ -362,6 +362,7 @@ def test_a_programme_name_period_is_not_the_time_of_the_work(text, expected):
         ("Nộp báo cáo chậm nhất ngày 10/01.", (None, "2022-01-10")),  # the next 10 January after signing
         ("Trong vòng 30 ngày kể từ ngày Kế hoạch này được ban hành, các phòng báo cáo.", (None, "2021-04-14")),
         ("Trong thời hạn 15 ngày kể từ ngày ký Quyết định này, các xã báo cáo.", (None, "2021-03-30")),
+        ("Trong thời hạn 30 ngày kể từ ngày Quyết định này có hiệu lực, các sở rà soát.", (None, "2021-04-14")),
         ("Chậm nhất là ngày 30 tháng 6 năm 2022 phải hoàn thành.", (None, "2022-06-30")),
         ("Hoàn thành trước Quý III/2022.", (None, "2022-06-30")),
         ("Phải hoàn thành xong trong 6 tháng đầu năm 2022.", ("2022-01-01", "2022-06-30")),

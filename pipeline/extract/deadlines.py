@@ -610,22 +610,37 @@ def _times_per(n: int, unit: str) -> str | None:
     return _RECURRENCE_BY_DAYS.get(days // n) if n and days % n == 0 else None
 
 
+_ANY_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_RECURRENCE_HINTS = ("hàng", "hằng", "mỗi", "định kỳ", "lần", "thường niên")
+_RELATIVE_HINTS = ("ký", "ban hành", "hiệu lực", "nay")
+
+
 def _find_candidates(text: str, document_date: dt.date | None) -> list[_Candidate]:
-    dates = _dates_candidates(text, document_date)
+    # Each family is looked for only when its words are in the text: most paragraphs of a
+    # decree carry no time expression at all, and this keeps them cheap.
+    folded = text.casefold()
+    has_year = _ANY_YEAR_RE.search(text) is not None
+    has_day_words = "ngày" in folded or "tháng" in folded or "quý" in folded or "năm" in folded
+    dates = _dates_candidates(text, document_date) if (has_year or "ngày" in folded) else []
     # a month or year inside a full date ("ngày 16 tháng 12 năm 2016") is not a period of its own
     date_spans = [(c.start, c.end) for c in dates]
 
     def outside_dates(cands: list[_Candidate]) -> list[_Candidate]:
         return [c for c in cands if not any(a <= c.start < b or c.start <= a < c.end for a, b in date_spans)]
 
-    found = dates + outside_dates(
-        _quarter_candidates(text, document_date)
-        + _month_candidates(text, document_date)
-        + _half_year_candidates(text, document_date)
-        + _relative_candidates(text, document_date)
-    ) + _recurrence_candidates(text)
+    found = dates
+    if has_day_words:
+        found = found + outside_dates(
+            (_quarter_candidates(text, document_date) if "quý" in folded else [])
+            + (_month_candidates(text, document_date) if "tháng" in folded else [])
+            + (_half_year_candidates(text, document_date) if "năm" in folded else [])
+        )
+    if any(h in folded for h in _RELATIVE_HINTS):
+        found = found + outside_dates(_relative_candidates(text, document_date))
+    if any(h in folded for h in _RECURRENCE_HINTS):
+        found = found + _recurrence_candidates(text)
     # years only where no more precise expression already covers them
-    for c in outside_dates(_year_candidates(text)):
+    for c in outside_dates(_year_candidates(text) if has_year else []):
         if not any(o.start <= c.start < o.end or c.start <= o.start < c.end for o in found if o.recurrence is None):
             found.append(c)
     # "6 tháng đầu năm 2018" also contains "đầu năm 2018": keep the longer expression
@@ -947,6 +962,12 @@ def extract_deadline(text: str, document_date: dt.date | None = None) -> Deadlin
     if best is not None and len({(c.begin, c.finish) for c in bounds}) > 1 and "phases" not in " ".join(best.reasons):
         confidence = min(confidence, 0.75)
         reasons.append("several time expressions; the most explicit was taken")
+    if best is not None and best.begin and best.finish and best.begin > best.finish:
+        # "sau năm 2030 … trước năm 2020": no period fits both; the end is the bound that is due
+        best = _Candidate(best.start, best.end, best.tier, None, best.finish, confidence=min(best.confidence, 0.5),
+                          reasons=best.reasons)
+        reasons.append("the start fell after the end and was dropped")
+        confidence = min(confidence, 0.5)
     return Deadline(
         start=_iso(best.begin) if best else None,
         end=_iso(best.finish) if best else None,
