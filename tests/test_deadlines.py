@@ -249,6 +249,7 @@ def test_issuing_within_a_quarter_is_a_deadline():
         "Thực hiện theo Kết luận của Ban Thường vụ Huyện ủy ngày 05/3/2025 về phát triển chợ.",
         "Nghị quyết này đã được Hội đồng nhân dân huyện thông qua ngày 18 tháng 12 năm 2024.",
         "Hồ sơ đã nộp trước khi trẻ em sinh trước ngày 01/9/2019 được giữ nguyên.",
+        "Giấy chứng nhận do Sở Tài chính câp ngày 16/01/2015, câp thay đôi lân thứ 2 ngày 08/4/2020.",  # OCR, no tones
     ],
 )
 def test_dates_of_past_events_and_citations_are_not_deadlines(text):
@@ -303,6 +304,7 @@ def test_one_phase_marker_is_not_a_list_of_phases():
         ("Thực hiện từ tháng 3/2022 đến tháng 6/2023.", ("2022-03-01", "2023-06-30")),
         ("Áp dụng từ ngày 01/7/2021\nđến hết ngày 31/12/2022.", ("2021-07-01", "2022-12-31")),
         ("Có hiệu lực kể từ ngày ký và được áp dụng đến hết ngày 31/12/2022.", ("2021-03-15", "2022-12-31")),
+        ("Thời hạn ủy quyền: từ ngày Quyết định này có hiệu lực đến hết ngày 31/12/2022.", ("2021-03-15", "2022-12-31")),
     ],
 )
 def test_a_start_and_an_end_are_one_range(text, expected):

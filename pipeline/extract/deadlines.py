@@ -261,7 +261,8 @@ _RELATIVE_RE = re.compile(
     re.IGNORECASE,
 )
 _EFFECTIVE_RE = re.compile(
-    _WB + r"(?:có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+)?(?:kể\s+)?từ\s+(?:ngày\s+)?" + _SIGNED,
+    _WB + r"(?:có\s+hiệu\s+lực(?:\s+thi\s+hành)?\s+)?(?:kể\s+)?từ\s+(?:ngày\s+)?"
+    r"(?:" + _SIGNED + r"|(?P<effective>" + _THIS_DOC + r"\s+có\s+hiệu\s+lực(?:\s+thi\s+hành)?))",
     re.IGNORECASE,
 )
 _NUMBER_WORDS_SMALL = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6}
@@ -303,7 +304,7 @@ def _bounded(m: re.Match, begin: dt.date, finish: dt.date, what: str, tier: int,
         else:  # "trước Quý III/2018": before the period starts
             c.finish, c.reasons = _shift_days(begin, -1), [f"before {what}"]
     elif kind == "end":
-        c.finish, c.reasons = finish, [f"by the end of {what}"]
+        c.finish, c.reasons = finish, [f"by {what}" if begin == finish else f"by the end of {what}"]
     else:
         c.begin, c.finish, c.reasons = begin, finish, [f"during {what}"]
     return c
@@ -513,6 +514,9 @@ def _relative_candidates(text: str, document_date: dt.date | None) -> list[_Cand
         if any(c.start <= m.start() < c.end for c in out):
             continue
         c = _Candidate(m.start(), m.end(), TIER_EXPLICIT, reasons=["from the signing date"], bound="start")
+        if m.group("effective"):  # "từ ngày Quyết định này có hiệu lực": an administrative document takes effect when signed
+            c.confidence = 0.7
+            c.reasons = ["from the date this document takes effect, read as its signing date"]
         if document_date is None:
             c.confidence = 0.3
             c.relative_unresolved = True
@@ -694,14 +698,17 @@ _NAMED_DOCUMENT_RE = re.compile(
 _NAME_BREAK_RE = re.compile(r"[;:()\n]|\.\s|(?<![\p{L}\p{M}])(?:và|để|nhằm|trước|đến|từ|trong|sau)(?![\p{L}\p{M}])",
                             re.IGNORECASE)
 # Events already past, whose date is recorded, not due: birth, issue, registration, signing, adoption.
+# (OCR that drops tone marks prints "câp", "đăng ky", "lân": the commonest of those are accepted.)
+_LAN = r"l[ầâa]n"
 _EVENT_VERBS = (
-    r"(?:(?<!phát\s)sinh|cấp|đăng\s+ký|chứng\s+nhận|ký|được\s+ký|thông\s+qua|lập|thành\s+lập|ban\s+hành|khai\s+trương|"
-    r"(?:thay\s+đổi|điều\s+chỉnh|sửa\s+đổi)(?=\s+lần)|"
-    r"nộp(?=\s+(?:lần|lại))|công\s+chứng|chứng\s+thực|cấp\s+đổi|cấp\s+lại|xác\s+nhận)"
+    r"(?:(?<!phát\s)sinh|c[ấâa]p|đ[ăa]ng\s+k[ýy]|ch[ứư]ng\s+nh[ậâa]n|ký|được\s+ký|thông\s+qua|lập|thành\s+lập|ban\s+hành|"
+    r"khai\s+trương|(?:thay\s+đ[ổôo]i|điều\s+chỉnh|sửa\s+đổi)(?=\s+" + _LAN + r")|"
+    r"nộp(?=\s+(?:" + _LAN + r"|lại))|công\s+chứng|chứng\s+thực|cấp\s+đổi|cấp\s+lại|xác\s+nhận)"
 )
 _EVENT_BEFORE_RE = re.compile(
     r"(?:(?<![\p{L}\p{M}])" + _EVENT_VERBS +
-    r"(?:\s+(?:lần\s+(?:đầu(?:\s+tiên)?|thứ\s+[\p{L}\p{M}\d]+|\d+)|lại|mới|bổ\s+sung|đổi|thay\s+đổi|điều\s+chỉnh))*"
+    r"(?:\s+(?:" + _LAN + r"\s+(?:đầu(?:\s+tiên)?|th[ứư]\s+[\p{L}\p{M}\d]+|\d+)|lại|mới|bổ\s+sung|đổi|thay\s+đ[ổôo]i|"
+    r"điều\s+chỉnh|đăng\s+ký))*"
     r"(?:\s+vào)?"
     r"|(?<![\p{L}\p{M}])(?:ngày|năm)\s*(?:,\s*tháng\s*,\s*năm\s*)?(?:sinh|cấp|ký|ban\s+hành|đăng\s+ký(?:\s+lần\s+đầu)?|thành\s+lập|"
     r"thông\s+qua|lập)\s*:?"
