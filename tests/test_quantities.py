@@ -266,6 +266,7 @@ def test_never_raises_on_number_like_text(text):
         "Trụ sở tại 86 Trần Phú, phường Đông Kinh, tỉnh Lạng Sơn.",
         "Nơi thường trú: thôn 5, xã Mường Khương.",
         "Số nhà 14, ngõ 7, đường Lê Lợi.",
+        "Văn phòng đặt tại 348 đường Hoàng Liên.",
         "Thửa 215, tờ bản đồ 18, bản đồ địa chính xã Tả Phìn.",  # plot numbers
         "Đăng ký thay đổi lần thứ 4.",  # ordinals
         "Hồ sơ nộp lần 2 có bổ sung.",

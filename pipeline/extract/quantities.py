@@ -240,6 +240,8 @@ _STREET_AFTER_RE = re.compile(
     r"[ \t]+(?:\p{Lu}[\p{L}\p{M}]*[ \t]+){0,4}\p{Lu}[\p{L}\p{M}]*\s*,\s*"
     r"(?i:phường|xã|quận|huyện|thị\s+trấn|thị\s+xã|thành\s+phố|tp\b|tỉnh|p\.|q\.|khu\s+phố|tổ\b|thôn|ấp)"
 )
+# "348 đường Hoàng Liên", "12 phố Hàng Bạc": a house number before its street
+_STREET_WORD_AFTER_RE = re.compile(r"[ \t]+(?i:đường|phố|ngõ|ngách|hẻm|kiệt)[ \t]+\p{Lu}")
 # OCR drops tone marks from reference words ("Điêu 1", "khoan 3 Điều 5"): compared folded
 _FOLDED_REFERENCE_WORDS = {"dieu", "chuong", "phu luc", "nghi dinh", "quyet dinh", "thong tu", "nghi quyet"}
 _THEN_ARTICLE_RE = re.compile(r"\s+(?:điều|điêu|dieu)(?![\p{L}\p{M}])", re.IGNORECASE)
@@ -502,7 +504,7 @@ def _exclusion(text: str, num: _Number, has_strong_unit: bool, has_noun_unit: bo
             return "phone number or identifier"
         if len(printed) in (4, 5) and printed.isdigit() and _CAPITALISED_AFTER_RE.match(text, e) and not has_strong_unit:
             return "a code (VSIC, HS …) before its name"
-        if not has_strong_unit and _STREET_AFTER_RE.match(text, e):
+        if not has_strong_unit and (_STREET_AFTER_RE.match(text, e) or _STREET_WORD_AFTER_RE.match(text, e)):
             return "a street number"
         if num.confidence < 0.9 and not has_strong_unit:  # "1.1" without a unit: a section number
             return "section or version number"
