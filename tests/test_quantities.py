@@ -362,3 +362,15 @@ def test_a_verb_after_a_duration_is_not_part_of_its_unit():
 
 def test_an_unpunctuated_count_before_a_lowercase_noun_is_still_a_count():
     assert only("Hỗ trợ 1500 hộ nghèo.").value == 1500
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Văn bản gửi đi bằng chữ ký số đạt từ 80% trở lên.", [(80, "%")]),  # "bằng chữ ký số" restates nothing
+        ("Tổng cộng: 12 Tỉnh, thành phố có biên giới.", [(12, "Tỉnh")]),  # an administrative unit is not a street
+        ("Điểm mốc có tọa độ 105°12'30\"E, cách cầu về phía hạ lưu 200 m.", [(200, "m")]),  # a distance beside a coordinate
+    ],
+)
+def test_the_exclusions_leave_real_quantities_alone(text, expected):
+    assert [(q.value, q.unit) for q in extract_quantities(text)] == expected

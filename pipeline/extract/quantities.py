@@ -237,7 +237,7 @@ _GAP_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])gấp\s+$", re.IGNORECASE)
 _CAPITALISED_AFTER_RE = re.compile(r"[ \t]+\p{Lu}")
 # "125 Lê Lợi, phường Kim Tân": a street number
 _STREET_AFTER_RE = re.compile(
-    r"[ \t]+(?:\p{Lu}[\p{L}\p{M}]*[ \t]+){0,4}\p{Lu}[\p{L}\p{M}]*\s*,\s*"
+    r"[ \t]+(?!(?i:tỉnh|xã|phường|huyện|quận|thành\s+phố|thị\s+xã|thị\s+trấn|đơn\s+vị)(?![\p{L}\p{M}]))(?:\p{Lu}[\p{L}\p{M}]*[ \t]+){0,4}\p{Lu}[\p{L}\p{M}]*\s*,\s*"
     r"(?i:phường|xã|quận|huyện|thị\s+trấn|thị\s+xã|thành\s+phố|tp\b|tỉnh|p\.|q\.|khu\s+phố|tổ\b|thôn|ấp)"
 )
 # "348 đường Hoàng Liên", "12 phố Hàng Bạc": a house number before its street
@@ -254,7 +254,11 @@ _RESTATED_IN_PARENS_RE = re.compile(
 )
 _FIGURE_BEFORE_RE = re.compile(r"\d[\d.,]*\s*(?:[\p{L}\p{M}%°º²³/]+\s*){0,3}$")  # "4.000.000 đồng (…"
 _IN_WORDS_RE = re.compile(r"\s*bằng\s+chữ", re.IGNORECASE)
-_RESTATED_AFTER_LABEL_RE = re.compile(r"(?<![\p{L}\p{M}])bằng\s+chữ\s*:?[^;()\n]*?(?=[;()\n]|\.\s|\.?$)", re.IGNORECASE)
+# "…, bằng chữ: mười lăm triệu đồng" (not "bằng chữ ký số", "bằng chữ in hoa")
+_RESTATED_AFTER_LABEL_RE = re.compile(
+    r"(?<![\p{L}\p{M}])bằng\s+chữ\s*(?::|(?=(?:" + _NUMBER_WORD_ALT + r")(?![\p{L}\p{M}])))[^;()\n]*?(?=[;()\n]|\.\s|\.?$)",
+    re.IGNORECASE,
+)
 # Coordinate systems and map projections: "hệ tọa độ VN-2000, kinh tuyến trục 104°30', múi chiếu 3°"
 _DATUM_RE = re.compile(
     r"(?<![\p{L}\p{M}])(?:hệ\s+(?:tọa|toạ)\s+độ|hệ\s+quy\s+chiếu|(?:tọa|toạ)\s+độ|kinh\s+tuyến|vĩ\s+tuyến|múi\s+chiếu|"
@@ -270,6 +274,7 @@ _ADDRESS_RE = re.compile(
 )
 _PHRASE_END_RE = re.compile(r"[;\n]|\.\s|\.$")
 _KEEP_IN_DATUM = {"ha", "m2", "km2", "đồng", "USD", "%"}
+_ANGLE_UNITS = {"°", "độ", "phút", "giây"}
 
 
 def _zones(text: str) -> list[tuple[int, int, str]]:
@@ -286,7 +291,7 @@ def _zones(text: str) -> list[tuple[int, int, str]]:
     if "độ" in folded or "tuyến" in folded or "chiếu" in folded or "2000" in folded:
         patterns.append((_DATUM_RE, "datum"))
     if "=" in text or ":" in text:
-        patterns.append((_COORDINATE_RE, "datum"))
+        patterns.append((_COORDINATE_RE, "coordinate"))
     if "địa chỉ" in folded or "trụ sở" in folded or "trú" in folded:
         patterns.append((_ADDRESS_RE, "address"))
     for pattern, what in patterns:
@@ -693,13 +698,19 @@ def _repeated_unit_range(text: str, unit: _Unit, value: float) -> tuple[float, i
     return upper * factor, second.end
 
 
+def _head(unit: str) -> str:
+    return unit.split()[0].split("/")[0] if unit and unit.split() else ""
+
+
 def _zone_excludes(zones: list[tuple[int, int, str]], pos: int, unit: _Unit) -> str | None:
     for a, b, what in zones:
         if a <= pos < b:
             if what == "restated":
                 return "an amount restated in words"
-            if what == "datum" and normalize_unit(unit.unit, unit.kind) not in _KEEP_IN_DATUM:
-                return "a coordinate or projection parameter"
+            if what == "datum" and (unit.unit is None or _head(normalize_unit(unit.unit, unit.kind)) in _ANGLE_UNITS):
+                return "a projection parameter"
+            if what == "coordinate" and normalize_unit(unit.unit, unit.kind) not in _KEEP_IN_DATUM:
+                return "a coordinate"
             if what == "address" and unit.kind not in ("money", "percent", "measure"):
                 return "part of an address"
     return None
