@@ -341,6 +341,7 @@ def test_a_period_of_a_school_year_is_not_a_recurrence():
         ("Triển khai các nhiệm vụ của đề án, thực hiện trong giai đoạn 2016–2020.", ("2016-01-01", "2020-12-31")),
         ("Chương trình được thực hiện trong giai đoạn 2016–2020.", ("2016-01-01", "2020-12-31")),
         ("Rà soát Luật Các tổ chức tín dụng năm 2024 và các văn bản hướng dẫn.", None),
+        ("Lập kế hoạch sử dụng đất 5 năm (2026 - 2030) của huyện.", None),
     ],
 )
 def test_a_programme_name_period_is_not_the_time_of_the_work(text, expected):

@@ -835,7 +835,9 @@ def _not_the_work(t: _Text, c: _Candidate) -> str | None:
         return "the year of a past event (birth, founding)"
     if not c.weak:
         return None
-    seg_start = _clause_start(text, c.start)
+    # a period in brackets right after a name ("kế hoạch 5 năm (2026 - 2030)") belongs to the phrase before them
+    anchor = c.start - 1 if c.start > 0 and text[c.start - 1] == "(" else c.start
+    seg_start = _clause_start(text, anchor)
     nouns = list(_DOC_NOUN_RE.finditer(text, seg_start, c.start))
     if not nouns:
         return None
