@@ -369,6 +369,7 @@ def test_an_unpunctuated_count_before_a_lowercase_noun_is_still_a_count():
     [
         ("Văn bản gửi đi bằng chữ ký số đạt từ 80% trở lên.", [(80, "%")]),  # "bằng chữ ký số" restates nothing
         ("Tổng cộng: 12 Tỉnh, thành phố có biên giới.", [(12, "Tỉnh")]),  # an administrative unit is not a street
+        ("Uống mỗi lần 02 viên, ngày hai lần.", [(2, "viên")]),  # a count per time, not an ordinal
         ("Điểm mốc có tọa độ 105°12'30\"E, cách cầu về phía hạ lưu 200 m.", [(200, "m")]),  # a distance beside a coordinate
     ],
 )

@@ -535,6 +535,8 @@ def _exclusion(text: str, num: _Number, has_strong_unit: bool, has_noun_unit: bo
     if not printed.startswith("0") and _NAMED_BODY_BEFORE_RE.search(text[max(0, s - 40) : s]):
         return "part of the name of a body or programme"
     level = _preceded_by(text, s, LEVEL_WORDS)
+    if level == "lần" and before[-2:-1] in (["mỗi"], ["từng"], ["một"]):
+        level = None  # "mỗi lần 03 viên": a count per time, not the third time
     if level:
         return f"level or rank after '{level}'"
     weak = _preceded_by(text, s, WEAK_LEVEL_WORDS)
