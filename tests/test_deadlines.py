@@ -230,3 +230,180 @@ def test_a_range_of_months():
 def test_issuing_within_a_quarter_is_a_deadline():
     d = extract_deadline("Trình Ủy ban nhân dân tỉnh ban hành trong Quý III/2025.")
     assert d.end == "2025-09-30"
+
+
+# --- dates that are not the time of the work (issue 13) -------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bà Trần Thị Hoa, sinh ngày 14/02/1979, trú tại thôn Đông, xã Tân Lập.",
+        "Ông Lê Văn Nam; Ngày sinh: 03/11/1988; Quốc tịch: Việt Nam.",
+        "Người đại diện sinh năm 1975, quê quán huyện Văn Yên.",
+        "Thẻ căn cước số 012345678901 do Cục Cảnh sát cấp ngày 21/7/2022.",
+        "Căn cước công dân số 019087000111; Ngày cấp: 02/4/2021; Nơi cấp: Cục Cảnh sát.",
+        "Giấy chứng nhận đăng ký hợp tác xã số 4101234567 đăng ký lần đầu ngày 11/3/2019, "
+        "đăng ký thay đổi lần thứ ba ngày 08/9/2024.",
+        "Hồ sơ đề xuất dự án nộp lần 1 ngày 15/10/2024, nộp lại ngày 02/12/2024.",
+        "Hợp tác xã được thành lập ngày 20/5/2010 theo quy định của pháp luật.",
+        "Căn cứ Luật Quy hoạch ngày 24 tháng 11 năm 2017, rà soát các quy hoạch ngành.",
+        "Thực hiện theo Kết luận của Ban Thường vụ Huyện ủy ngày 05/3/2025 về phát triển chợ.",
+        "Nghị quyết này đã được Hội đồng nhân dân huyện thông qua ngày 18 tháng 12 năm 2024.",
+        "Hồ sơ đã nộp trước khi trẻ em sinh trước ngày 01/9/2019 được giữ nguyên.",
+        "Giấy chứng nhận do Sở Tài chính câp ngày 16/01/2015, câp thay đôi lân thứ 2 ngày 08/4/2020.",  # OCR, no tones
+    ],
+)
+def test_dates_of_past_events_and_citations_are_not_deadlines(text):
+    assert extract_deadline(text, SIGNED) is None, extract_deadline(text, SIGNED)
+
+
+def test_an_event_held_on_a_day_is_the_time_of_the_work():
+    assert bounds("Tổ chức Hội nghị tổng kết ngày 20/12/2021 tại hội trường tỉnh.")[:2] == ("2021-12-20", "2021-12-20")
+
+
+def test_a_registration_date_does_not_hide_the_deadline_of_the_work():
+    d = extract_deadline("Doanh nghiệp (đăng ký lần đầu ngày 05/01/2018) hoàn thành thủ tục trước ngày 30/9/2021.", SIGNED)
+    assert (d.start, d.end) == (None, "2021-09-30")
+
+
+# --- deadline grammar (issue 13) ------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("Các hạng mục còn lại triển khai sau năm 2025.", "2026-01-01"),
+        ("Mở rộng diện tích trồng rừng từ sau năm 2022.", "2023-01-01"),
+        ("Chỉ tiếp nhận hồ sơ sau ngày 30/6/2021.", "2021-07-01"),
+        ("Đưa vào khai thác sau Quý II/2022.", "2022-07-01"),
+    ],
+)
+def test_after_a_period_starts_the_day_after_it_ends(text, start):
+    assert bounds(text)[:2] == (start, None)
+
+
+def test_phases_span_from_the_first_start_to_the_last_end():
+    text = ("Tiến độ thực hiện: Giai đoạn 1: (1) chuẩn bị đầu tư: từ Quý I/2022 đến Quý IV/2022; "
+            "(2) thi công xây dựng: đến Quý II/2024; (3) vận hành thử: Quý III/2024.")
+    assert bounds(text)[:2] == ("2022-01-01", "2024-09-30")
+
+
+def test_phases_of_years_in_brackets():
+    text = "Giai đoạn I (2021 - 2023): hoàn thiện hạ tầng; giai đoạn II (2024 - 2026): mở rộng quy mô."
+    assert bounds(text)[:2] == ("2021-01-01", "2026-12-31")
+
+
+def test_one_phase_marker_is_not_a_list_of_phases():
+    d = extract_deadline("Giai đoạn 1 hoàn thành trong năm 2022, trình phê duyệt trước ngày 30/6/2022.", SIGNED)
+    assert d.end == "2022-06-30"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Thời gian thực hiện: Từ Quý I/2022\nđến Quý III/2023.", ("2022-01-01", "2023-09-30")),
+        ("Triển khai từ năm 2022 đến Quý III/2023.", ("2022-01-01", "2023-09-30")),
+        ("Quý I/2022 - Quý II/2023: thi công các hạng mục chính.", ("2022-01-01", "2023-06-30")),
+        ("Thực hiện từ tháng 3/2022 đến tháng 6/2023.", ("2022-03-01", "2023-06-30")),
+        ("Áp dụng từ ngày 01/7/2021\nđến hết ngày 31/12/2022.", ("2021-07-01", "2022-12-31")),
+        ("Có hiệu lực kể từ ngày ký và được áp dụng đến hết ngày 31/12/2022.", ("2021-03-15", "2022-12-31")),
+        ("Thời hạn ủy quyền: từ ngày Quyết định này có hiệu lực đến hết ngày 31/12/2022.", ("2021-03-15", "2022-12-31")),
+    ],
+)
+def test_a_start_and_an_end_are_one_range(text, expected):
+    assert bounds(text)[:2] == expected
+
+
+@pytest.mark.parametrize(
+    "text, recurrence",
+    [
+        ("Định kỳ 6 tháng và hàng năm báo cáo Ủy ban nhân dân tỉnh.", "semiannual"),
+        ("Báo cáo định kỳ 6 tháng và hằng năm về Sở Nội vụ.", "semiannual"),
+        ("Báo cáo định kỳ hằng năm về Sở Tài chính; các xã cập nhật số liệu hằng ngày.", "yearly"),
+        ("Hằng năm tổng kết; định kỳ hằng quý (trước ngày 20 tháng cuối quý) và hằng năm báo cáo.", "quarterly"),
+        ("Báo cáo giám sát đầu tư (định kỳ hằng quý và cả năm) gửi Sở Kế hoạch.", "quarterly"),
+        ("Kiểm tra sức khỏe ít nhất 02 lần/năm.", "semiannual"),
+        ("Cập nhật tiến độ tối thiểu 01 lần/tháng.", "monthly"),
+        ("Sơ kết hằng quý, 6 tháng và năm.", "quarterly"),
+    ],
+)
+def test_the_shortest_period_of_one_phrase(text, recurrence):
+    assert bounds(text)[2] == recurrence
+
+
+def test_a_period_of_a_school_year_is_not_a_recurrence():
+    d = extract_deadline("Tổ chức tối đa 04 lần/năm học.", SIGNED)
+    assert d is None or d.recurrence != "quarterly"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ban hành Chương trình phát triển nông thôn mới giai đoạn 2016–2020 của huyện.", None),
+        ("Sơ kết Đề án giảm nghèo bền vững giai đoạn 2021-2025 của tỉnh.", None),
+        ("Triển khai các nhiệm vụ của đề án, thực hiện trong giai đoạn 2016–2020.", ("2016-01-01", "2020-12-31")),
+        ("Chương trình được thực hiện trong giai đoạn 2016–2020.", ("2016-01-01", "2020-12-31")),
+        ("Rà soát Luật Các tổ chức tín dụng năm 2024 và các văn bản hướng dẫn.", None),
+        ("Lập kế hoạch sử dụng đất 5 năm (2026 - 2030) của huyện.", None),
+    ],
+)
+def test_a_programme_name_period_is_not_the_time_of_the_work(text, expected):
+    d = extract_deadline(text, SIGNED)
+    assert (d.start, d.end) == expected if expected else d is None, d
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Gửi báo cáo trong tháng 6/2022.", ("2022-06-01", "2022-06-30")),
+        ("Tổ chức khảo sát vào tháng 5 và tháng 6 năm 2022.", ("2022-05-01", "2022-06-30")),
+        ("Tổ chức khảo sát trong tháng 5, 6/2022.", ("2022-05-01", "2022-06-30")),
+        ("Hoàn thành trong Quý I và Quý II năm 2022.", ("2022-01-01", "2022-06-30")),
+        ("Hoàn thành trong Quý III, IV/2022.", ("2022-07-01", "2022-12-31")),
+        ("Thực hiện từ Quý I đến Quý III/2022.", ("2022-01-01", "2022-09-30")),
+        ("Tập huấn giáo viên trong năm học 2021–2022.", ("2021-09-01", "2022-05-31")),
+        ("Từ nay đến năm 2025, phấn đấu 100% xã đạt chuẩn.", ("2021-03-15", "2025-12-31")),
+        ("Từ nay đến hết năm 2025 hoàn thành cấp giấy chứng nhận.", ("2021-03-15", "2025-12-31")),
+        ("Báo cáo kết quả trước ngày 15/12.", (None, "2021-12-15")),
+        ("Nộp báo cáo chậm nhất ngày 10/01.", (None, "2022-01-10")),  # the next 10 January after signing
+        ("Trong vòng 30 ngày kể từ ngày Kế hoạch này được ban hành, các phòng báo cáo.", (None, "2021-04-14")),
+        ("Trong thời hạn 15 ngày kể từ ngày ký Quyết định này, các xã báo cáo.", (None, "2021-03-30")),
+        ("Trong thời hạn 30 ngày kể từ ngày Quyết định này có hiệu lực, các sở rà soát.", (None, "2021-04-14")),
+        ("Chậm nhất là ngày 30 tháng 6 năm 2022 phải hoàn thành.", (None, "2022-06-30")),
+        ("Hoàn thành trước Quý III/2022.", (None, "2022-06-30")),
+        ("Phải hoàn thành xong trong 6 tháng đầu năm 2022.", ("2022-01-01", "2022-06-30")),
+        ("Đưa vào sử dụng chậm nhất vào cuối năm 2023.", (None, "2023-12-31")),
+    ],
+)
+def test_other_ways_plans_write_time_bounds(text, expected):
+    assert bounds(text)[:2] == expected
+
+
+@pytest.mark.parametrize(
+    "text, recurrence",
+    [
+        ("Báo cáo trước ngày 15/12 hằng năm.", "yearly"),  # the day of a yearly report, not one date
+        ("Hằng năm, các đơn vị gửi báo cáo về Sở trước ngày 31 tháng 3.", "yearly"),
+        ("Chi trả trong quý I hằng năm.", "yearly"),
+    ],
+)
+def test_a_day_of_a_recurring_report_is_not_one_date(text, recurrence):
+    assert bounds(text) == (None, None, recurrence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thường xuyên kiểm tra, giám sát việc chấp hành.",
+        "Trong vòng 30 ngày kể từ ngày nhận được hồ sơ hợp lệ, Sở trả lời bằng văn bản.",
+        "Trong thời hạn 15 ngày làm việc kể từ ngày ký hợp đồng, nhà thầu nộp bảo lãnh.",
+        "Chậm nhất 05 ngày làm việc kể từ ngày ban hành thông báo, đơn vị bổ sung hồ sơ.",
+        "Kỳ báo cáo tính từ ngày 15 tháng 12 của năm trước đến ngày 14 tháng 12 của năm báo cáo.",
+        "Các văn bản sau hết hiệu lực kể từ ngày Thông tư này có hiệu lực thi hành.",
+    ],
+)
+def test_bounds_that_no_date_can_be_given_for(text):
+    assert extract_deadline(text, SIGNED) is None, extract_deadline(text, SIGNED)
+
+
+def test_a_labelled_clause_beats_the_years_in_its_brackets():
+    text = ("Tiến độ thực hiện dự án: Hoàn thành trong quý IV năm 2023 (trong năm 2022 hoàn thành hạ tầng; "
+            "tỷ lệ lấp đầy 50% trong năm 2024 và 100% trong năm 2025).")
+    assert bounds(text)[:2] == ("2023-10-01", "2023-12-31")

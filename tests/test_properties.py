@@ -1,9 +1,13 @@
 """Arbitrary and mutated decree text never crashes the pipeline, and its offsets always hold."""
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract.deadlines import RECURRENCE_ORDER, extract_deadline
+from pipeline.extract.quantities import extract_quantities
 from tests.helpers import FIXTURES, document_from_text
 
 SEED_TEXTS = [(FIXTURES / name).read_text(encoding="utf-8") for name in ("qd-12-ubnd-quy-che.txt", "cv-210-ubnd-phong-chong-lu.txt")]
@@ -11,6 +15,12 @@ PIECES = [
     "Điều 1.", "I.", "1.", "a)", "(1)", "- ", "+ ", "Căn cứ ", "Nơi nhận:", "QUYẾT ĐỊNH", "KẾ HOẠCH", "Số: 12/QĐ-UBND",
     "ngày 05 tháng 9 năm 2023", "Quý II/2024", "\t", "\n", "3.000 doanh nghiệp", "22,6 tỷ đồng", "(12 đầu việc)",
     "Phụ lục", "STT\tNội dung\tGhi chú", "TM. ỦY BAN NHÂN DÂN", "Ban hành kèm theo Quyết định số 1/QĐ-UBND",
+    # the grammar of issue 13
+    "sau năm 2025", "Giai đoạn 1:", "(1) chuẩn bị:", "từ Quý I/2025", "đến Quý IV/2025", "định kỳ 6 tháng và hàng năm",
+    "sinh ngày 12/5/1980", "cấp ngày 05/6/2021", "Luật Đầu tư ngày 17/6/2020", "năm học 2024–2025", "trước ngày 15/12",
+    "(Bằng chữ: Hai mươi hai tỷ đồng)", "Số 348 đường Hoàng Liên, phường Cốc Lếu", "hệ tọa độ VN-2000",
+    "kinh tuyến trục 104º30'", "múi chiếu 3°", "lần thứ 3", "từ 1.000.000 đồng đến 2.000.000 đồng",
+    "1,5 triệu đồng/người/tháng", "Km 12+500", "4290 Xây dựng", "02 lần/năm",
 ]
 
 
@@ -44,3 +54,31 @@ def test_mutated_decrees(seed, edits):
         position %= max(1, len(text))
         text = text[:position] + insert + text[position + length:]
     check(text)
+
+
+# Pieces of time expressions and quantities, in any order: the two grammars stay total and
+# their outputs well-formed.
+GRAMMAR = [
+    "Quý", "I", "II", "IV", "và", ",", "/", "-", "–", "2025", "2026", "1980", "năm", "năm học", "tháng", "6", "15/12",
+    "12/5/1980", "ngày", "trước", "sau", "từ", "đến", "hết", "trong", "vào", "chậm nhất", "kể từ ngày ký", "từ nay",
+    "hằng", "hàng", "định kỳ", "lần/năm", "02", "Giai đoạn 1:", "(1)", "(2)", "Thời gian thực hiện:", "Tiến độ:",
+    "sinh", "cấp", "đăng ký lần đầu", "Luật", "Chương trình", "giai đoạn", "(", ")", ";", "\n", "Bằng chữ:", "Hai mươi",
+    "tỷ", "đồng", "triệu", "%", "/người", "ha", "°", "º", "VN-2000", "kinh tuyến trục", "múi chiếu", "Địa chỉ:", "Số",
+    "phường", "lần thứ", "Điều", "khoản", "Km", "+", "4290", "Xây dựng", "dưới", "trên", "ít nhất", "30", "1.000.000",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(GRAMMAR), max_size=16).map(" ".join), st.one_of(st.none(), st.dates()))
+def test_the_fact_grammars_are_total(text, document_date: dt.date | None):
+    d = extract_deadline(text, document_date)
+    if d is not None:
+        assert d.span is None or text[d.span[0]:d.span[1]] == d.raw
+        assert d.recurrence is None or d.recurrence in RECURRENCE_ORDER
+        assert 0 <= d.confidence <= 1
+        for value in (d.start, d.end):
+            assert value is None or dt.date.fromisoformat(value)
+        assert d.start is None or d.end is None or d.start <= d.end
+    for q in extract_quantities(text):
+        assert text[q.span[0]:q.span[1]] == q.raw
+        assert q.value_max is None or q.value_max > q.value

@@ -250,3 +250,128 @@ def test_never_raises_and_spans_match_raw(text):
 def test_never_raises_on_number_like_text(text):
     for q in extract_quantities(text):
         assert text[q.span[0] : q.span[1]] == q.raw
+
+
+# --- identifiers, addresses, ordinals, datum parameters (issue 13) ------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Giấy chứng nhận đăng ký doanh nghiệp mã số 4300987654 do Sở Tài chính cấp.",  # enterprise code
+        "Thẻ căn cước số 036190004567 do Cục Cảnh sát quản lý hành chính cấp.",  # identity number
+        "Mã số thuế: 0312345678-001.",
+        "Mã ngành theo VSIC: 4101 Xây dựng nhà để ở.",  # VSIC codes
+        "Ngành nghề kinh doanh: 4933 Vận tải hàng hóa bằng đường bộ.",
+        "Điện thoại: 0205 3871 234; Fax: 0205.3871.235.",  # phone numbers
+        "Địa chỉ trụ sở chính: Số 27 đường Nguyễn Huệ, phường Tân Thanh.",  # addresses
+        "Trụ sở tại 86 Trần Phú, phường Đông Kinh, tỉnh Lạng Sơn.",
+        "Nơi thường trú: thôn 5, xã Mường Khương.",
+        "Số nhà 14, ngõ 7, đường Lê Lợi.",
+        "Văn phòng đặt tại 348 đường Hoàng Liên.",
+        "Thửa 215, tờ bản đồ 18, bản đồ địa chính xã Tả Phìn.",  # plot numbers
+        "Đăng ký thay đổi lần thứ 4.",  # ordinals
+        "Hồ sơ nộp lần 2 có bổ sung.",
+        "Tổ chức Đại hội lần thứ VI của Hội.",
+        "Hệ tọa độ VN-2000, kinh tuyến trục 105°00', múi chiếu 3°.",  # datum and projection
+        "Hệ tọa độ VN-2000, kinh tuyến trục 104º45', múi chiếu 3º.",
+        "Hệ tọa độ VN 2000, kinh tuyến trục 103 độ 30 phút, múi chiếu 6 độ.",
+        "Tọa độ điểm mốc: X = 2.486.315,20 m; Y = 412.877,05 m.",
+        "Theo quy định tại khoản 2 Điều 5 và điểm b khoản 1 Điều 9.",  # article and clause references
+        "Theo khoản 4 Điêu 12 Nghị định số 08/2022/NĐ-CP.",  # the same, damaged by OCR
+        "Tại Km 15+300 Quốc lộ 70.",  # a chainage
+        "Đến ngã ba Cốc Lếu rẽ trái.",  # "ba" names a junction
+    ],
+)
+def test_identifiers_and_parameters_are_not_quantities(text):
+    assert extract_quantities(text) == [], [q.raw for q in extract_quantities(text)]
+
+
+def test_an_address_does_not_hide_an_area_beside_it():
+    qs = extract_quantities("Địa điểm: thửa đất số 45, diện tích 1,2 ha; Trụ sở: 15 Hoàng Liên, phường Cốc Lếu.")
+    assert [(q.value, q.unit) for q in qs] == [(1.2, "ha")]
+
+
+def test_a_coordinate_system_does_not_hide_the_area_of_the_site():
+    qs = extract_quantities("Ranh giới theo hệ tọa độ VN-2000, múi chiếu 3°, tổng diện tích 76,5 ha.")
+    assert [(q.value, q.unit) for q in qs] == [(76.5, "ha")]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Tổng vốn đầu tư: 22.000.000.000 đồng (Bằng chữ: Hai mươi hai tỷ đồng).", 22e9),
+        ("Tổng vốn: 1.250.500.000.000 đồng (Bằng chữ: Một nghìn hai trăm năm mươi tỷ, năm trăm triệu đồng chẵn).", 1250.5e9),
+        ("Phạt tiền 7.500.000 đồng (Bảy triệu năm trăm nghìn đồng).", 7.5e6),
+        ("Số tiền phải nộp: 3.000.000 đồng, bằng chữ: ba triệu đồng.", 3e6),
+        ("Mức vốn: 9.000.000.000 (chín tỷ đồng).", None),  # the figure itself has no unit; the words add nothing
+    ],
+)
+def test_an_amount_spelled_out_in_words_is_not_a_second_quantity(text, value):
+    qs = extract_quantities(text)
+    assert [q.value for q in qs] == ([pytest.approx(value)] if value else []), [q.raw for q in qs]
+
+
+def test_a_number_in_words_on_its_own_is_still_read():
+    assert values("Cử hai cán bộ tham dự (ba người dự bị).") == [2, 3]
+
+
+@pytest.mark.parametrize(
+    "text, value, value_max, unit",
+    [
+        ("Diện tích mỗi lô từ 5 đến 10 ha.", 5, 10, "ha"),
+        ("Phạt tiền từ 2.000.000 đồng đến 4.000.000 đồng đối với cá nhân.", 2e6, 4e6, "đồng"),
+        ("Giao dịch có giá trị từ 50.000.000 đồng đến dưới 100.000.000 đồng.", 5e7, 1e8, "đồng"),
+        ("Trẻ em từ 6 tuổi đến dưới 11 tuổi.", 6, 11, "tuổi"),
+        ("Nhiệt độ phòng từ 18°C đến 25°C.", 18, 25, "°C"),
+    ],
+)
+def test_ranges_are_one_quantity(text, value, value_max, unit):
+    q = only(text)
+    assert (q.value, q.value_max, q.unit) == (pytest.approx(value), pytest.approx(value_max), unit)
+    assert q.raw.startswith("từ")
+
+
+@pytest.mark.parametrize("qualifier", ["trên", "ít nhất", "tối thiểu", "không quá", "không vượt quá"])
+def test_qualifiers_in_front_of_money_and_percentages(qualifier):
+    q = only(f"Hỗ trợ {qualifier} 30% kinh phí.")
+    assert (q.value, q.unit, q.qualifier) == (30, "%", qualifier)
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("Hỗ trợ 1,5 triệu đồng/người/tháng.", "đồng/người/tháng"),
+        ("Chi bồi dưỡng 200.000 đồng/người/buổi.", "đồng/người/buổi"),
+        ("Tăng trưởng bình quân 8,5%/năm.", "%/năm"),
+        ("Năng suất đạt 15 m3/ha/năm.", "m3/ha/năm"),
+        ("Sinh hoạt chuyên đề 2 lần/tháng.", "lần/tháng"),
+    ],
+)
+def test_units_keep_their_per_parts(text, unit):
+    assert only(text).unit == unit
+
+
+@pytest.mark.parametrize("text, unit", [("Giữ nhiệt độ không quá 30°C.", "°C"), ("Góc giao không nhỏ hơn 45°.", "°")])
+def test_temperatures_and_angles_have_units(text, unit):
+    assert only(text).unit == unit
+
+
+def test_a_verb_after_a_duration_is_not_part_of_its_unit():
+    assert only("Phương tiện đã khai thác trên 25 năm tính từ năm sản xuất.").unit == "năm"
+    assert only("Trang bị thêm 03 máy tính cho bộ phận một cửa.").unit == "máy tính"
+
+
+def test_an_unpunctuated_count_before_a_lowercase_noun_is_still_a_count():
+    assert only("Hỗ trợ 1500 hộ nghèo.").value == 1500
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Văn bản gửi đi bằng chữ ký số đạt từ 80% trở lên.", [(80, "%")]),  # "bằng chữ ký số" restates nothing
+        ("Tổng cộng: 12 Tỉnh, thành phố có biên giới.", [(12, "Tỉnh")]),  # an administrative unit is not a street
+        ("Uống mỗi lần 02 viên, ngày hai lần.", [(2, "viên")]),  # a count per time, not an ordinal
+        ("Điểm mốc có tọa độ 105°12'30\"E, cách cầu về phía hạ lưu 200 m.", [(200, "m")]),  # a distance beside a coordinate
+    ],
+)
+def test_the_exclusions_leave_real_quantities_alone(text, expected):
+    assert [(q.value, q.unit) for q in extract_quantities(text)] == expected

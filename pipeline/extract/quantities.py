@@ -6,11 +6,21 @@ A quantity is a cardinal number that counts or measures something
 Vietnamese administrative texts are full of numbers that are *not*
 quantities: years and dates, document numbers ("1519/QĐ-UBND"), enumerators,
 article references ("Điều 5"), levels ("cấp độ 3"), standard names
-("ISO 9001:2008"), addresses, phone numbers, URLs, times of day. Most of the
-module is about telling the two apart from the number's immediate context:
-the characters touching it, the word in front of it, and what follows.
+("ISO 9001:2008"), identifiers (enterprise and identity numbers, VSIC codes,
+phone numbers), addresses ("Số 348", "125 Lê Lợi, phường …"), plot numbers,
+ordinals ("lần thứ 3"), datum and projection parameters ("VN-2000", "kinh
+tuyến trục 104°30'", "múi chiếu 3°"), URLs, times of day, and an amount
+spelled out in words after its figure ("(Bằng chữ: Hai mươi hai tỷ đồng)"),
+which restates it. Most of the module is about telling the two apart from
+the number's immediate context: the characters touching it, the word in
+front of it, what follows, and the phrase it sits in (an address, a
+coordinate system, a restatement in words).
 
-Entry point: :func:`extract_quantities`.
+Ranges ("từ 5 đến 10 ha", "từ 1.000.000 đồng đến 2.000.000 đồng") are one
+quantity with ``value_max``; "trên", "ít nhất", "tối thiểu", "không quá" …
+are its qualifier; a unit keeps its "/" parts ("triệu đồng/người/tháng").
+
+Every pattern is compiled once, at import. Entry point: :func:`extract_quantities`.
 """
 from __future__ import annotations
 
@@ -18,6 +28,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
+from pipeline.lexicon import ascii_fold
 from pipeline.model import Quantity
 
 from .numbers import (
@@ -86,21 +97,27 @@ UNIT_REGISTRY: dict[str, str] = {
     "mwh": "MWh",
     "gw": "GW",
     "teu": "TEU",
+    "°c": "°C",
+    "ºc": "°C",
+    "độ c": "°C",
+    "°": "°",
+    "º": "°",
     # multiplier
     "lần": "lần",
 }
 
 MONEY_UNITS = r"(?:đồng|VNĐ|VND|USD|đô la Mỹ|đô la|euro|EUR|đ)"
 MEASURE_UNITS = (
-    r"(?:km\s?²|km2|m\s?²|m\s?³|m2|m3|héc-ta|hécta|hecta|ha|km|cm|mm|tấn|kg|lít|kWh|MWh|MW|kW|GW|TEU|m)"
+    r"(?:km\s?²|km2|m\s?²|m\s?³|m2|m3|héc-ta|hécta|hecta|ha|km|cm|mm|tấn|kg|lít|kWh|MWh|MW|kW|GW|TEU|m|"
+    r"[°º]\s?C|độ\s?C(?![\p{L}\p{M}])|[°º])"
 )
-# "/năm", "/tháng", "/người", "/ha" after a unit: "15 triệu đồng/năm"
-PER_SUFFIX = r"(?:\s?/\s?[\p{L}\p{M}\d]+)?"
+# "/năm", "/người/tháng", "/ha" after a unit: "15 triệu đồng/năm", "1,5 triệu đồng/người/tháng"
+PER_SUFFIX = r"(?:\s?/\s?(?:01\s|1\s)?[\p{L}\p{M}\d]+){0,3}"
 
-_PERCENT_RE = re.compile(r"\s*(%|phần trăm)")
+_PERCENT_RE = re.compile(r"\s*((?:%|phần trăm)" + PER_SUFFIX + r")(?![\p{L}\p{M}\d])")
 _MONEY_RE = re.compile(r"\s*(" + MONEY_UNITS + PER_SUFFIX + r")(?![\p{L}\p{M}\d])")
 _MEASURE_RE = re.compile(r"\s*(" + MEASURE_UNITS + PER_SUFFIX + r")(?![\p{L}\p{M}\d])")
-_TIMES_RE = re.compile(r"\s*(lần)(?![\p{L}\p{M}\d])", re.IGNORECASE)
+_TIMES_RE = re.compile(r"\s*(lần" + PER_SUFFIX + r")(?![\p{L}\p{M}\d])", re.IGNORECASE)
 # Letters that may be glued to digits and still be a unit ("15.000đ", "3m", "60%").
 _ATTACHED_UNIT_RE = re.compile(r"(?:%|" + MONEY_UNITS + "|" + MEASURE_UNITS + r")(?![\p{L}\p{M}\d])")
 
@@ -146,6 +163,9 @@ REFERENCE_WORDS = {
     "thông báo", "văn bản", "luật", "qđ", "nđ", "nq", "tt", "ct", "cv", "kh", "tb", "tbkl",
     # standards and versions
     "iso", "tcvn", "qcvn", "version", "phiên bản", "covid",
+    # codes and registers
+    "mã ngành", "vsic", "mã hs", "hs", "mã chương", "số hiệu", "số nhà", "thửa", "thửa đất", "tờ bản đồ", "bản đồ",
+    "ngã",
     # addresses
     "phòng", "tầng", "lầu", "lô", "tổ", "ấp", "khu phố", "phường", "quận", "đường", "hẻm", "ngõ",
     "ngách", "kiệt", "thôn", "xóm", "khu", "p", "q", "km",
@@ -155,7 +175,7 @@ REFERENCE_WORDS = {
 # Words naming a level, rank or round: "cấp độ 3", "hạng 1", "đợt 2", "lần thứ 2".
 LEVEL_WORDS = {
     "cấp độ", "mức độ", "hạng", "bậc", "loại", "khóa", "khoá", "lớp", "vòng", "phiên", "giai đoạn",
-    "đợt", "kỳ", "nhóm", "lần thứ", "thứ", "nhiệm kỳ", "level",
+    "đợt", "kỳ", "nhóm", "lần thứ", "thứ", "nhiệm kỳ", "level", "lần",
 }
 # Words that are a level word *or* a verb/noun ("cấp 30 giấy phép" = grant 30
 # licences, "mức 30%"): a level only when no unit follows the number.
@@ -174,6 +194,7 @@ UNIT_STOP_WORDS = {
 UNIT_STOP_BIGRAMS = {
     "tham gia", "thực hiện", "triển khai", "hoàn thành", "thành lập", "xây dựng", "trở lên", "đối với",
     "bao gồm", "so với", "hình thành", "ứng dụng", "trực tiếp", "gián tiếp",
+    "tính từ", "tính đến", "tính tới", "tính theo", "tính trên",
 }
 # Time units: "đào tạo 3 tháng" is a duration; "6 tháng đầu năm" is a deadline.
 TIME_UNITS = {"ngày", "tuần", "tháng", "quý", "năm", "giờ", "phút", "ngày làm việc"}
@@ -182,14 +203,6 @@ MAX_UNIT_WORDS = 4
 _TOKEN_RE = re.compile(r"[\p{L}\p{M}\d&]+(?:[-/'’][\p{L}\p{M}\d&]+)*")
 _GAP_RE = re.compile(r"[ \t\u00a0]+")
 _DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_WORD_RE = re.compile(
-    r"(?<![\p{L}\p{M}\d])(?:"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r")(?:\s+(?:"
-    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r"))*(?![\p{L}\p{M}\d])",
-    re.IGNORECASE,
-)
 _SCALE_RE = re.compile(
     r"\s*(" + "|".join(SCALE_WORDS) + r")(?![\p{L}\p{M}])(?!\s+(?:lệ|trọng|giá|suất)\b)", re.IGNORECASE
 )
@@ -214,6 +227,78 @@ _NAMED_BODY_BEFORE_RE = re.compile(
 # Words after which a number without a unit is still a quantity: "đạt 22.000", "từ 50 trở lên".
 _BARE_OK_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])(?:đạt|là|tổng cộng|tổng số|bằng)\s+$", re.IGNORECASE)
 _CLOCK_AFTER_RE = re.compile(r"\s*(?:giờ|h)\s*\d", re.IGNORECASE)
+_SPACES_RE = re.compile(r"\s+")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_DATE_AFTER_RE = re.compile(r"\s*tháng\s*\d|\s*/\s*\d", re.IGNORECASE)
+_TRO_LEN_RE = re.compile(r"\s*trở\s+lên", re.IGNORECASE)
+_TU_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])từ\s+$", re.IGNORECASE)
+_GAP_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])gấp\s+$", re.IGNORECASE)
+# "4290 Xây dựng …", "6810 Kinh doanh …": an unpunctuated 4-5 digit number before a capitalised word is a code
+_CAPITALISED_AFTER_RE = re.compile(r"[ \t]+\p{Lu}")
+# "125 Lê Lợi, phường Kim Tân": a street number
+_STREET_AFTER_RE = re.compile(
+    r"[ \t]+(?!(?i:tỉnh|xã|phường|huyện|quận|thành\s+phố|thị\s+xã|thị\s+trấn|đơn\s+vị)(?![\p{L}\p{M}]))(?:\p{Lu}[\p{L}\p{M}]*[ \t]+){0,4}\p{Lu}[\p{L}\p{M}]*\s*,\s*"
+    r"(?i:phường|xã|quận|huyện|thị\s+trấn|thị\s+xã|thành\s+phố|tp\b|tỉnh|p\.|q\.|khu\s+phố|tổ\b|thôn|ấp)"
+)
+# "348 đường Hoàng Liên", "12 phố Hàng Bạc": a house number before its street
+_STREET_WORD_AFTER_RE = re.compile(r"[ \t]+(?i:đường|phố|ngõ|ngách|hẻm|kiệt)[ \t]+\p{Lu}")
+# OCR drops tone marks from reference words ("Điêu 1", "khoan 3 Điều 5"): compared folded
+_FOLDED_REFERENCE_WORDS = {"dieu", "chuong", "phu luc", "nghi dinh", "quyet dinh", "thong tu", "nghi quyet"}
+_THEN_ARTICLE_RE = re.compile(r"\s+(?:điều|điêu|dieu)(?![\p{L}\p{M}])", re.IGNORECASE)
+
+# Phrases whose numbers are not quantities, found once per text.
+_NUMBER_WORD_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+# "(Bằng chữ: Hai mươi hai tỷ đồng)", "(Bốn triệu đồng)", "(ba mươi) ngày": a figure restated in words
+_RESTATED_IN_PARENS_RE = re.compile(
+    r"\(\s*(?:bằng\s+chữ\s*:?\s*)?(?=(?:" + _NUMBER_WORD_ALT + r")(?![\p{L}\p{M}]))[^()\d]{1,250}\)", re.IGNORECASE
+)
+_FIGURE_BEFORE_RE = re.compile(r"\d[\d.,]*\s*(?:[\p{L}\p{M}%°º²³/]+\s*){0,3}$")  # "4.000.000 đồng (…"
+_IN_WORDS_RE = re.compile(r"\s*bằng\s+chữ", re.IGNORECASE)
+# "…, bằng chữ: mười lăm triệu đồng" (not "bằng chữ ký số", "bằng chữ in hoa")
+_RESTATED_AFTER_LABEL_RE = re.compile(
+    r"(?<![\p{L}\p{M}])bằng\s+chữ\s*(?::|(?=(?:" + _NUMBER_WORD_ALT + r")(?![\p{L}\p{M}])))[^;()\n]*?(?=[;()\n]|\.\s|\.?$)",
+    re.IGNORECASE,
+)
+# Coordinate systems and map projections: "hệ tọa độ VN-2000, kinh tuyến trục 104°30', múi chiếu 3°"
+_DATUM_RE = re.compile(
+    r"(?<![\p{L}\p{M}])(?:hệ\s+(?:tọa|toạ)\s+độ|hệ\s+quy\s+chiếu|(?:tọa|toạ)\s+độ|kinh\s+tuyến|vĩ\s+tuyến|múi\s+chiếu|"
+    r"kinh\s+độ|vĩ\s+độ)(?![\p{L}\p{M}])|(?<![\p{L}\d])VN\s*-?\s*2000",
+    re.IGNORECASE,
+)
+_COORDINATE_RE = re.compile(r"(?<![\p{L}\p{M}\d])[XY]\s*[=:]")  # "X = 2.485.123,45"
+# "Địa chỉ: …", "trụ sở chính tại …", "thường trú tại …": an address runs to the end of its phrase
+_ADDRESS_RE = re.compile(
+    r"(?<![\p{L}\p{M}])(?:địa\s+chỉ|trụ\s+sở|nơi\s+(?:cư\s+trú|thường\s+trú|ở\s+hiện\s+nay)|thường\s+trú|tạm\s+trú)"
+    r"(?:\s+(?:trụ\s+sở|chính|thường\s+trú|liên\s+lạc|liên\s+hệ|giao\s+dịch|và|địa\s+chỉ))*\s*(?::|tại(?![\p{L}\p{M}]))",
+    re.IGNORECASE,
+)
+_PHRASE_END_RE = re.compile(r"[;\n]|\.\s|\.$")
+_KEEP_IN_DATUM = {"ha", "m2", "km2", "đồng", "USD", "%"}
+_ANGLE_UNITS = {"°", "độ", "phút", "giây"}
+
+
+def _zones(text: str) -> list[tuple[int, int, str]]:
+    """Spans whose numbers are restatements, coordinates or addresses: (start, end, what)."""
+    zones = []
+    if "(" in text:
+        zones.extend((m.start(), m.end(), "restated") for m in _RESTATED_IN_PARENS_RE.finditer(text)
+                     if _FIGURE_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+                     or _IN_WORDS_RE.match(text, m.start() + 1))
+    folded = text.casefold()
+    if "chữ" in folded:
+        zones.extend((m.start(), m.end(), "restated") for m in _RESTATED_AFTER_LABEL_RE.finditer(text))
+    patterns = []
+    if "độ" in folded or "tuyến" in folded or "chiếu" in folded or "2000" in folded:
+        patterns.append((_DATUM_RE, "datum"))
+    if "=" in text or ":" in text:
+        patterns.append((_COORDINATE_RE, "coordinate"))
+    if "địa chỉ" in folded or "trụ sở" in folded or "trú" in folded:
+        patterns.append((_ADDRESS_RE, "address"))
+    for pattern, what in patterns:
+        for m in pattern.finditer(text):
+            end = _PHRASE_END_RE.search(text, m.end())
+            zones.append((m.start(), min(end.start() if end else len(text), m.end() + 160), what))
+    return zones
 
 
 @dataclass
@@ -239,11 +324,26 @@ class _Unit:
 # --------------------------------------------------------------------------
 # Context helpers
 # --------------------------------------------------------------------------
+_PLAIN_WORD_RE = re.compile(r"[\p{L}\p{M}&.]+")
+_PLAIN_TAIL_RE = re.compile(r"[\p{L}\p{M}&.]+$")
+
+
 def _words_before(text: str, pos: int, n: int = 3) -> list[str]:
-    """The last ``n`` words before ``pos`` (case-folded), stopping at punctuation."""
+    """The last ``n`` words before ``pos`` (case-folded), stopping at punctuation: each word
+    is letters (and "&", ".") followed by blanks."""
     chunk = text[max(0, pos - 60) : pos]
-    m = re.search(r"((?:[\p{L}\p{M}&.]+\s+){0,%d})$" % n, chunk)
-    return [w.strip(".").casefold() for w in (m.group(1).split() if m else [])]
+    if not chunk or not chunk[-1].isspace():
+        return []
+    words: list[str] = []
+    for token in reversed(chunk.split()):
+        if len(words) == n:
+            break
+        if not _PLAIN_WORD_RE.fullmatch(token):
+            if tail := _PLAIN_TAIL_RE.search(token):  # "(khoản": the word after the bracket
+                words.append(tail.group().strip(".").casefold())
+            break
+        words.append(token.strip(".").casefold())
+    return words[::-1]
 
 
 def _preceded_by(text: str, pos: int, words: set[str]) -> str | None:
@@ -268,7 +368,15 @@ def _containing_token(text: str, start: int, end: int) -> str:
 
 
 def _is_year(printed: str) -> bool:
-    return bool(re.fullmatch(r"(?:19|20)\d\d", printed))
+    return bool(_YEAR_RE.fullmatch(printed))
+
+
+def _prev_char(text: str, pos: int) -> str:
+    """The last non-blank character before ``pos`` ("" at the start); newlines count."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\u00a0":
+        i -= 1
+    return text[i] if i >= 0 else ""
 
 
 def _at_line_start(text: str, pos: int) -> bool:
@@ -297,6 +405,27 @@ def _digit_numbers(text: str) -> list[_Number]:
     return out
 
 
+_WORD_TOKEN_RE = re.compile(r"[\p{L}\p{M}\d]+")
+_BEFORE_YEAR_WORD = {"mươi", "mười"} | set(DIGIT_WORDS)
+
+
+def _number_word_runs(text: str) -> list[tuple[int, int, list[str]]]:
+    """Runs of number words separated by blanks only: (start, end, the words as printed)."""
+    runs: list[list] = []
+    current = None
+    for m in _WORD_TOKEN_RE.finditer(text):
+        word = m.group()
+        if word.casefold() not in NUMBER_WORDS:
+            current = None
+        elif current is not None and text[current[1] : m.start()].isspace():
+            current[1] = m.end()
+            current[2].append(word)
+        else:
+            current = [m.start(), m.end(), [word]]
+            runs.append(current)
+    return [tuple(r) for r in runs]
+
+
 def _word_numbers(text: str) -> list[_Number]:
     """Spelled-out numbers ("hai mươi doanh nghiệp"), read conservatively.
 
@@ -305,16 +434,15 @@ def _word_numbers(text: str) -> list[_Number]:
     ("hàng trăm", "nghìn tỷ") never start a number.
     """
     out = []
-    for m in _NUMBER_WORD_RE.finditer(text):
-        words = m.group().split()
+    for run_start, _, words in _number_word_runs(text):
         low = [w.casefold() for w in words]
         # "năm" after "mươi"/"mười" is read as "year" ("hai mươi năm"): cut there
         for i in range(1, len(low)):
-            if low[i] == "năm" and low[i - 1] in {"mươi", "mười"} | set(DIGIT_WORDS):
+            if low[i] == "năm" and low[i - 1] in _BEFORE_YEAR_WORD:
                 low, words = low[:i], words[:i]
                 break
         first = low[0]
-        if words[0][0].isupper() and not re.search(r"(?:^|[.;:!?\n(])\s*$", text[: m.start()]):
+        if words[0][0].isupper() and _prev_char(text, run_start) not in ("", ".", ";", ":", "!", "?", "\n", "("):
             continue  # capitalised inside a sentence: part of a name ("Ba Thê", "Hai Bà Trưng")
         if first in ("không", "tư", "mốt", "lăm", "nhăm", "linh", "lẻ", "mươi") or first in SCALE_WORDS:
             continue
@@ -332,11 +460,11 @@ def _word_numbers(text: str) -> list[_Number]:
         if value is None or not low:
             continue
         # offsets of the kept words
-        end = m.start()
+        end = run_start
         for w in words:
             end = text.index(w, end) + len(w)
         out.append(
-            _Number(m.start(), end, value, text[m.start() : end], in_words=True,
+            _Number(run_start, end, value, text[run_start:end], in_words=True,
                     reasons=["number written in words"], confidence=0.7)
         )
     return out
@@ -359,6 +487,8 @@ def _exclusion(text: str, num: _Number, has_strong_unit: bool, has_noun_unit: bo
             return "part of a code, date or reference"
         if prev and prev in "-–" and prev2.isalnum():
             return "part of a code, date or reference"
+        if (prev == "+" and prev2.isdigit()) or (nxt == "+" and nxt2.isdigit()):
+            return "a chainage (Km 12+500)"
         if nxt.isalpha() and not _ATTACHED_UNIT_RE.match(text, e):
             return "glued to letters (a code, URL or time)"
         if nxt and nxt in "-–" and nxt2.isdigit() and _is_year(printed):
@@ -377,6 +507,10 @@ def _exclusion(text: str, num: _Number, has_strong_unit: bool, has_noun_unit: bo
             (printed.startswith("0") and len(printed) >= 3) or len(printed) >= 8
         ):
             return "phone number or identifier"
+        if len(printed) in (4, 5) and printed.isdigit() and _CAPITALISED_AFTER_RE.match(text, e) and not has_strong_unit:
+            return "a code (VSIC, HS …) before its name"
+        if not has_strong_unit and (_STREET_AFTER_RE.match(text, e) or _STREET_WORD_AFTER_RE.match(text, e)):
+            return "a street number"
         if num.confidence < 0.9 and not has_strong_unit:  # "1.1" without a unit: a section number
             return "section or version number"
         if _at_line_start(text, s) and nxt and nxt in ".)" and not nxt2.isdigit():
@@ -385,15 +519,24 @@ def _exclusion(text: str, num: _Number, has_strong_unit: bool, has_noun_unit: bo
             return "enumerator"
         if _CLOCK_AFTER_RE.match(text, e):
             return "time of day"
-    if re.match(r"\s*tháng\s*\d|\s*/\s*\d", text[e:]):
+    if _DATE_AFTER_RE.match(text, e):
         return "date"
     ref = _preceded_by(text, s, REFERENCE_WORDS)
     if ref and not (ref == "số" and _words_before(text, s, 2)[-2:-1] == ["tổng"]):
         return f"reference after '{ref}'"
+    before = _words_before(text, s, 2)
+    if before and not has_strong_unit:
+        folded = ascii_fold(" ".join(before[-2:])), ascii_fold(before[-1])
+        if folded[0] in _FOLDED_REFERENCE_WORDS or folded[1] in _FOLDED_REFERENCE_WORDS or (
+            folded[1] == "khoan" and _THEN_ARTICLE_RE.match(text, e)
+        ):
+            return "reference (its word damaged by OCR)"
     # zero-padded numbers ("Ban chủ nhiệm 04 Hệ sinh thái") are counts, names are not padded
     if not printed.startswith("0") and _NAMED_BODY_BEFORE_RE.search(text[max(0, s - 40) : s]):
         return "part of the name of a body or programme"
     level = _preceded_by(text, s, LEVEL_WORDS)
+    if level == "lần" and before[-2:-1] in (["mỗi"], ["từng"], ["một"]):
+        level = None  # "mỗi lần 03 viên": a count per time, not the third time
     if level:
         return f"level or rank after '{level}'"
     weak = _preceded_by(text, s, WEAK_LEVEL_WORDS)
@@ -473,16 +616,17 @@ def _unit(text: str, pos: int, before: str) -> _Unit:
     """Classify what follows a number at ``pos``."""
     pos = _skip_spelled_out(text, pos)
     if m := _PERCENT_RE.match(text, pos):
-        return _Unit(m.end(), "%", "percent")
+        unit = _SPACES_RE.sub("", m.group(1))
+        return _Unit(m.end(), "%" + unit[unit.index("/"):] if "/" in unit else "%", "percent")
     if m := _MONEY_RE.match(text, pos):
         return _Unit(m.end(), m.group(1), "money")
     if m := _MEASURE_RE.match(text, pos):
         # "m ²" (a stray space from PDF extraction) is printed "m²"
-        return _Unit(m.end(), re.sub(r"\s+", "", m.group(1)), "measure")
+        return _Unit(m.end(), _SPACES_RE.sub("", m.group(1)).replace("º", "°"), "measure")
     if m := _TIMES_RE.match(text, pos):
         kind = "multiplier" if _MULTIPLIER_VERB_RE.search(before) else "count"
         return _Unit(m.end(), m.group(1), kind)
-    if _MULTIPLIER_VERB_RE.search(before) and re.match(r"gấp\s+$", before[-8:], re.IGNORECASE):
+    if _MULTIPLIER_VERB_RE.search(before) and _GAP_BEFORE_RE.search(before[-8:]):
         return _Unit(pos, "lần", "multiplier")  # "gấp 3" without "lần"
     unit, end = _noun_phrase(text, pos)
     if unit and unit.casefold().split()[0] in TIME_UNITS:
@@ -495,7 +639,7 @@ def normalize_unit(unit: str | None, kind: str) -> str | None:
     "m²" -> "m2", "VNĐ" -> "đồng"; a "/năm" suffix is kept ("đồng/năm")."""
     if unit is None:
         return None
-    folded = re.sub(r"\s+", " ", unit.casefold()).strip()
+    folded = _SPACES_RE.sub(" ", unit.casefold()).strip()
     base, slash, per = folded.partition("/")
     base = base.strip()
     if kind in ("money", "measure", "percent", "multiplier"):
@@ -534,7 +678,47 @@ def _range_end(text: str, pos: int, first: float) -> tuple[float, float, int, bo
     return value * factor, factor, end, bool(sep.group(1))
 
 
-def _read_quantity(text: str, num: _Number) -> Quantity | None:
+_UNIT_RANGE_RE = re.compile(
+    r"\s*(?:-|–|—|đến|tới)\s*(?:dưới|không\s+quá|tối\s+đa|hết)?\s*(?P<n>\d+(?:[.,]\d+)*)", re.IGNORECASE
+)
+
+
+def _repeated_unit_range(text: str, unit: _Unit, value: float) -> tuple[float, int] | None:
+    """"từ 1.000.000 đồng đến 2.000.000 đồng", "5 ha - 10 ha": the upper end, printed with the same unit."""
+    m = _UNIT_RANGE_RE.match(text, unit.end)
+    if not m:
+        return None
+    upper = parse_digits(m.group("n"))
+    if upper is None or _is_year(m.group("n")):
+        return None
+    factor, pos = _scale(text, m.end())
+    second = _unit(text, pos, "")
+    if second.kind != unit.kind or normalize_unit(second.unit, second.kind) != normalize_unit(unit.unit, unit.kind):
+        return None
+    if upper * factor <= value:
+        return None
+    return upper * factor, second.end
+
+
+def _head(unit: str) -> str:
+    return unit.split()[0].split("/")[0] if unit and unit.split() else ""
+
+
+def _zone_excludes(zones: list[tuple[int, int, str]], pos: int, unit: _Unit) -> str | None:
+    for a, b, what in zones:
+        if a <= pos < b:
+            if what == "restated":
+                return "an amount restated in words"
+            if what == "datum" and (unit.unit is None or _head(normalize_unit(unit.unit, unit.kind)) in _ANGLE_UNITS):
+                return "a projection parameter"
+            if what == "coordinate" and normalize_unit(unit.unit, unit.kind) not in _KEEP_IN_DATUM:
+                return "a coordinate"
+            if what == "address" and unit.kind not in ("money", "percent", "measure"):
+                return "part of an address"
+    return None
+
+
+def _read_quantity(text: str, num: _Number, zones: list[tuple[int, int, str]] = ()) -> Quantity | None:
     factor, pos = _scale(text, num.end)
     value = num.value * factor
     value_max = None
@@ -549,11 +733,14 @@ def _read_quantity(text: str, num: _Number) -> Quantity | None:
     if rng and percent_before_sep and unit.kind != "percent":
         unit = _Unit(unit_pos, "%", "percent")  # "30% - 35" is still a percentage range
     strong = unit.kind in ("percent", "money", "measure")
-    why_not = _exclusion(text, num, strong, unit.unit is not None)
+    why_not = _exclusion(text, num, strong, unit.unit is not None) or (zones and _zone_excludes(zones, num.start, unit))
     if why_not:
         return None
+    if not rng and unit.unit is not None and unit.kind != "other" and (upper := _repeated_unit_range(text, unit, value)):
+        value_max, unit = upper[0], _Unit(upper[1], unit.unit, unit.kind)
+        rng = (value_max, 1.0, unit_pos, False)
     if unit.unit is None and (num.in_words or not (
-        _QUALIFIER_RE.search(before) or _BARE_OK_BEFORE_RE.search(before) or re.match(r"\s*trở\s+lên", text[unit_pos:])
+        _QUALIFIER_RE.search(before) or _BARE_OK_BEFORE_RE.search(before) or _TRO_LEN_RE.match(text, unit_pos)
     )):
         # a number with nothing counted after it is a page number, a code or a
         # name ("Đội 814") far more often than a quantity
@@ -568,9 +755,9 @@ def _read_quantity(text: str, num: _Number) -> Quantity | None:
     if q := _QUALIFIER_RE.search(text[max(0, start - 30) : start]):
         qualifier = q.group(1)
         start = start - len(q.group(0))
-    elif rng and (f := re.search(r"(?<![\p{L}\p{M}])từ\s+$", text[max(0, start - 10) : start], re.IGNORECASE)):
+    elif rng and (f := _TU_BEFORE_RE.search(text[max(0, start - 10) : start])):
         start -= len(f.group(0))  # "từ 3 đến 5 ..." keeps its "từ"
-    if unit.kind == "multiplier" and (g := re.search(r"(?<![\p{L}\p{M}])gấp\s+$", text[max(0, start - 10) : start], re.IGNORECASE)):
+    if unit.kind == "multiplier" and (g := _GAP_BEFORE_RE.search(text[max(0, start - 10) : start])):
         start -= len(g.group(0))
 
     if unit.unit is None:
@@ -618,6 +805,9 @@ def extract_quantities(text: str) -> list[Quantity]:
     if not text:
         return []
     numbers = sorted(_digit_numbers(text) + _word_numbers(text), key=lambda n: n.start)
+    if not numbers:
+        return []
+    zones = _zones(text)
     out: list[Quantity] = []
     taken_until = -1
     excluded_end = None  # end of the last number rejected as a reference or level
@@ -629,7 +819,7 @@ def extract_quantities(text: str) -> list[Quantity]:
             if unit.kind not in ("percent", "money", "measure"):
                 excluded_end = num.end
                 continue
-        q = _read_quantity(text, num)
+        q = _read_quantity(text, num, zones)
         if q is None:
             excluded_end = num.end
             continue
