@@ -60,7 +60,7 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     doc = assemble(raw)
     mark_text_tables(doc.lines)
     layout = walk(doc.lines)
-    nodes, preamble = build_tree(doc.lines, layout, doc.text, addressee=lambda text: bool(addressed_agencies(text)))
+    nodes, preamble = build_tree(doc.lines, layout, doc.text, addressee=lambda text: bool(addressed_agencies(text, name_only=True)))
     info = _document_info(doc, layout, source)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]

@@ -33,7 +33,7 @@ from pipeline.model import Agency, Citation, Deadline, Document, Item, ItemKind,
 # Bump when a column is added, removed, renamed or retyped. Stored in every
 # Parquet file's metadata and in each document's manifest, so a document
 # written under an older layout is re-flattened rather than trusted.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 # Facts below this confidence go to the `review_queue` view.
 REVIEW_THRESHOLD = 0.8
@@ -188,6 +188,8 @@ TABLES: dict[str, TableSpec] = {
             ("raw", STR, False, "The phrase the agency was read from."),
             *_SPAN,
             *_confidence("agency"),
+            ("inherited", BOOL, False, "Not named in the item: the lead passed down by the heading that addresses it (\"1. Sở Công Thương:\" over its points)."),
+            ("inherited_from", STR, True, "Inherited rows: the item (items.item_id) whose text names the agency."),
             ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | corrected; null when not reviewed."),
         ),
     ),
@@ -548,7 +550,7 @@ def _agency_row(doc_id: str, item: Item, n: int, a: Agency) -> dict:
     return {
         "doc_id": doc_id, "item_id": item.id, "agency_no": n, "name": a.name, "normalized": a.normalized,
         "role": a.role, "raw": a.raw, **_span(a.span), "confidence": a.confidence, "reasons": list(a.reasons),
-        "review": None,
+        "inherited": a.inherited, "inherited_from": a.inherited_from, "review": None,
     }
 
 

@@ -573,7 +573,7 @@ def _group_agencies(text: str, group: list[_Mention]) -> list[Agency]:
     return out
 
 
-def addressed_agencies(text: str) -> list[Agency]:
+def addressed_agencies(text: str, name_only: bool = False) -> list[Agency]:
     """The bodies a unit's heading or run-in text addresses, if it opens with them.
 
     "1. Sở Công Thương:", "Giám đốc Sở Công Thương:", "Giao Sở Tài chính chủ trì …:",
@@ -581,8 +581,10 @@ def addressed_agencies(text: str) -> list[Agency]:
     (or list of bodies) that opens the text, after at most a cue ("Giao", "Trách nhiệm của")
     and a title, when it is the one the text is addressed to (lead or assignee) and the text
     is a heading: the name alone, a run-in "X: …", or a lead-in ending in ":". A sentence
-    ("Sở Tài chính bố trí kinh phí.") addresses nobody below it. Units under such a heading
-    are that body's assignments, and it is their lead unless they name one.
+    ("Sở Tài chính bố trí kinh phí.") addresses nobody below it. The units under such a heading
+    take it as their lead unless they name one; with ``name_only`` (the heading is nothing but
+    the body's name, after a cue: "1. Sở Xây dựng:", "Giao Sở Tài chính:", "Trách nhiệm của Sở
+    Y tế") they are that body's assignments.
     """
     if not text or not text.strip():
         return []
@@ -590,6 +592,8 @@ def addressed_agencies(text: str) -> list[Agency]:
     if not groups or _ADDRESS_CUE_RE.match(text[:groups[0][0].start]) is None:
         return []
     rest = text[groups[0][-1].end:].strip()
+    if name_only and rest.strip(" .;,:"):
+        return []
     # a heading, not a sentence: the name alone, a run-in "X: …", or a lead-in ending in ":"
     if rest.strip(" .;,") and not rest.startswith(":") and not rest.endswith(":"):
         return []
