@@ -197,7 +197,8 @@ _LEAD_LABEL_RE = regex.compile(r"^\s*(?:(?:Đơn\s+vị|Cơ\s+quan|Bộ\s+phận
 def _inherit_agencies(items: list[Item]) -> None:
     """A unit whose heading or run-in text names the body it addresses ("1. Sở Công Thương:",
     "Giao Sở Tài chính:", "Các sở, ngành: …") or its lead ("… (Sở Y tế chủ trì):") passes that body
-    down as the lead of every unit below it that names no lead or assignee of its own, marked
+    down as the lead of every unit below it that names no lead or assignee of its own (a body the
+    unit only asks something of, "yêu cầu các đơn vị …", does not count), marked
     ``inherited`` with the id of the item that names it. A closing line "Đơn vị chủ trì: X" among
     a heading's units names the lead of its sibling units too."""
     by_id = {item.id: item for item in items}
@@ -208,7 +209,7 @@ def _inherit_agencies(items: list[Item]) -> None:
             lifted.setdefault(item.parent, []).extend((a, item.id) for a in item.agencies if a.role == "lead")
     passes: dict[str, list[tuple[Agency, str]]] = {}
     for item in items:  # reading order: a heading is settled before its units
-        named = [a for a in item.agencies if a.role in ("lead", "assignee")]
+        named = [a for a in item.agencies if a.role == "lead" or (a.role == "assignee" and not _is_object(a))]
         parent = by_id.get(item.parent) if item.parent else None
         inherited = passes.get(parent.id, []) if parent is not None else []
         if parent is not None and not named:
@@ -231,6 +232,11 @@ def _inherit_agencies(items: list[Item]) -> None:
             passes[item.id] = lifted[item.id]
         elif not named and inherited:
             passes[item.id] = inherited
+
+
+def _is_object(agency: Agency) -> bool:
+    """"Yêu cầu các đơn vị …", "đề nghị Sở X …": a body the unit asks something of, not the one doing it."""
+    return bool(agency.reasons) and agency.reasons[0].casefold().startswith(("after 'yêu cầu'", "after 'đề nghị'"))
 
 
 def _short(text: str, n: int = 40) -> str:

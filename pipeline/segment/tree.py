@@ -94,10 +94,13 @@ class TreeBuilder:
         elif etype == "para":
             label = siblings.label_for("¶")
         path = f"{parent.path}.{label}" if parent is not None and etype != "row" else label
-        if etype.startswith("multi") and parent is not None and label.rsplit(".", 1)[0] == parent.label:
-            # "1.2" under "1." (or "I.1" under "I."): the printed number already carries the parent's
-            above = parent.parent
-            path = f"{above.path}.{label}" if above is not None else label
+        if etype.startswith("multi") and parent is not None and label.startswith(parent.label + "."):
+            # "1.2" under "1." (or "I.1" under "I.", "1.2.1" under "1.2"): the printed number already
+            # carries its parents' numbers, so the path takes it whole after the chain it extends
+            top = parent
+            while top.parent is not None and label.startswith(top.parent.label + "."):
+                top = top.parent
+            path = f"{top.parent.path}.{label}" if top.parent is not None else label
         node = Node(
             id=f"i{len(self.nodes) + 1:04d}", etype=etype, label=label, path=path, enumerator=enumerator,
             start=start, end=end, page=line.page, page_end=line.page, bbox=line.bbox, parent=parent,
