@@ -370,3 +370,19 @@ def test_any_mix_of_enumerators_gives_a_consistent_tree(lines):
             if item.kind.value != "table_row":
                 assert item.path.startswith(parent.path + "."), (parent.path, item.path)
         seen[item.id] = item
+
+
+def test_a_clause_of_an_article_runs_over_its_paragraphs():
+    doc = document_from_text(_plan(
+        "Điều 1. Lưu trữ hồ sơ điện tử\n1. Hồ sơ điện tử được lưu trữ tại kho dữ liệu của tỉnh.\n"
+        "Kho dữ liệu được sao lưu hằng ngày.\n2. Các cơ quan lưu trữ các loại hồ sơ sau:\na) Hồ sơ cán bộ;\nb) Hồ sơ dự án;\n"
+        "3. Hồ sơ giấy được số hóa theo danh mục;\n4. Hồ sơ ảnh được số hóa theo danh mục;\n"
+        "Việc số hóa tại khoản 3 và khoản 4 Điều này hoàn thành trong năm 2026.\n",
+        doc_type="QUYẾT ĐỊNH", number="41/QĐ-UBND"))
+    assert _shape(doc) == [
+        ("article", "Điều 1"),
+        ("paragraph", "Điều 1.1"), ("paragraph", "Điều 1.1.¶1"),  # a clause's second paragraph; the clause heads nothing
+        ("section", "Điều 1.2"), ("paragraph", "Điều 1.2.a"), ("paragraph", "Điều 1.2.b"),
+        ("paragraph", "Điều 1.3"), ("paragraph", "Điều 1.4"),
+        ("paragraph", "Điều 1.¶1"),  # after clauses ending with ";" (a list): a paragraph of the article
+    ]

@@ -153,7 +153,7 @@ class TreeBuilder:
             if preamble:
                 return "preamble"
             self.close_run_in()
-            parent = self.paragraph_parent()
+            parent = self.paragraph_parent(text)
             node = self.new_node(line, "para", "", None, line.start + lead, parent)
             if is_run_in(text.strip()):
                 node.run_in = True
@@ -178,18 +178,26 @@ class TreeBuilder:
                 del self.stack[i:]
                 return
 
-    def paragraph_parent(self) -> Node | None:
+    def paragraph_parent(self, text: str = "") -> Node | None:
         """An un-enumerated paragraph belongs to the innermost open heading.
 
         Bullets never hold paragraphs, and neither does a numbered unit that is itself a
         full sentence ("2. Sở Tài chính bố trí kinh phí."): the paragraph after it
-        continues the heading above.
+        continues the heading above. Inside an article the clauses (khoản) are provisions
+        that may run over several paragraphs, so one that ends a sentence holds the paragraph
+        after it; one that ends with ";" is an item of a list and the paragraph goes up, and so
+        does a paragraph about the whole document or article ("Nghị quyết này có hiệu lực …",
+        "… tại khoản 3 và khoản 4 Điều này …").
         """
+        in_article = any(node.etype == "dieu" for node in self.stack) and not _ARTICLE_LEVEL_RE.search(_fold(text))
         for node in reversed(self.stack):
             if node.etype in _BULLETS or node.etype == "para":
                 continue
             own = self.text[node.start:node.end].rstrip()
             if node.etype in _RANK or node.etype in _SECTION_TYPES or not own.endswith((".", ";", "./.")):
+                return node
+            if in_article and (node.etype == "arabic" or node.etype.startswith("multi")) and own.endswith(".") \
+                    and not own.endswith("./."):
                 return node
         return None
 
@@ -307,6 +315,7 @@ _EXECUTION_RE = regex.compile(
     r"|\b(?:chiu|co) trach nhiem(?: (?:to chuc|trien khai|huong dan))* thi hanh\b"
     r"|\b(?:nghiem tuc|khan truong) (?:to chuc |trien khai )?(?:thi hanh|thuc hien)\b"
 )
+_ARTICLE_LEVEL_RE = regex.compile(rf"^{_DOC_WORDS} nay\b|\b(?:khoan|diem) [0-9a-z ,]{{1,30}}? dieu nay\b")
 # "Đơn vị chủ trì: …", "Lãnh đạo phụ trách: …": a line that says who answers for the unit it closes.
 _RESPONSIBILITY_LABEL_RE = regex.compile(
     r"^(?:(?:don vi|co quan|bo phan|lanh dao|can bo) (?:chu tri|phu trach|thuc hien|phoi hop)|chu tri|phan cong|"
@@ -379,10 +388,16 @@ def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] 
             node.kind = "table_row"
         elif node.etype == "dieu":
             node.kind = "article"
-        elif node.etype in _SECTION_TYPES or (node.children and node.etype not in _BULLETS | {"paren", "paren_letter", "para"}):
+        elif node.etype in _SECTION_TYPES or (node.children and node.etype not in _BULLETS | {"paren", "paren_letter", "para"}
+                                                and not _only_continued(node, own)):
             node.kind = "section"
         else:
             node.kind = own_kind(own) or _context_kind(node, text, names_body) or "paragraph"
+
+
+def _only_continued(node: Node, own: str) -> bool:
+    """A clause that ends a sentence and holds only paragraphs: they continue it, it heads nothing."""
+    return own.rstrip().endswith(".") and all(child.etype == "para" for child in node.children)
 
 
 def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> str | None:
