@@ -191,6 +191,7 @@ def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
     )
 
 
+_RANKED_HEADING_RE = regex.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\b")
 _LEAD_LABEL_RE = regex.compile(r"^\s*(?:(?:Đơn\s+vị|Cơ\s+quan|Bộ\s+phận)\s+)?chủ\s+trì\s*:", regex.IGNORECASE)
 
 
@@ -225,7 +226,13 @@ def _inherit_agencies(items: list[Item]) -> None:
                 }))
         if item.id not in has_children:
             continue
-        own = addressed_agencies(item.text) or [a for a in named if a.role == "lead"]
+        if item.kind == "article" or _RANKED_HEADING_RE.match(item.enumerator or ""):
+            continue  # "Điều 22. Hội đồng Thi đua - Khen thưởng": an article about a body, not addressed to it
+        own = addressed_agencies(item.text)
+        if own and "Điều " in item.path and not any(
+                child.kind == "assignment" for child in items if child.parent == item.id):
+            own = []  # inside an article a clause naming a body may describe it ("3. Phòng công chứng")
+        own = own or [a for a in named if a.role == "lead"]
         if own:
             passes[item.id] = [(a, item.id) for a in own]
         elif item.id in lifted:

@@ -386,3 +386,18 @@ def test_a_clause_of_an_article_runs_over_its_paragraphs():
         ("paragraph", "Điều 1.3"), ("paragraph", "Điều 1.4"),
         ("paragraph", "Điều 1.¶1"),  # after clauses ending with ";" (a list): a paragraph of the article
     ]
+
+
+def test_an_article_about_a_body_and_a_list_of_bodies_are_not_assignments():
+    doc = document_from_text(_plan(
+        "Điều 1. Hội đồng Lưu trữ tỉnh\n1. Hội đồng do Chủ tịch Ủy ban nhân dân tỉnh thành lập.\n"
+        "2. Thành phần Hội đồng gồm:\na) Chủ tịch Hội đồng là Giám đốc Sở Nội vụ;\nb) Các ủy viên.\n",
+        doc_type="QUYẾT ĐỊNH", number="42/QĐ-UBND"))
+    assert {item.kind.value for item in doc.items if item.path.startswith("Điều 1.")} == {"paragraph", "section"}
+    assert not any(a.inherited for item in doc.items for a in item.agencies)
+    listing = document_from_text(_plan("I. Các sở, ngành:\nSở Nội vụ\nSở Tài chính\nII. NHIỆM VỤ\n1. Sở Nội vụ:\n"
+                                       "- Hướng dẫn nghiệp vụ lưu trữ.\n"))
+    assert [(i.kind.value, i.path) for i in listing.items] == [
+        ("section", "I"), ("paragraph", "I.¶1"), ("paragraph", "I.¶2"), ("section", "II"), ("section", "II.1"),
+        ("assignment", "II.1.-1"),
+    ]

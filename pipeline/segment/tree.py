@@ -376,7 +376,9 @@ def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] 
     addressed: dict[str, bool] = {}
 
     def names_body(node: Node) -> bool:
-        if addressee is None:
+        # an article titled with a body's name ("Điều 22. Hội đồng Thi đua - Khen thưởng") is about that
+        # body, not addressed to it
+        if addressee is None or node.etype in _RANK:
             return False
         if node.id not in addressed:
             addressed[node.id] = bool(addressee(text[node.start:node.end]))
@@ -401,12 +403,23 @@ def _only_continued(node: Node, own: str) -> bool:
 
 
 def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> str | None:
-    """The kind given by the nearest heading above that decides one: a body addressed, or a topic."""
+    """The kind given by the nearest heading above that decides one: a body addressed, or a topic.
+
+    Inside an article a clause naming a body ("3. Phòng công chứng", in an article on the
+    structure of offices) describes it; only the article's topic decides there.
+    """
+    in_article = False
+    walk = node.parent
+    while walk is not None:
+        in_article = in_article or walk.etype == "dieu"
+        walk = walk.parent
     ancestor = node.parent
     while ancestor is not None:
         if ancestor.etype != "para" or ancestor.run_in:
-            if names_body(ancestor):
-                return "assignment"
+            if not in_article and names_body(ancestor):
+                # the units of "1. Sở Xây dựng:" are its assignments; under "III. Các Bộ, cơ quan ngang Bộ"
+                # a unit that is only another body's name is an entry of a list of bodies
+                return None if names_body(node) else "assignment"
             topic = topic_of(text[ancestor.start:ancestor.end])
             if topic:
                 return topic
