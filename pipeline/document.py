@@ -229,7 +229,7 @@ def _inherit_agencies(items: list[Item]) -> None:
         if item.kind == "article" or _RANKED_HEADING_RE.match(item.enumerator or ""):
             continue  # "Điều 22. Hội đồng Thi đua - Khen thưởng": an article about a body, not addressed to it
         own = addressed_agencies(item.text)
-        if own and "Điều " in item.path and not any(
+        if own and "Điều " in item.path and not item.text.rstrip().endswith(":") and not any(
                 child.kind == "assignment" for child in items if child.parent == item.id):
             own = []  # inside an article a clause naming a body may describe it ("3. Phòng công chứng")
         own = own or [a for a in named if a.role == "lead"]

@@ -406,7 +406,8 @@ def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> 
     """The kind given by the nearest heading above that decides one: a body addressed, or a topic.
 
     Inside an article a clause naming a body ("3. Phòng công chứng", in an article on the
-    structure of offices) describes it; only the article's topic decides there.
+    structure of offices) describes it; it addresses the body only when it introduces what
+    follows ("1. Sở Công Thương:", in an article sharing out duties).
     """
     in_article = False
     walk = node.parent
@@ -416,7 +417,8 @@ def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> 
     ancestor = node.parent
     while ancestor is not None:
         if ancestor.etype != "para" or ancestor.run_in:
-            if not in_article and names_body(ancestor):
+            heading = text[ancestor.start:ancestor.end].rstrip()
+            if (not in_article or heading.endswith(":")) and names_body(ancestor):
                 # the units of "1. Sở Xây dựng:" are its assignments; under "III. Các Bộ, cơ quan ngang Bộ"
                 # a unit that is only another body's name is an entry of a list of bodies
                 return None if names_body(node) else "assignment"
