@@ -10,9 +10,11 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import regex
+
 from pipeline import __version__
 from pipeline.assemble import Assembled, assemble
-from pipeline.extract.agencies import extract_agencies, extract_agencies_from_cells
+from pipeline.extract.agencies import addressed_agencies, extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
 from pipeline.extract.consistency import check_announced_counts
 from pipeline.extract.deadlines import extract_deadline
@@ -20,6 +22,7 @@ from pipeline.extract.links import link_table_rows  # table rows -> narrative it
 from pipeline.extract.quantities import extract_quantities
 from pipeline.extract.table_values import row_values  # table cells by column meaning (issue 5)
 from pipeline.model import (
+    Agency,
     Deadline,
     Document,
     DocumentInfo,
@@ -60,10 +63,12 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     mark_text_tables(doc.lines)
     tables = read_tables(doc.lines)  # tables joined over pages, header rows marked (for the layout), records read
     layout = walk(doc.lines)
-    nodes, preamble = build_tree(doc.lines, layout, doc.text, tables)
+    nodes, preamble = build_tree(doc.lines, layout, doc.text, tables,
+                                 addressee=lambda text: bool(addressed_agencies(text, name_only=True)))
     info = _document_info(doc, layout, source)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]
+    _inherit_agencies(items)
     table_infos, table_warnings = _check_tables(tables, nodes, items)
     links = link_table_rows(items)  # issue 5: table rows -> the narrative items they measure
     _inherit_deadlines(items, info, links)
@@ -223,6 +228,66 @@ def _check_tables(tables: TableReading, nodes: list[Node], items: list[Item]) ->
             confidence=0.5 if reasons else 1.0, reasons=reasons,
         ))
     return infos, warnings
+
+
+_RANKED_HEADING_RE = regex.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\b")
+_LEAD_LABEL_RE = regex.compile(r"^\s*(?:(?:Đơn\s+vị|Cơ\s+quan|Bộ\s+phận)\s+)?chủ\s+trì\s*:", regex.IGNORECASE)
+
+
+def _inherit_agencies(items: list[Item]) -> None:
+    """A unit whose heading or run-in text names the body it addresses ("1. Sở Công Thương:",
+    "Giao Sở Tài chính:", "Các sở, ngành: …") or its lead ("… (Sở Y tế chủ trì):") passes that body
+    down as the lead of every unit below it that names no lead or assignee of its own (a body the
+    unit only asks something of, "yêu cầu các đơn vị …", does not count), marked
+    ``inherited`` with the id of the item that names it. A closing line "Đơn vị chủ trì: X" among
+    a heading's units names the lead of its sibling units too."""
+    by_id = {item.id: item for item in items}
+    has_children = {item.parent for item in items if item.parent}
+    lifted: dict[str, list[tuple[Agency, str]]] = {}
+    for item in items:
+        if item.parent and _LEAD_LABEL_RE.match(item.text):
+            lifted.setdefault(item.parent, []).extend((a, item.id) for a in item.agencies if a.role == "lead")
+    passes: dict[str, list[tuple[Agency, str]]] = {}
+    for item in items:  # reading order: a heading is settled before its units
+        named = [a for a in item.agencies if a.role == "lead" or (a.role == "assignee" and not _is_object(a))]
+        parent = by_id.get(item.parent) if item.parent else None
+        inherited = passes.get(parent.id, []) if parent is not None else []
+        if parent is not None and not named:
+            seen = {a.normalized for a in item.agencies if a.role == "lead"}
+            for source, source_id in inherited:
+                if source.normalized in seen:
+                    continue
+                seen.add(source.normalized)
+                item.agencies.append(source.model_copy(update={
+                    "role": "lead", "span": None, "inherited": True, "inherited_from": source_id,
+                    "confidence": round(min(source.confidence, 0.85), 2),
+                    "reasons": [f"inherited from {source_id} ('{_short(by_id[source_id].text)}')"],
+                }))
+        if item.id not in has_children:
+            continue
+        if item.kind == "article" or _RANKED_HEADING_RE.match(item.enumerator or ""):
+            continue  # "Điều 22. Hội đồng Thi đua - Khen thưởng": an article about a body, not addressed to it
+        own = addressed_agencies(item.text)
+        if own and "Điều " in item.path and not item.text.rstrip().endswith(":") and not any(
+                child.kind == "assignment" for child in items if child.parent == item.id):
+            own = []  # inside an article a clause naming a body may describe it ("3. Phòng công chứng")
+        own = own or [a for a in named if a.role == "lead"]
+        if own:
+            passes[item.id] = [(a, item.id) for a in own]
+        elif item.id in lifted:
+            passes[item.id] = lifted[item.id]
+        elif not named and inherited:
+            passes[item.id] = inherited
+
+
+def _is_object(agency: Agency) -> bool:
+    """"Yêu cầu các đơn vị …", "đề nghị Sở X …": a body the unit asks something of, not the one doing it."""
+    return bool(agency.reasons) and agency.reasons[0].casefold().startswith(("after 'yêu cầu'", "after 'đề nghị'"))
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _ocr_confidence(node: Node, doc: Assembled) -> tuple[float, list[str]]:

@@ -143,9 +143,11 @@ class Agency(Strict):
     normalized: str  # abbreviations expanded: "Sở Khoa học và Công nghệ"
     role: Literal["lead", "support", "assignee"]  # chủ trì | phối hợp | giao / tên cơ quan đứng đầu câu
     raw: str
-    span: Span | None = None  # into Document.text; None when taken from a table cell
+    span: Span | None = None  # into Document.text; None when taken from a table cell or inherited
     confidence: float = 1.0
     reasons: list[str] = Field(default_factory=list)
+    inherited: bool = False  # not named in the item: the lead its heading addresses ("1. Sở Công Thương:" over a), b) …)
+    inherited_from: str | None = None  # the id of the item whose text names it, when inherited
 
 
 class Mention(Strict):

@@ -637,7 +637,8 @@ SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
     WHERE d.stated AND d.confidence < {t}
     UNION ALL
     SELECT a.doc_id, a.item_id, 'agency', a.agency_no, a.raw, i.page, a.confidence, a.reasons
-    FROM agencies a LEFT JOIN items i ON i.doc_id = a.doc_id AND i.item_id = a.item_id WHERE a.confidence < {t}
+    FROM agencies a LEFT JOIN items i ON i.doc_id = a.doc_id AND i.item_id = a.item_id
+    WHERE a.confidence < {t} AND NOT a.inherited  -- an inherited lead is reviewed where it is named
     UNION ALL
     SELECT doc_id, NULL, 'citation', citation_no, raw, first_page, confidence, reasons
     FROM citations WHERE confidence < {t}

@@ -186,6 +186,8 @@ TABLES: dict[str, TableSpec] = {
             ("raw", STR, False, "The phrase the agency was read from."),
             *_SPAN,
             *_confidence("agency"),
+            ("inherited", BOOL, False, "Not named in the item: the lead passed down by the heading that addresses it (\"1. Sở Công Thương:\" over its points)."),
+            ("inherited_from", STR, True, "Inherited rows: the item (items.item_id) whose text names the agency."),
             ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | corrected; null when not reviewed."),
         ),
     ),
@@ -551,7 +553,7 @@ def _agency_row(doc_id: str, item: Item, n: int, a: Agency) -> dict:
     return {
         "doc_id": doc_id, "item_id": item.id, "agency_no": n, "name": a.name, "normalized": a.normalized,
         "role": a.role, "raw": a.raw, **_span(a.span), "confidence": a.confidence, "reasons": list(a.reasons),
-        "review": None,
+        "inherited": a.inherited, "inherited_from": a.inherited_from, "review": None,
     }
 
 

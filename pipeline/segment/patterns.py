@@ -46,11 +46,13 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*$)")),
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
-    ("arabic", regex.compile(r"^(\d{1,3})\s*[.)](?![\d])\s*(?=\S)")),
+    # "1-" / "I-" before a capital: how many older (Word 97) documents number their units.
+    ("arabic", regex.compile(r"^(\d{1,3})\s*(?:[.)](?![\d])|-\s*(?=\p{Lu}))\s*(?=\S)")),
     # "I/ MỤC TIÊU" is a heading; "III/2018" (a quarter and its year, wrapped onto a new line) is not.
-    ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d))\s*(?=\S)")),
+    ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d)|-\s*(?=\p{{Lu}}))\s*(?=\S)")),
     ("upper", regex.compile(r"^([A-Z])\s*[.)]\s+(?=\S)")),
-    ("letter", regex.compile(r"^([a-zđ])\s*\)\s*(?=\S)")),
+    # "a)"; and "a." before a capital, as Word 97 documents often print points
+    ("letter", regex.compile(r"^([a-zđ])\s*(?:\)|\.(?=\s+\p{Lu}))\s*(?=\S)")),
     ("paren", regex.compile(r"^\(\s*(\d{1,3})\s*\)\s*(?=\S)")),
     ("paren_letter", regex.compile(r"^\(\s*([a-zđ])\s*\)\s*(?=\S)")),
     ("dash", regex.compile(r"^[-–—−]\s*(?=\S)")),
