@@ -24,7 +24,7 @@ from prefect import flow, task  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
-from pipeline.batch import Extraction, check, extract, quarantine_after_failure, store, store_rebuilt  # noqa: E402
+from pipeline.batch import Extraction, check, extract, quarantine_after_failure, relink, store, store_rebuilt  # noqa: E402
 from pipeline.dataset import dataset_at  # noqa: E402
 from pipeline.inbox import Home, Outcome, quarantine, scan_inbox  # noqa: E402
 from pipeline.isolation import Limits  # noqa: E402
@@ -137,6 +137,7 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
             except Exception as exc:  # retries exhausted: keep the file, say why
                 outcome = quarantine_after_failure(home, path, exc)
             _report(summary, outcome)
+        relink(dataset)
         dataset.refresh_views()
     return summary
 
@@ -159,6 +160,7 @@ def rebuild(home_root: str = ".") -> Summary:
             except Exception as exc:
                 outcome = Outcome(path.name, "quarantined", reason=f"kept the old rows: {exc}", stage="internal")
             _report(summary, outcome)
+        relink(dataset)
         dataset.refresh_views()
     return summary
 

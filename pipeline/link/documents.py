@@ -1,0 +1,225 @@
+"""How one document relates to a document it cites: implements, reports on, amends, replaces, or only cites.
+
+The relation is read the way a clerk reads it, from the citing document itself:
+
+* **the words before a mention**, in the same clause: "sửa đổi, bổ sung (một số
+  điều của) Quyết định số X" → amends; "thay thế Quyết định số X", "bãi bỏ …" →
+  replaces; "báo cáo kết quả / tình hình thực hiện …" → reports on; "triển khai",
+  "thực hiện", "cụ thể hóa" → implements. "Căn cứ Quyết định số X …" alone is a
+  legal basis: cites. Only the words *before* the mention count — the words
+  after it describe the cited document ("… về ban hành Kế hoạch hành động triển
+  khai Nghị quyết 46"), not the relation;
+* **the citing document's title**, read the same way when it names the cited
+  number or the cited document's subject ("Kế hoạch triển khai thực hiện Quyết
+  định số X", "Báo cáo kết quả thực hiện Kế hoạch …");
+* **a section whose heading carries the cited document's subject** (its title
+  without "về ban hành", or the description the citing text gives after the
+  mention): such sections are the *scope* where target links are looked for. A
+  scope whose table rows give actuals ("Thực hiện 2016") makes the pair
+  *reports_on*; a scope heading that starts "(Tiếp tục) triển khai / thực hiện"
+  makes it *implements*.
+
+The strongest relation found names the pair (`DOCUMENT_RELATIONS` order), with
+every piece of evidence kept. A second link, ``date_conflict``, is added when
+the citing text prints a date for the cited document other than the cited
+document's own.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import regex
+
+from pipeline.extract.citations import number_key
+from pipeline.extract.links import text_similarity
+from pipeline.lexicon import ascii_fold
+from pipeline.link.model import DOCUMENT_RELATIONS, DocumentLink
+from pipeline.model import Citation, Document, Item, ItemKind
+
+SCOPE_MIN = 0.7  # how much of the cited subject a heading must carry to be the cited plan's section
+WINDOW = 90  # characters before a mention searched for relation words
+
+# Folded relation words (diacritics and case ignored). Each pattern is searched in the clause before a mention.
+_WORDS: dict[str, regex.Pattern] = {
+    "amends": regex.compile(r"\bsua doi\b|\bbo sung\b|\bdieu chinh\b|\bdinh chinh\b"),
+    "replaces": regex.compile(r"\bthay the\b|\bbai bo\b|\bhet hieu luc\b"),
+    "reports_on": regex.compile(r"\bbao cao (?:ket qua|tinh hinh|so ket|tong ket|danh gia)\b|\bso ket\b|\btong ket\b"
+                                r"|\bdanh gia (?:ket qua|tinh hinh)\b"),
+    "implements": regex.compile(r"\btrien khai\b|\bthuc hien\b|\bcu the hoa\b|\bthi hanh\b"),
+}
+_CLAUSE_START = regex.compile(r"[;.:\n]|\bcan cu\b|\bxet\b")
+_SUBJECT_PREFIX = regex.compile(
+    r"^\s*(?:(?:ve|v/v|viec|ban hanh|phe duyet|kem theo)\s+)+", regex.IGNORECASE)
+_AFTER_MENTION = regex.compile(r"[^;\n]{0,400}")
+
+
+def fold(text: str) -> str:
+    return regex.sub(r"\s+", " ", ascii_fold(text or "")).strip()
+
+
+def subject(text: str | None) -> str:
+    """A title without the words that introduce it: "VỀ BAN HÀNH KẾ HOẠCH …" -> "KẾ HOẠCH …"."""
+    text = (text or "").strip()
+    m = _SUBJECT_PREFIX.match(ascii_fold(text))  # folding keeps the length of NFC text: offsets carry over
+    return text[m.end():].strip() if m else text
+
+
+def _mention_description(doc: Document, span: tuple[int, int]) -> str:
+    """What the citing text says the cited document is about: "… ngày 05/10/2015 về ban hành Kế hoạch X;" -> "Kế hoạch X"."""
+    after = doc.text[span[1]:span[1] + 400]
+    piece = _AFTER_MENTION.match(after).group()
+    folded = ascii_fold(piece)
+    at = regex.search(r"\bve\b", folded)
+    if at is None or at.start() > 150:
+        return ""
+    return subject(piece[at.start():]).strip(" ,.;“”\"")
+
+
+def subjects_of(cited: Document, citation: Citation | None, citing: Document) -> list[str]:
+    """The cited document's subject as its own title gives it, and as the citing text describes it."""
+    out = [subject(cited.document.title)]
+    if citation is not None:
+        out.extend(_mention_description(citing, m.span) for m in citation.mentions)
+    return [s for s in dict.fromkeys(out) if len(fold(s).split()) >= 4]
+
+
+def _children(items: list[Item]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for item in items:
+        if item.parent:
+            children.setdefault(item.parent, []).append(item.id)
+    return children
+
+
+def descendants(items: list[Item], roots: list[str]) -> set[str]:
+    children = _children(items)
+    out: set[str] = set()
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for child in children.get(node, []):
+            if child not in out:
+                out.add(child)
+                stack.append(child)
+    return out
+
+
+def scope_sections(citing: Document, subjects: list[str]) -> list[tuple[Item, float]]:
+    """Headings of the citing document that carry the cited document's subject (outermost only)."""
+    if not subjects:
+        return []
+    children = _children(citing.items)
+    found = []
+    for item in citing.items:
+        if item.id not in children or len(fold(item.text).split()) < 3:
+            continue
+        score = max(text_similarity(s, item.text) for s in subjects)
+        if score >= SCOPE_MIN:
+            found.append((item, score))
+    inner = descendants(citing.items, [item.id for item, _ in found])
+    return [(item, score) for item, score in found if item.id not in inner]
+
+
+def _window_before(text: str, start: int) -> str:
+    before = ascii_fold(text[max(0, start - WINDOW):start])
+    cuts = list(_CLAUSE_START.finditer(before))
+    return before[cuts[-1].end():] if cuts else before
+
+
+def _relations_in(words: str) -> list[tuple[str, str]]:
+    return [(relation, m.group()) for relation, pattern in _WORDS.items() for m in [pattern.search(words)] if m]
+
+
+@lru_cache(maxsize=64)
+def _heading_verb(text: str) -> str | None:
+    m = regex.match(r"^\s*(?:tiep tuc\s+)?(trien khai|thuc hien|cu the hoa)\b", ascii_fold(text))
+    return m.group(1) if m else None
+
+
+def _has_actuals(citing: Document, ids: set[str]) -> list[str]:
+    """The actual columns printed by the table rows among `ids` ("Thực hiện 2016", "Thực hiện 2017")."""
+    columns: list[str] = []
+    for item in citing.items:
+        if item.id in ids and item.kind == ItemKind.table_row and item.values is not None:
+            for value in item.values.actual.values():
+                if value.raw and value.column not in columns:
+                    columns.append(value.column)
+    return columns
+
+
+def relate(citing: Document, cited: Document, citation: Citation | None) -> list[DocumentLink]:
+    """The document links of one pair: the relation (with evidence and scope), and a date conflict if any."""
+    evidence: dict[str, list[str]] = {r: [] for r in DOCUMENT_RELATIONS}
+    mentions = citation.mentions if citation is not None else []
+    for mention in mentions:
+        words = _window_before(citing.text, mention.span[0])
+        for relation, word in _relations_in(words):
+            if mention.context == "legal_basis" and relation == "implements":
+                continue  # "Căn cứ … ; thực hiện …": a legal basis implements nothing by being one
+            evidence[relation].append(f"'{word}' before '{mention.raw}' ({mention.context}, page {mention.page})")
+    title = citing.document.title or ""
+    subjects = subjects_of(cited, citation, citing)
+    title_names_it = number_key(cited.document.number) and number_key(cited.document.number) in number_key(title) \
+        or any(text_similarity(s, title) >= SCOPE_MIN for s in subjects)
+    if title and title_names_it:
+        for relation, word in _relations_in(fold(title)):
+            evidence[relation].append(f"'{word}' in the title '{title[:120]}'")
+    if citing.document.doc_type == "bao_cao" and title_names_it:
+        evidence["reports_on"].append(f"a report (Báo cáo) whose title names the cited document: '{title[:120]}'")
+    scope = scope_sections(citing, subjects)
+    scope_ids = [item.id for item, _ in scope]
+    for item, score in scope:
+        inside = descendants(citing.items, [item.id]) | {item.id}
+        actuals = _has_actuals(citing, inside)
+        label = f"{item.path} '{item.text[:90]}'"
+        if actuals:
+            evidence["reports_on"].append(f"section {label} carries the cited title ({score:.2f}); its rows give "
+                                          + ", ".join(f"'{c}'" for c in actuals[:4]))
+        verb = _heading_verb(item.text)
+        if verb:
+            evidence["implements"].append(f"section {label} carries the cited title ({score:.2f}) and starts '{verb}'")
+    relation = next((r for r in DOCUMENT_RELATIONS[:-1] if evidence[r]), "cites")
+    if relation == "cites":
+        contexts = sorted({m.context for m in mentions})
+        evidence["cites"].append(f"cited {len(mentions)} time(s) ({', '.join(contexts) or 'no mention'}), "
+                                 "no word of relation before a mention")
+    confidence, reasons = _confidence(relation, evidence)
+    links = [DocumentLink(
+        citing_doc_id=citing.document.source.sha256, cited_doc_id=cited.document.source.sha256,
+        citing_number=citing.document.number, cited_number=cited.document.number, relation=relation,
+        evidence=[e for r in DOCUMENT_RELATIONS for e in evidence[r] if r == relation]
+        + [f"also {r}: {e}" for r in DOCUMENT_RELATIONS if r != relation for e in evidence[r]],
+        confidence=confidence, reasons=reasons, scope=scope_ids,
+        cited_date=citation.issued_date if citation else None, dataset_date=cited.document.issued_date,
+    )]
+    printed, own = (citation.issued_date if citation else None), cited.document.issued_date
+    if printed and own and printed != own:
+        links.append(DocumentLink(
+            citing_doc_id=links[0].citing_doc_id, cited_doc_id=links[0].cited_doc_id,
+            citing_number=links[0].citing_number, cited_number=links[0].cited_number, relation="date_conflict",
+            evidence=[f"{citing.document.number or 'the citing document'} cites {cited.document.number} as "
+                      f"'{citation.raw}' ({_long(printed)}); {cited.document.number} carries {_long(own)}"],
+            confidence=0.9, reasons=["the dates differ: one of them is misprinted (check the cited document)"],
+            cited_date=printed, dataset_date=own,
+        ))
+    return links
+
+
+def _confidence(relation: str, evidence: dict[str, list[str]]) -> tuple[float, list[str]]:
+    strong = [e for e in evidence[relation] if e.startswith("'") or e.startswith("section") or e.startswith("a report")]
+    if relation == "cites":
+        return 0.9, ["only cited: no relation words found (a legal basis or a mention)"]
+    if len(evidence[relation]) >= 2 or (relation == "reports_on" and any(e.startswith("section") for e in strong)):
+        return 0.95, []
+    return 0.85, [f"one piece of evidence for '{relation}'"]
+
+
+def _long(iso: str) -> str:
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+__all__ = ["SCOPE_MIN", "descendants", "relate", "scope_sections", "subject", "subjects_of"]
