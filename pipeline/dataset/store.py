@@ -571,10 +571,11 @@ class Dataset:
             tmp = self.root / f".decree.duckdb.{uuid.uuid4().hex}.tmp"
             con = duckdb.connect(str(tmp))
             try:
-                for statement in self.view_statements():
+                statements = self.view_statements()
+                for statement in statements:
                     con.execute(statement)
-                con.execute("CREATE TABLE _dataset_info AS SELECT ? AS root, ? AS schema_version, now() AS built_at",
-                            [str(self.root), SCHEMA_VERSION])
+                con.execute("CREATE TABLE _dataset_info AS SELECT ? AS root, ? AS schema_version, ? AS views, "
+                            "now() AS built_at", [str(self.root), SCHEMA_VERSION, _digest_of(statements)])
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
@@ -593,11 +594,12 @@ class Dataset:
                 con = None
             if con is not None:
                 try:
-                    rows = con.execute("SELECT root, schema_version FROM _dataset_info").fetchall()
+                    rows = con.execute("SELECT root, schema_version, views FROM _dataset_info").fetchall()
                     info = rows[0] if rows else None
                 except duckdb.Error:
                     info = None
-                if info == (str(self.root), SCHEMA_VERSION):
+                # current: built for this folder, this layout and these views (a newer pipeline may add views)
+                if info == (str(self.root), SCHEMA_VERSION, _digest_of(self.view_statements())):
                     return con
                 con.close()
         # Missing or stale file (moved folder, older layout): same views, built in memory.
@@ -651,6 +653,10 @@ def check_tables(doc_id: str, manifest: dict, read: Callable[[str], pa.Table]) -
         if table.num_rows and set(table.column("doc_id").to_pylist()) != {doc_id}:
             problems.append(f"{doc_id}: {name} has rows of another document")
     return problems
+
+
+def _digest_of(statements: list[str]) -> str:
+    return hashlib.sha256("\n".join(statements).encode()).hexdigest()
 
 
 def _status_counts(table: pa.Table) -> dict[str, int]:

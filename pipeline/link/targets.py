@@ -138,8 +138,29 @@ class _Match:
     via: str | None = None  # narrative units reached through a row: the row's item id
 
 
+_ROLE_WORDS = regex.compile(r"\b(?:chủ trì|phối hợp(?: với| cùng)?|được giao|có trách nhiệm|hoàn thành|trước ngày|"
+                            r"thời gian|thời hạn)\b", regex.IGNORECASE)
+
+
+def core_text(item: Item) -> str:
+    """The unit's text without who does it and by when ("Sở X chủ trì …, hoàn thành trước ngày 30/9/2024"):
+    what is left is the work, which is what a target states."""
+    cuts = [(a.span[0] - item.span[0], a.span[1] - item.span[0]) for a in item.agencies if a.span]
+    deadline = item.deadline
+    if deadline is not None and deadline.span:
+        cuts.append((deadline.span[0] - item.span[0], deadline.span[1] - item.span[0]))
+    text = item.text
+    for start, end in sorted(cuts, reverse=True):
+        if 0 <= start < end <= len(text):
+            text = text[:start] + " " + text[end:]
+    return regex.sub(r"\s+", " ", _ROLE_WORDS.sub(" ", text)).strip(" ,;.")
+
+
 def _unit(item: Item) -> _Unit:
     texts = [item.text]
+    core = core_text(item) if item.kind != ItemKind.table_row else ""
+    if core and core != item.text and len(core.split()) >= 3:
+        texts.append(core)
     figures = [(q.value, q.unit_normalized or q.unit, q.kind) for q in item.quantities]
     reporting = False
     if item.kind == ItemKind.table_row and item.values is not None:
@@ -192,6 +213,9 @@ def _score(target: Target, unit: _Unit, weights: dict, rarity: Counter) -> tuple
             bonus = max(bonus, FIGURE_BONUS / share)
             reasons.append(f"same figure {q.raw!r}" + (f" (stated by {share} targets)" if share > 1 else ""))
             break
+    if len(_tokens(unit.texts[0])) < 3 and not bonus:  # "Đào tạo", "KHCN": too little to go on alone
+        text *= 0.6
+        reasons.append("a short text with no figure in common")
     return text + bonus, text, reasons
 
 
