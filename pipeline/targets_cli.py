@@ -152,5 +152,8 @@ def register(app: typer.Typer) -> None:
         else:
             print_table(objects)
         if plot is not None:
-            for path in write_plots(objects, plot):
+            written = write_plots(objects, plot)
+            for path in written:
                 err.print(f"chart: {path}", markup=False)
+            if not written:
+                err.print("no targets to chart", markup=False)

@@ -85,3 +85,15 @@ I. MỤC TIÊU
 II. NHIỆM VỤ
 1. Kiểm tra 25 hồ chứa nước trên địa bàn tỉnh trước ngày 30/4/2024.
 """
+
+# A report in paragraphs: the figures are read from the words around them.
+REPORT_TEXT = """SỞ CÔNG THƯƠNG TỈNH LÀO CAI
+Số: 12/BC-SCT
+Lào Cai, ngày 25 tháng 12 năm 2024
+BÁO CÁO
+Kết quả triển khai Kế hoạch phát triển thương mại điện tử tỉnh Lào Cai năm 2024
+Thực hiện Quyết định số 120/QĐ-UBND ngày 15 tháng 01 năm 2024 của Ủy ban nhân dân tỉnh, Sở Công Thương báo cáo như sau:
+I. KẾT QUẢ THỰC HIỆN
+1. Năm 2024 đã tổ chức 6 lớp tập huấn về kỹ năng bán hàng trực tuyến cho doanh nghiệp, hộ kinh doanh; kế hoạch năm 2025 tổ chức 4 lớp tập huấn.
+2. Cổng thông tin thương mại điện tử của tỉnh đã được xây dựng và đưa vào vận hành từ tháng 10 năm 2024.
+"""

@@ -114,3 +114,15 @@ def test_who_and_by_when_are_not_what_is_compared(docs):
     first = next(i for i in docs["letter"].items if i.path == "1")
     core = core_text(first)
     assert "Sở Công Thương" not in core and "30/9/2024" not in core and "10 lớp tập huấn" in core
+
+
+def test_a_report_in_paragraphs_gives_actuals_and_plans_by_year(docs):
+    report = document_from_text(F.REPORT_TEXT, "report-text.txt")
+    pair = link_pair(report, docs["decision"])
+    assert pair.document_links[0].relation == "reports_on"
+    links = linked(pair)
+    training = links["II.1"]
+    assert (training.report_path, training.relation) == ("I.1", "reports_on")
+    assert training.values["actual"] == {"2024": 6} and training.values["plan"] == {"2025": 4}
+    assert training.progress == pytest.approx(0.6) and "6 of 10 lớp" in training.progress_reason
+    assert links["II.2"].report_path == "I.2"  # the portal: reported, with no figure to compare

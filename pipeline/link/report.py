@@ -30,6 +30,9 @@ FIELDS = (
 )
 
 
+NO_VALUES = {"target": None, "actual": {}, "plan": {}, "ratio": None}  # a target with no report
+
+
 class ReportError(ValueError):
     """A question about targets that cannot be answered (unknown document, no dataset)."""
 
@@ -79,7 +82,7 @@ def target_report(home: str | Path = ".", doc: str | None = None, *, con=None) -
 
 
 def _object(row: dict, *, with_report: bool = True) -> dict:
-    values = json.loads(row["values_json"] or "{}") if with_report else {}
+    values = json.loads(row["values_json"] or "{}") if with_report else dict(NO_VALUES)
     out = {
         "target_doc": row["target_number"], "target_doc_id": row["cited_doc_id"], "target_path": row["target_path"],
         "target_kind": row["target_kind"], "target_text": row["target_text"], "target_figures": row["target_figures"],
@@ -100,7 +103,7 @@ def _object(row: dict, *, with_report: bool = True) -> dict:
             "deadline_end": _iso(row["deadline_end"]), "progress": row["progress"], "progress_year": row["progress_year"],
         })
     else:
-        out.update(confidence=1.0, reasons=[], review=None, text_score=0.0, link_no=None)
+        out.update(review=None, text_score=0.0, link_no=None)
     return out
 
 
@@ -121,7 +124,8 @@ def _objects(rows: list[dict]) -> list[dict]:
         base = dict(members[0])
         rejected = [r for r in members if r["report_item_id"] is not None]
         if rejected:
-            base["progress_reason"] = f"no report: the {len(rejected)} link(s) found were rejected by a maintainer"
+            base.update(progress_reason=f"no report: the {len(rejected)} link(s) found were rejected by a maintainer",
+                        confidence=1.0, reasons=[])
         elif len({r["citing_doc_id"] for r in members}) > 1:
             base["progress_reason"] = "no unit of the documents citing this one reports on or assigns this target"
         out.append(_object(base, with_report=False))
@@ -143,7 +147,7 @@ def unlinked_targets(home, doc_id: str) -> list[dict]:
             "target_text": t.text, "target_figures": "; ".join(x.raw for x in t.quantities), "target_value": _num(q.value),
             "target_unit": "%" if q.kind == "percent" else (q.unit_normalized or q.unit),
             "target_deadline_start": t.deadline_start, "target_deadline_end": t.deadline_end,
-            "target_recurrence": t.recurrence, "values": {}, "confidence": 1.0, "reasons": [],
+            "target_recurrence": t.recurrence, "values": dict(NO_VALUES), "confidence": 1.0, "reasons": [],
             "progress_reason": "no document in the dataset cites this one",
         })
     return out

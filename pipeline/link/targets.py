@@ -32,7 +32,7 @@ target. A narrative task the citing document's own table row is linked to
 plan figure is the task's. Targets nothing links to get a link with no report.
 
 **Relations**: a table row of a table with target, actual or ratio columns
-*reports_on*; in an amendment or a replacement a unit *refers_to* the target it
+*reports_on*, and so does a paragraph giving actuals ("năm 2024 đã tổ chức 6 lớp"); in an amendment or a replacement a unit *refers_to* the target it
 restates; a unit naming an agency or carrying a deadline *assigns* it; any other
 *implements* it.
 """
@@ -232,8 +232,8 @@ def _agency(item: Item, by_id: dict[str, Item]) -> str | None:
     return None
 
 
-def _relation(unit: _Unit, agency: str | None, document_relation: str) -> str:
-    if unit.reporting_row:
+def _relation(unit: _Unit, agency: str | None, document_relation: str, values: dict) -> str:
+    if unit.reporting_row or values.get("actual") or values.get("ratio") is not None:
         return "reports_on"
     if document_relation in ("amends", "replaces"):
         return "refers_to"
@@ -318,7 +318,6 @@ def _target_link(match: _Match, citing: Document, by_id: dict[str, Item], docume
     agency = _agency(item, by_id)
     if agency is None and match.via is not None:
         agency = _agency(by_id[match.via], by_id)
-    relation = _relation(unit, agency, document_link.relation)
     context = f"{target.text} {item.text}"
     units = [q.unit_normalized or q.unit for q in target.quantities]
     if item.kind == ItemKind.table_row and item.values is not None:
@@ -326,6 +325,7 @@ def _target_link(match: _Match, citing: Document, by_id: dict[str, Item], docume
     else:
         values = narrative_report(item, units, context, reporting=document_link.relation == "reports_on",
                                   restating=document_link.relation in ("amends", "replaces"))
+    relation = _relation(unit, agency, document_link.relation, values)
     quantity = _target_quantity(target, values)
     if document_link.relation in ("amends", "replaces") and values.get("target") is not None:
         values["amends"] = {"before": _plain(quantity.value), "after": values["target"]}

@@ -145,40 +145,59 @@ def row_report(values: RowValues, context: str, target_units: list[str | None]) 
     return out
 
 
-def _best_quantity(quantities: list[Quantity], context: str, target_units: list[str | None]) -> Quantity | None:
-    if not quantities:
-        return None
-    heads = {unit_head(u) for u in target_units if u}
-    for q in quantities:
-        if q.unit and unit_head(q.unit) in heads:
-            return q
-    words = _words(context)
-    return max(quantities, key=lambda q: (sum(w in words for w in _tokens(q.unit)) / max(1, len(_tokens(q.unit))),
-                                          -quantities.index(q)))
+def _relevance(q: Quantity, context_words: set[str], heads: set[str | None]) -> float:
+    if q.unit and unit_head(q.unit) in heads:
+        return 2.0
+    words = [w for w in _tokens(q.unit) if w not in _CLASSIFIERS]
+    return sum(w in context_words for w in words) / len(words) if words else 0.0
+
+
+_TARGET_WORDS = regex.compile(r"\b(?:chi tieu|muc tieu|phan dau|ke hoach giao|duoc giao)\b")
+_PLAN_WORDS = regex.compile(r"\b(?:ke hoach|du kien|nam toi|se)\b")
+
+
+def _clause_before(text: str, pos: int) -> str:
+    """The folded words before `pos` in its clause (back to ';', '.', ':' or 80 characters)."""
+    before = ascii_fold(text[max(0, pos - 80):pos])
+    cut = max(before.rfind(";"), before.rfind(". "), before.rfind(":"))
+    return before[cut + 1:] if cut >= 0 else before
 
 
 def narrative_report(item: Item, target_units: list[str | None], context: str, reporting: bool,
                      restating: bool = False) -> dict:
-    """A paragraph's or task's figure for a year: an actual when a report speaks in the past, else the plan;
-    `restating` (an amendment): the figure is the target itself."""
+    """A paragraph's or task's figures by what its words say of them: the target restated ("chỉ tiêu",
+    "mục tiêu"), an actual when a report speaks in the past ("đã", "đạt"), else the plan — for the year the
+    clause names, or the unit's deadline year. `restating` (an amendment): the figure is the new target."""
     out: dict = {"target": None, "actual": {}, "plan": {}, "ratio": None,
                  "units": {"actual": {}, "plan": {}}, "raw": {"actual": {}, "plan": {}}}
-    q = _best_quantity(item.quantities, context, target_units)
-    if q is None:
+    if not item.quantities:
         return out
+    heads = {unit_head(u) for u in target_units if u}
+    words = _words(context)
     deadline = item.effective_deadline or item.deadline
-    local = ascii_fold(item.text[max(0, q.span[0] - item.span[0] - 80):q.span[0] - item.span[0]])
-    years = _YEAR.findall(local)
-    year = years[-1] if years else (deadline.end[:4] if deadline and deadline.end else None)
-    kind = "actual" if reporting and _PAST.search(local) else "plan"
-    if year is None or restating:
-        out["target"] = _number(q.value)
-        out["units"]["target"] = q.unit_normalized or q.unit
-        out["raw"]["target"] = q.raw
-        return out
-    out[kind][year] = _number(q.value)
-    out["units"][kind][year] = q.unit_normalized or q.unit
-    out["raw"][kind][year] = q.raw
+    best = max(_relevance(q, words, heads) for q in item.quantities)
+    chosen = [q for q in item.quantities if _relevance(q, words, heads) == best]
+    for q in chosen:
+        local = _clause_before(item.text, q.span[0] - item.span[0])
+        years = _YEAR.findall(local)
+        year = years[-1] if years else (deadline.end[:4] if deadline and deadline.end else None)
+        if restating or _TARGET_WORDS.search(local) or year is None:
+            kind = "target"
+        elif reporting and _PAST.search(local) and not _PLAN_WORDS.search(local):
+            kind = "actual"
+        else:
+            kind = "plan"
+        if kind == "target":
+            if out["target"] is None:
+                out["target"] = _number(q.value)
+                out["units"]["target"] = q.unit_normalized or q.unit
+                out["raw"]["target"] = q.raw
+        elif year not in out[kind]:
+            out[kind][year] = _number(q.value)
+            out["units"][kind][year] = q.unit_normalized or q.unit
+            out["raw"][kind][year] = q.raw
+        if restating:
+            break
     return out
 
 
