@@ -724,6 +724,8 @@ def _corrections_unapplied_sql() -> str:
 CREATE OR REPLACE VIEW corrections_unapplied AS
 SELECT c.correction_id, c.who, c."at", c.doc_id, c.item_id, c.field, c.before, c.after, c.action, c.note,
        CAST(coalesce(s.detail, CASE WHEN d.doc_id IS NULL THEN 'the document is not in the dataset'
+                                    WHEN c.field IN ('target_link', 'document_link')
+                                    THEN 'the two documents are not linked now (one is gone, or no longer cites the other)'
                                     ELSE 'not applied yet (the document was written before it)' END) AS VARCHAR)
            AS reason
 FROM corrections c

@@ -350,7 +350,9 @@ LINK_TABLES: dict[str, TableSpec] = {
             ("report_page", INT, True, "Its page."),
             ("relation", STR, True, "reports_on | assigns | implements | refers_to; null when nothing reports on the target."),
             ("agency", STR, True, "Who the citing document gives the work to (the unit's lead or assignee, or its heading's)."),
-            ("deadline_end", DATE, True, "The deadline the citing document gives the unit (a report row: its plan year)."),
+            ("deadline_end", DATE, True, "The deadline that applies: the one the citing document gives the unit (stated "
+                                         "or inherited) when it assigns the target; for a report, one the row or "
+                                         "paragraph states itself, else the target's own."),
             ("values_json", STR, False, "JSON: {\"target\", \"actual\": {year: n}, \"plan\": {year: n}, \"ratio\", "
                                         "\"units\", \"raw\"} — numbers where the cell gives one, else the text."),
             ("actual_year", INT, True, "The latest year with an actual figure."),

@@ -60,7 +60,8 @@ class TargetLink:
     report_page: int | None = None
     relation: str | None = None  # one of TARGET_RELATIONS; None for "no report"
     agency: str | None = None  # who the citing document gives the work to
-    deadline_end: str | None = None  # the deadline the citing document gives (the plan year for a report row)
+    deadline_end: str | None = None  # what the citing document gives the unit when it assigns; for a report, one
+    # the unit states itself, else the target's own
     values: dict[str, Any] = field(default_factory=dict)  # target, actual {year: n}, plan {year: n}, ratio, units, raw
     progress: float | None = None  # actual / target, 0.25 for 25 %
     progress_year: int | None = None

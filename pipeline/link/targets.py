@@ -280,9 +280,10 @@ def link_targets(citing: Document, cited: Document, document_link: DocumentLink)
     narrative = {u.item.id: u for u in units if u.item.kind != ItemKind.table_row}
     for link in citing.links:
         row_match = matched_rows.get(link.table_row)
-        unit = narrative.get(link.item)
-        if row_match is None or unit is None:
+        item = by_id.get(link.item)
+        if row_match is None or item is None or item.kind == ItemKind.table_row or not _has_content(item, parents):
             continue
+        unit = narrative.get(link.item) or _unit(item)  # the task a reporting row measures, in scope or not
         reasons = [f"the citing document's row {row_match.unit.item.path} reports on this target and is linked to this "
                    f"unit ({link.confidence:.2f})"]
         matches.append(_Match(row_match.target, unit, min(row_match.score, link.confidence), row_match.text,
@@ -341,14 +342,25 @@ def _target_link(match: _Match, citing: Document, by_id: dict[str, Item], docume
     if document_link.relation == "cites":
         confidence *= 0.9
         reasons.append("the citing document only cites the cited one (no relation words)")
-    deadline = item.effective_deadline or item.deadline
+    deadline_end = _deadline_end(item, relation) or target.deadline_end
     return TargetLink(
         target=target, report_item_id=item.id, report_path=item.path, report_text=item.text,
         report_kind=item.kind.value, report_page=item.page, relation=relation, agency=agency,
-        deadline_end=deadline.end if deadline else None, values=values,
+        deadline_end=deadline_end, values=values,
         progress=None if share is None else round(share, 4), progress_year=year, progress_reason=reason,
         text_score=round(match.text, 3), confidence=round(confidence, 3), reasons=reasons,
     )
+
+
+def _deadline_end(item: Item, relation: str) -> str | None:
+    """The deadline a unit gives: any it states or inherits when it assigns the work; only one it states
+    itself (its text, its "Thời gian thực hiện" cell) when it reports — a report row inherits the report's
+    own year, which is not the target's deadline."""
+    if relation != "reports_on":
+        deadline = item.effective_deadline or item.deadline
+        return deadline.end if deadline else None
+    stated = item.deadline or (item.values.deadline if item.values is not None else None)
+    return stated.end if stated is not None else None
 
 
 def _plain(value: float):
