@@ -97,3 +97,16 @@ I. KẾT QUẢ THỰC HIỆN
 1. Năm 2024 đã tổ chức 6 lớp tập huấn về kỹ năng bán hàng trực tuyến cho doanh nghiệp, hộ kinh doanh; kế hoạch năm 2025 tổ chức 4 lớp tập huấn.
 2. Cổng thông tin thương mại điện tử của tỉnh đã được xây dựng và đưa vào vận hành từ tháng 10 năm 2024.
 """
+
+# A department's plan for one year: the decision is only a legal basis; the body says what it implements.
+YEAR_PLAN = """SỞ CÔNG THƯƠNG TỈNH LÀO CAI
+Số: 30/KH-SCT
+Lào Cai, ngày 01 tháng 3 năm 2024
+KẾ HOẠCH
+Phát triển thương mại điện tử năm 2024
+Căn cứ Quyết định số 120/QĐ-UBND ngày 15 tháng 01 năm 2024 của Ủy ban nhân dân tỉnh;
+Nhằm triển khai thực hiện Kế hoạch phát triển thương mại điện tử tỉnh Lào Cai giai đoạn 2024 - 2025, Sở Công Thương xây dựng kế hoạch năm 2024 như sau:
+I. NHIỆM VỤ
+1. Tổ chức 05 lớp tập huấn về kỹ năng bán hàng trực tuyến cho doanh nghiệp, hộ kinh doanh trong năm 2024.
+2. Phối hợp tổ chức 02 hội nghị kết nối cung cầu sản phẩm trên sàn giao dịch trực tuyến.
+"""

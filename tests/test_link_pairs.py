@@ -126,3 +126,15 @@ def test_a_report_in_paragraphs_gives_actuals_and_plans_by_year(docs):
     assert training.values["actual"] == {"2024": 6} and training.values["plan"] == {"2025": 4}
     assert training.progress == pytest.approx(0.6) and "6 of 10 lớp" in training.progress_reason
     assert links["II.2"].report_path == "I.2"  # the portal: reported, with no figure to compare
+
+
+def test_a_plan_saying_in_its_body_what_it_implements(docs):
+    plan = document_from_text(F.YEAR_PLAN, "year-plan.txt")
+    pair = link_pair(plan, docs["decision"])
+    relation = pair.document_links[0]
+    assert relation.relation == "implements"
+    assert any("before the cited title" in e for e in relation.evidence)
+    links = linked(pair)
+    assert set(links) == {"II.1", "II.3"}
+    assert links["II.1"].relation == "assigns" and links["II.1"].values["plan"] == {"2024": 5}
+    assert links["II.1"].deadline_end == "2024-12-31"

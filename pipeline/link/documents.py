@@ -9,6 +9,9 @@ The relation is read the way a clerk reads it, from the citing document itself:
   legal basis: cites. Only the words *before* the mention count — the words
   after it describe the cited document ("… về ban hành Kế hoạch hành động triển
   khai Nghị quyết 46"), not the relation;
+* **a sentence of the citing document's own naming the cited document by its
+  subject** after such words ("Nhằm triển khai thực hiện Kế hoạch phát triển
+  thương mại điện tử …") — anywhere but in a "Căn cứ …" basis or a table row;
 * **the citing document's title**, read the same way when it names the cited
   number or the cited document's subject ("Kế hoạch triển khai thực hiện Quyết
   định số X", "Báo cáo kết quả thực hiện Kế hoạch …");
@@ -38,6 +41,7 @@ from pipeline.link.model import DOCUMENT_RELATIONS, DocumentLink
 from pipeline.model import Citation, Document, Item, ItemKind
 
 SCOPE_MIN = 0.7  # how much of the cited subject a heading must carry to be the cited plan's section
+BODY_MIN = 0.8  # … and the words after a relation word in a sentence of the body (sentences say more besides)
 WINDOW = 90  # characters before a mention searched for relation words
 
 # Folded relation words (diacritics and case ignored). Each pattern is searched in the clause before a mention.
@@ -121,6 +125,29 @@ def scope_sections(citing: Document, subjects: list[str]) -> list[tuple[Item, fl
     return [(item, score) for item, score in found if item.id not in inner]
 
 
+def _body_evidence(citing: Document, subjects: list[str]) -> list[tuple[str, str]]:
+    """(relation, evidence) for lines of the citing document's own words (not a "Căn cứ …" / "Xét …" basis,
+    not a table row) naming the cited document by its subject after a relation word: "Nhằm triển khai thực
+    hiện Kế hoạch phát triển thương mại điện tử …", "… kế hoạch chi tiết triển khai thực hiện Kế hoạch …"."""
+    found: list[tuple[str, str]] = []
+    longest = max((len(s) for s in subjects), default=0)
+    offset = 0
+    for line in citing.text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        folded = ascii_fold(line)
+        if "\t" in line or regex.match(r"\s*(?:[-+•]\s*)?(?:can cu|xet)\b", folded) or len(found) >= 3:
+            continue
+        for relation in ("reports_on", "implements"):
+            for m in list(_WORDS[relation].finditer(folded))[:10]:
+                after = line[m.end():m.end() + int(longest * 1.3) + 10]
+                if any(text_similarity(s, after) >= BODY_MIN for s in subjects):
+                    where = next((f"{i.path} " for i in reversed(citing.items)
+                                  if i.span[0] < start + len(line) and start < i.span[1]), "")
+                    found.append((relation, f"'{m.group()}' before the cited title in {where}'{line.strip()[:90]}'"))
+                    break
+    return found
+
+
 def _window_before(text: str, start: int) -> str:
     before = ascii_fold(text[max(0, start - WINDOW):start])
     cuts = list(_CLAUSE_START.finditer(before))
@@ -167,6 +194,8 @@ def relate(citing: Document, cited: Document, citation: Citation | None) -> list
             evidence[relation].append(f"'{word}' in the title '{title[:120]}'")
     if citing.document.doc_type == "bao_cao" and title_names_it:
         evidence["reports_on"].append(f"a report (Báo cáo) whose title names the cited document: '{title[:120]}'")
+    for relation, found in _body_evidence(citing, subjects):
+        evidence[relation].append(found)
     scope = scope_sections(citing, subjects)
     scope_ids = [item.id for item, _ in scope]
     for item, score in scope:
