@@ -8,7 +8,8 @@ The relation is read the way a clerk reads it, from the citing document itself:
   "thực hiện", "cụ thể hóa" → implements. "Căn cứ Quyết định số X …" alone is a
   legal basis: cites. Only the words *before* the mention count — the words
   after it describe the cited document ("… về ban hành Kế hoạch hành động triển
-  khai Nghị quyết 46"), not the relation;
+  khai Nghị quyết 46"), not the relation — nor do the words of a "Căn cứ …"
+  clause, or a passive ("Nghị định 42 được sửa đổi, bổ sung bởi Nghị định 283");
 * **a sentence of the citing document's own naming the cited document by its
   subject** after such words ("Nhằm triển khai thực hiện Kế hoạch phát triển
   thương mại điện tử …") — anywhere but in a "Căn cứ …" basis or a table row;
@@ -148,14 +149,49 @@ def _body_evidence(citing: Document, subjects: list[str]) -> list[tuple[str, str
     return found
 
 
-def _window_before(text: str, start: int) -> str:
+def _title_evidence(title: str, number: str | None, subjects: list[str]) -> list[tuple[str, str]]:
+    """Relation words of the title followed by the cited number or subject: "V/v triển khai thực hiện Quyết
+    định số 120/QĐ-UBND", "Sửa đổi, bổ sung … Kế hoạch ban hành kèm theo Quyết định số 120" (a "thực hiện"
+    elsewhere in the title — "… ngân sách thực hiện nhiệm vụ …" — says nothing of the cited document)."""
+    folded, key = ascii_fold(title), number_key(number)
+    longest = max((len(s) for s in subjects), default=0)
+    out = []
+    for relation, pattern in _WORDS.items():
+        for m in pattern.finditer(folded):
+            if _PASSIVE_BEFORE.search(folded[:m.start()]) or _PASSIVE_AFTER.match(folded[m.end():]):
+                continue
+            after = title[m.end():m.end() + 160]
+            if (key and key in number_key(after)) or any(
+                    text_similarity(s, after[:int(longest * 1.3) + 10]) >= BODY_MIN for s in subjects):
+                out.append((relation, m.group()))
+                break
+    return out
+
+
+def _window_before(text: str, start: int) -> tuple[str, bool]:
+    """(the folded words of the clause before `start`, whether that clause is a basis: "Căn cứ …", "Xét …")."""
     before = ascii_fold(text[max(0, start - WINDOW):start])
     cuts = list(_CLAUSE_START.finditer(before))
-    return before[cuts[-1].end():] if cuts else before
+    if not cuts:
+        return before, False
+    return before[cuts[-1].end():], cuts[-1].group() in ("can cu", "xet")
+
+
+_PASSIVE_BEFORE = regex.compile(r"\b(?:duoc|da duoc|bi|da bi)\s*$")
+_PASSIVE_AFTER = regex.compile(r"^[\s,]*(?:(?:bo sung|mot so dieu|noi dung)[\s,]*)*(?:boi|tai|theo)\b")
 
 
 def _relations_in(words: str) -> list[tuple[str, str]]:
-    return [(relation, m.group()) for relation, pattern in _WORDS.items() for m in [pattern.search(words)] if m]
+    """Relation words of the citing document. A passive ("được sửa đổi, bổ sung bởi / tại …") says what
+    happened to the cited document, not what the citing one does: left out."""
+    out = []
+    for relation, pattern in _WORDS.items():
+        for m in pattern.finditer(words):
+            if _PASSIVE_BEFORE.search(words[:m.start()]) or _PASSIVE_AFTER.match(words[m.end():]):
+                continue
+            out.append((relation, m.group()))
+            break
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -180,18 +216,19 @@ def relate(citing: Document, cited: Document, citation: Citation | None) -> list
     evidence: dict[str, list[str]] = {r: [] for r in DOCUMENT_RELATIONS}
     mentions = citation.mentions if citation is not None else []
     for mention in mentions:
-        words = _window_before(citing.text, mention.span[0])
+        words, basis = _window_before(citing.text, mention.span[0])
+        if basis:
+            continue  # "Căn cứ Nghị định 42 … được sửa đổi bởi …": a basis says what the cited documents are
         for relation, word in _relations_in(words):
             if mention.context == "legal_basis" and relation == "implements":
-                continue  # "Căn cứ … ; thực hiện …": a legal basis implements nothing by being one
+                continue  # a legal basis implements nothing by being one
             evidence[relation].append(f"'{word}' before '{mention.raw}' ({mention.context}, page {mention.page})")
     title = citing.document.title or ""
     subjects = subjects_of(cited, citation, citing)
     title_names_it = number_key(cited.document.number) and number_key(cited.document.number) in number_key(title) \
         or any(text_similarity(s, title) >= SCOPE_MIN for s in subjects)
-    if title and title_names_it:
-        for relation, word in _relations_in(fold(title)):
-            evidence[relation].append(f"'{word}' in the title '{title[:120]}'")
+    for relation, word in _title_evidence(title, cited.document.number, subjects):
+        evidence[relation].append(f"'{word}' before the cited document in the title '{title[:120]}'")
     if citing.document.doc_type == "bao_cao" and title_names_it:
         evidence["reports_on"].append(f"a report (Báo cáo) whose title names the cited document: '{title[:120]}'")
     for relation, found in _body_evidence(citing, subjects):

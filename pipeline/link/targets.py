@@ -25,7 +25,10 @@ the best target is chosen by
   say "100%": that figure alone tells little);
 
 and a link is made when the score passes `LINK_MIN` (`LINK_MIN_UNSCOPED` when
-the citing document has no section about the cited one). Several units may
+the citing document has no section about the cited one; when it only cites it,
+`LINK_MIN_CITES` and a figure in common or texts `CITES_TEXT_ALONE` alike).
+Laws, decrees, circulars and regulations (`NORM_TYPES`) set norms, not targets:
+they have none. Several units may
 report on one target (a two-part objective has two rows); a unit reports on one
 target. A narrative task the citing document's own table row is linked to
 (its within-document link) *assigns* the target that row reports on: the row's
@@ -44,7 +47,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from pipeline.extract.links import _features, _tokens, text_similarity  # the within-document linker's text model
+from pipeline.extract.links import _features, _overlap, _tokens, text_similarity  # the within-document linker's text model
 from pipeline.link.documents import descendants
 from pipeline.link.model import DocumentLink, Target, TargetLink
 from pipeline.link.values import narrative_report, progress, row_report, same_unit
@@ -52,9 +55,16 @@ from pipeline.model import Document, Item, ItemKind, Quantity
 
 LINK_MIN = 0.4  # score needed for a link inside the cited plan's own section
 LINK_MIN_UNSCOPED = 0.5  # … and anywhere in a citing document with no such section
+LINK_MIN_CITES = 0.6  # … when the citing document only cites the cited one (no word of relation): and a figure
+CITES_TEXT_ALONE = 0.75  # in common, or texts this alike
+# Documents of rules: their figures are norms (time limits, fines, rates, technical limits), not targets to
+# report progress on. Their relations (amends, replaces …) are still read.
+NORM_TYPES = {"luat", "bo_luat", "hien_phap", "phap_lenh", "nghi_dinh", "thong_tu", "thong_tu_lien_tich", "quy_che",
+              "quy_dinh"}
 NEAR = 0.08  # another target within this score is "nearly as close": the link is less sure
 FIGURE_BONUS = 0.2  # a figure only this target states; shared figures add less
 SCOPE_BONUS = 0.1
+SHORTLIST = 4  # targets per unit compared character by character, after a cheap overlap of words ranks them all
 TARGET_KINDS = (ItemKind.objective, ItemKind.task, ItemKind.paragraph, ItemKind.article, ItemKind.assignment)
 UNIT_KINDS = (*TARGET_KINDS, ItemKind.table_row)
 
@@ -84,6 +94,8 @@ def document_period(doc: Document) -> tuple[str | None, str] | None:
 
 def targets_of(doc: Document) -> list[Target]:
     """The units of `doc` that set a figure, with their effective deadlines (see the module docstring)."""
+    if doc.document.doc_type in NORM_TYPES:
+        return []
     period = document_period(doc)
     parents = {i.parent for i in doc.items if i.parent}
     narrative_targets = {i.id for i in doc.items if i.kind in TARGET_KINDS and i.quantities}
@@ -199,12 +211,23 @@ def _weights(texts: list[str]) -> dict[str, float]:
     return {f: math.log(1 + n / c) for f, c in df.items()}
 
 
+PRECISE_CHARS = 300  # longer texts: words only (a sequence comparison grows with the square of the length)
+
+
+def _similar(a: str, b: str, weights: dict) -> float:
+    """`text_similarity` (words found in the target, and the order of characters); for a long unit — an
+    article of a law — the weighted overlap of words alone, on the same scale."""
+    if len(a) <= PRECISE_CHARS:
+        return text_similarity(a, b, weights)
+    fa, fb = _features(_tokens(a)), _features(_tokens(b))
+    return (0.6 * _overlap(fa, fb, weights) + 0.15 * _overlap(fb, fa, weights)) / 0.75
+
+
 def _score(target: Target, unit: _Unit, weights: dict, rarity: Counter) -> tuple[float, float, list[str]]:
-    text = max(text_similarity(unit.texts[0], target.text, weights),
-               text_similarity(" ".join(unit.texts), target.text, weights))
+    text = max(_similar(unit.texts[0], target.text, weights), _similar(" ".join(unit.texts), target.text, weights))
     for restated in unit.texts[1:]:
         if len(_tokens(restated)) >= 3:
-            text = max(text, text_similarity(restated, target.text, weights))
+            text = max(text, _similar(restated, target.text, weights))
     reasons = [f"text {text:.2f} alike"]
     bonus = 0.0
     for q in target.quantities:
@@ -213,7 +236,7 @@ def _score(target: Target, unit: _Unit, weights: dict, rarity: Counter) -> tuple
             bonus = max(bonus, FIGURE_BONUS / share)
             reasons.append(f"same figure {q.raw!r}" + (f" (stated by {share} targets)" if share > 1 else ""))
             break
-    if len(_tokens(unit.texts[0])) < 3 and not bonus:  # "Đào tạo", "KHCN": too little to go on alone
+    if len(_tokens(unit.texts[0])) < 4 and not bonus:  # "Đào tạo", "Máy ghi hình": too little to go on alone
         text *= 0.6
         reasons.append("a short text with no figure in common")
     return text + bonus, text, reasons
@@ -258,13 +281,28 @@ def link_targets(citing: Document, cited: Document, document_link: DocumentLink)
     for t in targets:
         for key in {(q.value, q.kind) for q in t.quantities}:
             rarity[key] += 1
-    threshold = LINK_MIN if scope is not None else LINK_MIN_UNSCOPED
+    only_cites = document_link.relation == "cites"
+    threshold = LINK_MIN if scope is not None else LINK_MIN_CITES if only_cites else LINK_MIN_UNSCOPED
+    target_features = [(t, _features(_tokens(t.text))) for t in targets]
+
+    def shortlist(unit: _Unit) -> list[Target]:
+        """The targets sharing most of the unit's (weighted) words, and any stating one of its figures (a figure
+        at most two targets state)."""
+        features = set().union(*(_features(_tokens(text)) for text in unit.texts))
+        total = sum(weights.get(f, 1.0) for f in features) or 1.0
+        ranked = sorted(target_features, key=lambda tf: -sum(weights.get(f, 1.0) for f in features & tf[1]) / total)
+        chosen = [t for t, _ in ranked[:SHORTLIST]]
+        chosen += [t for t, _ in ranked[SHORTLIST:] if any(
+            rarity[(q.value, q.kind)] <= 2 and _figures_agree(f, q) for f in unit.figures for q in t.quantities)]
+        return chosen
 
     def best_for(unit: _Unit) -> _Match | None:
-        scored = sorted(((*_score(t, unit, weights, rarity), t) for t in targets), key=lambda s: -s[0])
+        scored = sorted(((*_score(t, unit, weights, rarity), t) for t in shortlist(unit)), key=lambda s: -s[0])
         top_score, top_text, reasons, top = scored[0]
         if top_score < threshold:
             return None
+        if only_cites and scope is None and top_score - top_text <= 0 and top_text < CITES_TEXT_ALONE:
+            return None  # nothing says the citing document reports on the cited one: text alone must be strong
         second = (scored[1][0], scored[1][3].path) if len(scored) > 1 else None
         return _Match(top, unit, top_score, top_text, second, reasons)
 
