@@ -117,6 +117,8 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             hit = _issuing_citation(part.heading_lines, doc_type if part_no else None)
             if hit is None:
                 continue
+            if number is None and _symbol(number_raw) and _symbol(hit.number) != _symbol(number_raw):
+                continue  # the header shows another symbol around its blank: another document's number
             if number is None:
                 number, number_raw = hit.number, hit.raw
                 inferred.append("number")

@@ -620,6 +620,12 @@ SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
     UNION ALL
     SELECT doc_id, NULL, 'citation', citation_no, raw, first_page, confidence, reasons
     FROM citations WHERE confidence < {t}
+    UNION ALL
+    SELECT doc_id, NULL, field, NULL, nullif(printed, ''), 1, 0.0,
+           ['header field not read: ' || CASE WHEN printed = '' THEN 'not found' ELSE 'printed but unreadable' END
+            || ' (set documents.' || field || ' with a correction)']
+    FROM (SELECT doc_id, number, issued_date, unnest(unread) AS field, unnest(unread_printed) AS printed FROM documents)
+    WHERE (field = 'number' AND number IS NULL) OR (field = 'issued_date' AND issued_date IS NULL)
 )
 ORDER BY confidence, doc_id, what, item_id, fact_no
 """

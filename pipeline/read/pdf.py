@@ -59,6 +59,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import NeedsOCR, ReadError
 from pipeline.model import Line, Page, RawDocument
+from pipeline.repair.glyph_map import repair_glyph_maps
 
 # A document whose share of Vietnamese-looking words is below this is refused.
 MIN_QUALITY = 0.6
@@ -938,6 +939,7 @@ def read_text_layer(path: Path) -> TextLayer:
         with pdfplumber.open(path) as pdf:
             if not pdf.pages:
                 raise ReadError("PDF has no pages")
+            warnings.extend(repair_glyph_maps(pdf))  # "ƣ" for "ư", "Õ" for "Ò": fixed in the fonts' maps
             pages = []
             for page in pdf.pages:
                 try:
