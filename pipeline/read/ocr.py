@@ -554,7 +554,10 @@ def _blank_slots(line: OcrLine) -> None:
     if _NUMBER_SLOT.match(line.text) and len(words) >= 2 and words[0].text.rstrip(":.").lower() in ("số", "sô", "só"):
         word = words[1]
         number, slash, rest = word.text.partition("/")
-        if number and not _slot_read(number, word.confidence):
+        # Printed as one token with its symbol ("15/QĐ-UBND"), clean digits are print: the
+        # token's confidence is lowered by the symbol, not by the number.
+        glued = bool(slash) and number.isdigit()
+        if number and not glued and not _slot_read(number, word.confidence):
             word.text = "…" + slash + rest
     if not _PLACE_DATE.search(line.text):
         return
@@ -765,6 +768,15 @@ def find_grids(hsegs: list, vsegs: list, tol: float = 8) -> list[_Grid]:
         x0, x1 = min(h[1] for h in ghs), max(h[2] for h in ghs)
         ys = _cluster([h[0] for h in ghs if h[2] - h[1] >= 0.5 * (x1 - x0)], tol)
         xs = _cluster([v[0] for v in gvs], tol)
+        if ys:
+            # Column rules that run on below the last rule (or above the first): the table
+            # goes on without a closing rule (its rows unruled): its edge is where they end.
+            below = [vy1 for _, vy0, vy1 in gvs if vy1 > ys[-1] + 2 * tol and vy0 <= ys[-1] + tol]
+            above = [vy0 for _, vy0, vy1 in gvs if vy0 < ys[0] - 2 * tol and vy1 >= ys[0] - tol]
+            if len(below) >= 2:
+                ys.append(statistics.median(below))
+            if len(above) >= 2:
+                ys.insert(0, statistics.median(above))
         bands = [(a, b) for a, b in zip(ys, ys[1:]) if b - a > 2 * tol]
         if not bands or len(xs) < 3:
             continue  # a frame, not a table of at least two columns
@@ -834,12 +846,56 @@ def _ocr_cells(image: np.ndarray, grid: _Grid, psm: int, lang: str) -> tuple[Ocr
                 piece.suspect = _looks_like_stamp(piece)
                 lines.append(piece)
     rows, boxes = [], []
-    for (a, b), row in zip(grid.bands, texts):
-        cells = [fix_quarters(fix_roman(_cell_text(ws, _join_text))) for ws in row]
-        if any(cells):
-            rows.append(cells)
-            boxes.append((grid.xs[0], a, grid.xs[-1], b))
+    for (a, b), band in zip(grid.bands, texts):
+        for top, bottom, row in _split_band(band, a, b):
+            cells = [fix_quarters(fix_roman(_cell_text(ws, _join_text))) for ws in row]
+            if any(cells):
+                rows.append(cells)
+                boxes.append((grid.xs[0], top, grid.xs[-1], bottom))
     return OcrTable(grid.bbox, rows, boxes), lines
+
+
+def _text_lines(words: list[OcrWord]) -> list[list[OcrWord]]:
+    """Words grouped into printed lines, top to bottom (a word joins the line whose centre is near its own)."""
+    if not words:
+        return []
+    words = sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    lines: list[list[OcrWord]] = []
+    for w in words:
+        cy = (w.bbox[1] + w.bbox[3]) / 2
+        if lines and abs(cy - statistics.median((v.bbox[1] + v.bbox[3]) / 2 for v in lines[-1])) <= 0.5 * height:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return lines
+
+
+def _split_band(band: list[list[OcrWord]], top: float, bottom: float):
+    """A band between two rules as table rows: one row, or, when the rows are not ruled
+    (a survey table of coordinates: column rules only), one row per printed line, if
+    the lines line up across the columns. Split only when most filled columns have the
+    same number k >= 2 of lines and every line of every column sits at one of those k
+    heights: a wrapped paragraph in one cell (three lines beside one) keeps its row."""
+    per_column = [_text_lines(words) for words in band]
+    filled = [lines for lines in per_column if lines]
+    counts = [len(lines) for lines in filled]
+    k = max(counts, default=0)
+    if k < 2 or sum(c == k for c in counts) < max(2, (len(filled) + 1) // 2):
+        return [(top, bottom, band)]
+    model = next(lines for lines in filled if len(lines) == k)
+    centres = [statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in line) for line in model]
+    height = statistics.median(w.bbox[3] - w.bbox[1] for lines in filled for line in lines for w in line)
+    rows: list[list[list[OcrWord]]] = [[[] for _ in band] for _ in centres]
+    for c, lines in enumerate(per_column):
+        for line in lines:
+            cy = statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in line)
+            nearest = min(range(k), key=lambda i: abs(centres[i] - cy))
+            if abs(centres[nearest] - cy) > 0.6 * height:
+                return [(top, bottom, band)]  # a line between the rows: not a grid of lines
+            rows[nearest][c].extend(line)
+    cuts = [top] + [(x + y) / 2 for x, y in zip(centres, centres[1:])] + [bottom]
+    return [(cuts[i], cuts[i + 1], rows[i]) for i in range(k)]
 
 
 def _box(boxes) -> tuple[float, float, float, float]:
