@@ -101,6 +101,8 @@ ROTATE_INTERPOLATION = cv2.INTER_LINEAR
 # longer side (a 300 dpi A4 page: by 2; a factor of 3 blurred the row profile of a real scan
 # enough to miss a 0.2° skew).
 SKEW_SIDE = 1200
+# Colour channels differing by this many levels mark coloured ink (seals, blue pens), not print.
+INK_CHROMA = 80
 # Ink and paper differ by at least this many gray levels; below it a page is blank.
 MIN_CONTRAST = 60
 # A table rule is an ink run at least this share of the page width (horizontal) or height (vertical).
@@ -191,16 +193,33 @@ def tesseract_available(lang: str = "vie") -> bool:
 # --------------------------------------------------------------------------
 def to_gray(image: Image.Image | np.ndarray) -> np.ndarray:
     """A uint8 grayscale array; transparency is flattened onto white. A 2-D
-    uint8 array (a rendered page) is taken as it is."""
+    uint8 array (a rendered page) is taken as it is; a colour one (RGB) loses its
+    coloured ink first (:func:`drop_colour_ink`)."""
     if isinstance(image, np.ndarray):
         if image.ndim == 2 and image.dtype == np.uint8:
             return image
+        if image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8:
+            return drop_colour_ink(image)
         image = Image.fromarray(image)
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, image)
+    if image.mode in ("RGB", "RGBA", "CMYK", "YCbCr"):
+        return drop_colour_ink(np.asarray(image.convert("RGB"), dtype=np.uint8))
     return np.asarray(image.convert("L"), dtype=np.uint8)
+
+
+def drop_colour_ink(rgb: np.ndarray) -> np.ndarray:
+    """The gray page of an RGB scan with its saturated coloured ink painted white: the red
+    seal stamped over the signer's title and name, the signature and the number or day
+    written in by hand in blue. Print is black: a pixel whose channels differ by
+    ``INK_CHROMA`` or more is not print (where print and seal overlap the pixel is dark
+    and neutral, and stays). A handwritten slot so becomes a blank, read as unread."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    chroma = cv2.subtract(np.max(rgb, axis=2), np.min(rgb, axis=2))
+    gray[chroma >= INK_CHROMA] = 255
+    return gray
 
 
 def _histogram(gray: np.ndarray) -> np.ndarray:
@@ -1104,14 +1123,31 @@ def _ocr_pdf_page(args: tuple) -> tuple[OcrPage, float, float]:
         width, height = page.get_size()
         # An 8-bit gray bitmap, not the FPDF_GRAYSCALE flag (grayscale=True):
         # the same pixels, a quarter of the time (0.03 s against 0.10 s at 300 dpi).
-        bitmap = page.render(scale=dpi / POINTS_PER_INCH, force_bitmap_format=pdfium_c.FPDFBitmap_Gray)
+        if _has_colour_image(page, pdfium_c):  # seals and ink are told from print by their colour
+            bitmap = page.render(scale=dpi / POINTS_PER_INCH, force_bitmap_format=pdfium_c.FPDFBitmap_BGR,
+                                 rev_byteorder=True)
+        else:
+            bitmap = page.render(scale=dpi / POINTS_PER_INCH, force_bitmap_format=pdfium_c.FPDFBitmap_Gray)
         page.close()
-        pixels = bitmap.to_numpy()
+        pixels = to_gray(bitmap.to_numpy())
         if masks:
             pixels = _blank(pixels, masks, dpi / POINTS_PER_INCH)
         return ocr_image(pixels, psm=psm, lang=lang), width, height
     finally:
         pdf.close()
+
+
+def _has_colour_image(page, pdfium_c) -> bool:
+    """Does the page draw an image that may hold colour (not gray, not one bit per pixel)?"""
+    try:
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            meta = obj.get_metadata()
+            if meta.colorspace not in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_UNKNOWN) \
+                    and meta.bits_per_pixel > 1:
+                return True
+    except Exception:  # an unreadable image object: render in gray as before
+        return False
+    return False
 
 
 def _blank(pixels: np.ndarray, boxes: list, scale: float, pad: int = 3) -> np.ndarray:
@@ -1219,7 +1255,7 @@ def read_image(path: Path, *, workers: int | None = None) -> RawDocument:
                 image.seek(index)
                 if image.size[0] * image.size[1] > MAX_PIXELS:
                     raise ReadError("image too large: a frame exceeds the pixel limit")
-                frame = image.convert("L")
+                frame = image.convert("RGB" if image.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr") else "L")
                 frames.append((frame.tobytes(), frame.size, frame.mode, _image_dpi(image)))
         except ReadError:
             raise

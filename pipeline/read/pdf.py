@@ -610,11 +610,35 @@ def _drop_running_lines(pages: list[_PageData]) -> None:
 # --------------------------------------------------------------------------
 # Two-column blocks
 # --------------------------------------------------------------------------
+def _header_gutter(row: _Row) -> tuple[float, float] | None:
+    """The gutter of a header row that prints, after the issuer's column, what Nghị định
+    30/2020/NĐ-CP puts in the right column: the Quốc hiệu ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT
+    NAM"), the Tiêu ngữ ("Độc lập - Tự do - Hạnh phúc"), or, after "Số: ...", the place and
+    date ("Hà Nội, ngày ..."). The columns may stand closer than a gutter elsewhere must."""
+    words = row.words
+    folded = [_fold(w.text) for w in words]
+    for k in range(1, len(words)):
+        if " ".join(folded[k:k + 4]).startswith(("cong hoa xa hoi", "doc lap - tu do", "doc lap tu do")):
+            gap = (words[k - 1].x1, words[k].x0)
+            return gap if gap[1] - gap[0] >= 0.5 * row.size else None
+    if folded and folded[0].rstrip(":.") in ("so", "so:") and "ngay" in folded[2:]:
+        day = folded.index("ngay", 2)
+        if words[day - 1].text.endswith(","):
+            gaps = [(words[i].x1, words[i + 1].x0) for i in range(1, day - 1)]
+            best = max(gaps, key=lambda g: g[1] - g[0], default=None)
+            return best if best and best[1] - best[0] >= 0.5 * row.size else None
+    return None
+
+
 def _widest_gap(row: _Row) -> tuple[float, float] | None:
     """The widest empty stretch between two words of the row, if wide enough for a gutter:
     ``GUTTER_MIN_SIZES`` font sizes, and ``GUTTER_GAP_RATIO`` times the row's median
     word gap when the row has three gaps or more (a justified line stretched
-    over a few long words has wide gaps, but all alike)."""
+    over a few long words has wide gaps, but all alike). A header row's own gutter
+    (:func:`_header_gutter`) is taken first."""
+    hint = _header_gutter(row)
+    if hint is not None:
+        return hint
     best = None
     gaps = [b.x0 - a.x1 for a, b in zip(row.words, row.words[1:])]
     for a, b in zip(row.words, row.words[1:]):
