@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from pdfminer.pdftypes import PDFStream, resolve1
 
+from pipeline.repair.known_syllables import is_known_syllable
 from pipeline.repair.legacy_encodings import encoding_for_font
 from pipeline.repair.syllables import SPLIT_TONE, is_vietnamese_syllable
 
@@ -134,13 +135,16 @@ def find_suspects(pdf) -> list[Suspect]:
     return suspects
 
 
-def _valid_words(words: list[str], printed: str, letter: str) -> int:
-    count = 0
+def _valid_words(words: list[str], printed: str, letter: str) -> tuple[int, int]:
+    """(words all of whose syllables holding the letter are well formed, ... and in use)."""
+    valid = known = 0
     for word in words:
         runs = [r for r in _LETTER_RUN.findall(unicodedata.normalize("NFC", word.replace(printed, letter)))
                 if letter in r]
-        count += bool(runs) and all(is_vietnamese_syllable(r) for r in runs)
-    return count
+        if runs and all(is_vietnamese_syllable(r) for r in runs):
+            valid += 1
+            known += all(is_known_syllable(r) for r in runs)
+    return valid, known
 
 
 def decide(suspects: list[Suspect], words_by_font: dict[str, list[str]]) -> list[Suspect]:
@@ -160,14 +164,14 @@ def decide(suspects: list[Suspect], words_by_font: dict[str, list[str]]) -> list
             others = drawn[id(s.font)] - {s.printed}
             candidates = [ch for ch in sorted(_VIETNAMESE) if same_case(ch) and not ch.isascii() and ch not in others]
         base = _valid_words(words, s.printed, s.printed)
-        best, best_score = None, -1
+        best, best_score = None, (-1, -1)
         for letter in candidates:
             score = _valid_words(words, s.printed, letter)
             if score > best_score:
                 best, best_score = letter, score
-        if best is None or best == s.printed or best_score < MIN_VALID_SHARE * len(words):
+        if best is None or best == s.printed or best_score[0] < MIN_VALID_SHARE * len(words):
             continue  # no letter makes (nearly) all of the glyph's words Vietnamese
-        if best_score > base or (best_score == base and best_score > 0 and best in s.named):
+        if best_score > base or (best_score == base and best_score[0] > 0 and best in s.named):
             s.fixed = best
             changed.append(s)
     return changed

@@ -100,7 +100,7 @@ BASIS_RE = regex.compile(
 ENACTING_FORMULA_RE = regex.compile(
     r"^(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|CHỈ\s+THỊ|BAN\s+HÀNH|NGHỊ\s+QUYẾT|QUY\s+ĐỊNH)\s*[:.]?\s*$"
 )
-RECIPIENTS_END_RE = regex.compile(r"^N[ơo]i\s+nh[ậa]n\s*:?", regex.IGNORECASE)
+RECIPIENTS_END_RE = regex.compile(r"^N[ơo]i\s+nh[ậâấầẫẩạa]n\s*:?", regex.IGNORECASE)
 KINH_GUI_RE = regex.compile(r"^K[íi]nh\s+g[ửu]i\s*:?\s*", regex.IGNORECASE)
 SUBJECT_RE = regex.compile(r"^(?:V/v|V/V|Về\s+việc)\s*[:.]?\s*", regex.IGNORECASE)
 ATTACHED_RE = regex.compile(r"^\(?\s*(?:Ban\s+hành\s+)?(?:kèm\s+theo|Kèm\s+theo)\b", regex.IGNORECASE)
