@@ -17,6 +17,7 @@ from pipeline.assemble import Assembled, assemble
 from pipeline.extract.agencies import extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
 from pipeline.extract.consistency import check_announced_counts
+from pipeline.extract.dates import find_date
 from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.links import link_table_rows  # table rows -> narrative items (issue 5)
 from pipeline.extract.quantities import extract_quantities
@@ -138,6 +139,11 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
                 issued_date = hit.issued_date
                 inferred.append("issued_date")
+    if issued_date is None and doc_type == "bien_ban":
+        # A record (biên bản) is dated in its opening sentence: "Hôm nay, (vào lúc ... giờ,) ngày 08/6/2026, ..."
+        issued_date = _record_date(doc, layout)
+        if issued_date:
+            inferred.append("issued_date")
     title = None
     if layout.title_lines:
         first, *rest = layout.title_lines
@@ -151,6 +157,18 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         received=_received(layout), digital_signatures=_digital_signatures(layout), inferred=inferred,
         unread=_unread(doc, layout, doc_type, number, issued_date), source=source,
     )
+
+
+_RECORD_OPENING = regex.compile(r"^\s*Hôm\s+n[aà]y\b", regex.IGNORECASE)
+
+
+def _record_date(doc: Assembled, layout: Layout) -> str | None:
+    """The date of a biên bản's opening "Hôm nay, ngày 08/6/2026, ..." (the first body lines)."""
+    for line in doc.lines[:40]:
+        if _RECORD_OPENING.match(line.text):
+            found = find_date(line.text[:160])
+            return found[0].isoformat() if found else None
+    return None
 
 
 def _symbol(number: str | None) -> str | None:

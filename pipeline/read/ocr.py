@@ -76,7 +76,7 @@ from PIL import Image
 
 from pipeline.errors import ReadError
 from pipeline.model import Page, RawDocument
-from pipeline.read.pdf import TextLayer, _join_text, _PageData, _Row, _Table, _Word, layout_pages
+from pipeline.read.pdf import TextLayer, _fold, _join_text, _PageData, _Row, _Table, _Word, layout_pages
 from pipeline.repair.syllables import is_vietnamese_syllable, syllable_validity
 
 # Measured with benchmarks/ocr_dpi.py: 300 dpi has a quarter of 200 dpi's errors on poor print, same speed.
@@ -111,8 +111,9 @@ RULE_MIN_HEIGHT = 0.015
 # Font size (pt) per point of a line's body height (median word top to median word bottom):
 # 12 pt DejaVu Sans / Times New Roman measure 10.2-10.5 pt.
 SIZE_PER_HEIGHT = 1.17
-# Row sizes within this share of the page's usual size are taken to be the usual size.
-SIZE_SNAP = 0.25
+# Row sizes within this share of the page's usual size are taken to be the usual size (OCR
+# boxes vary with italics, quotes and tone marks by a third: a larger heading stands out more).
+SIZE_SNAP = 0.4
 # An OCR'd row's gap is a column gutter from this many font sizes (and 3x the row's median
 # word gap, as on text layers). Less than a text layer's 2.5: OCR boxes include the tone
 # marks, so sizes come out large, most of all on the capitals of a header.
@@ -488,6 +489,27 @@ _PLACE_DATE = re.compile(r"(?:^|\s)(?!Hôm\s)[A-ZĐÀ-Ỹ][^\d,;:]{1,40},\s*ngà
 _GLUED_DAY_WORD = re.compile(r"^(ngày|tháng|năm)(\S*)$")
 
 
+# The numeral of "Chương I", "Phần II" read with look-alikes: "Chương l", "Chương Ï", "Chương H".
+_ROMAN_HEAD_LOOKALIKE = re.compile(r"(?=.*[lÏÌÍ|H])[IVXlÏÌÍ|H]{1,5}")
+
+
+def _roman_head(token: str) -> str:
+    tail = token[len(token.rstrip(".:")):]
+    core = token.rstrip(".:").replace("H", "II")
+    return re.sub(r"[lÏÌÍ|]", "I", core) + tail
+
+
+def _strip_stroke(token: str) -> str:
+    """A speck or punch-hole stroke glued before a line's first word: "INơi" -> "Nơi"
+    (only when the word is no syllable and the rest is a capitalised one)."""
+    if len(token) >= 3 and token[0] in "Il|" and token[1].isupper() and token[2:3].islower():
+        rest = token[1:]
+        core = re.sub(r"\W+$", "", rest)
+        if is_vietnamese_syllable(core) and not is_vietnamese_syllable(re.sub(r"\W+$", "", token)):
+            return rest
+    return token
+
+
 def _alnum(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
@@ -645,6 +667,11 @@ def clean_page(page: OcrPage) -> OcrPage:
         for before, word in zip(words, words[1:]):
             if _SO_LOOKALIKE.match(before.text) and word.text[:1].isdigit():
                 before.text = ("S" if before.text[0].isupper() else "s") + "ố"
+        if words:
+            words[0].text = _strip_stroke(words[0].text)
+        for before, word in zip(words, words[1:]):
+            if _fold(before.text) in ("chuong", "phan") and _ROMAN_HEAD_LOOKALIKE.fullmatch(word.text.rstrip(".:")):
+                word.text = _roman_head(word.text)
         for k, word in enumerate(words):
             before = words[k - 1].text.lower() if k else ""
             after = words[k + 1].text.lower() if k + 1 < len(words) else ""
@@ -658,13 +685,38 @@ def clean_page(page: OcrPage) -> OcrPage:
         if _alnum(line.text) <= NOISE_MAX_CHARS and not _keep_short(line, page.height):
             continue
         if column is not None and statistics.median(w.bbox[3] - w.bbox[1] for w in words) < 0.5 * column[2] \
-                and syllable_validity(line.text) < 0.5:
-            continue  # a thin line of marks: a rule or a crossing-out read as text
+                and (syllable_validity(line.text) < 0.5 or line.confidence < LOW_CONFIDENCE):
+            continue  # a thin line of marks: a rule, a crossing-out or a streak read as text
         _blank_slots(line)
         line.text = " ".join(w.text for w in line.words)
         kept.append(line)
+    _fix_subject_marker(kept, page)
     page.lines = kept
     return page
+
+
+# "V/v" (về việc) opening a letter's subject under its number, as OCR misreads it.
+_VV_LOOKALIKE = re.compile(r"^(?:V\s?[/|\\lI1]\s?[vVy]?|V[ỊịíỉĩÍ]|Vív)[.:]?$")
+_NOT_AFTER_VV = {"dụ", "trí", "thế", "thành", "thử", "lai"}  # "Ví dụ", "Vị trí" ... are words
+
+
+def _fix_subject_marker(lines: list[OcrLine], page: OcrPage) -> None:
+    """ "Ví triển khai ..." -> "V/v triển khai ..." in a page's header: the first word of a
+    line in the upper left of a page whose Quốc hiệu is printed above it, followed by a
+    lowercase word. Nghị định 30/2020/NĐ-CP opens a letter's subject with "V/v"; its small
+    slash is often lost."""
+    title = next((ln for ln in lines if not ln.in_table and "cong hoa xa hoi" in _fold(ln.text)), None)
+    if title is None:
+        return
+    for line in lines:
+        if line.in_table or len(line.words) < 2 or line.bbox[1] <= title.bbox[1]:
+            continue
+        if line.bbox[1] > 0.35 * page.height or line.bbox[0] > 0.5 * page.width:
+            continue
+        first, second = line.words[0], line.words[1]
+        if _VV_LOOKALIKE.match(first.text) and second.text[:1].islower() and second.text.lower() not in _NOT_AFTER_VV:
+            first.text = "V/v"
+            line.text = " ".join(w.text for w in line.words)
 
 
 # --------------------------------------------------------------------------

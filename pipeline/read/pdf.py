@@ -783,7 +783,9 @@ def _starts_paragraph(prev: _Row, cur: _Row, flow: _Flow) -> bool:
         return True
     text, before = cur.text, prev.text
     if _ENUMERATOR.match(text) or _OPENER.match(text):
-        return True
+        # "... quy định tại" / "Phụ lục IV ban hành kèm theo ...": a reference, not a heading
+        return not (text.startswith("Phụ lục") and before and not before.endswith(_SENTENCE_END)
+                    and not _is_caps(before))
     if _MOTTO.search(_fold(before)):
         return True  # "Độc lập - Tự do - Hạnh phúc" is a line of its own: the place and date follow
     prev_caps, cur_caps = _is_caps(before), _is_caps(text)
