@@ -40,7 +40,7 @@ from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
 from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, doc_type_from_number
-from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE
+from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, starts_with_agency_head
 from pipeline.segment.tables import mark_text_tables
 from pipeline.segment.tree import Node, build_tree
 
@@ -150,11 +150,19 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         title = " ".join([first.text[layout.title_prefix:].strip()] + [line.text.strip() for line in rest])
     elif layout.subject_lines:
         title = SUBJECT_RE.sub("", " ".join(line.text.strip() for line in layout.subject_lines))
+    signer, stamps = _signer(layout), _digital_signatures(layout)
+    person = next((d.signer for d in stamps if d.signer and hdr.looks_like_person_name(d.signer)
+                   and not starts_with_agency_head(d.signer)), None)
+    if person and (signer is None or signer.name is None):
+        # the signature block was not read (a seal over it): the signing tool names the person
+        signer = Signer(name=person, position=signer.position if signer else None,
+                        raw=signer.raw if signer else person)
+        inferred.append("signer")
     return DocumentInfo(
         doc_type=doc_type, doc_type_label=doc_type_label or (DOC_TYPE_BY_SLUG[doc_type].label if doc_type in DOC_TYPE_BY_SLUG else None),
         number=number, number_raw=number_raw, issuer=issuer, parent_issuer=parent_issuer, place=layout.place,
-        issued_date=issued_date, title=title, recipients=layout.recipients, signer=_signer(layout),
-        received=_received(layout), digital_signatures=_digital_signatures(layout), inferred=inferred,
+        issued_date=issued_date, title=title, recipients=layout.recipients, signer=signer,
+        received=_received(layout), digital_signatures=stamps, inferred=inferred,
         unread=_unread(doc, layout, doc_type, number, issued_date), source=source,
     )
 
