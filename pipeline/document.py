@@ -215,7 +215,7 @@ def _unread(doc: Assembled, layout: Layout, doc_type: str | None, number: str | 
     if number is None:
         if layout.number_line is not None:
             out.append(UnreadField(field="number", printed=layout.number_line.text.strip(),
-                                   reason="the number is printed but could not be read (written by hand?)"))
+                                   reason="the number slot is blank or written by hand: not read"))
         else:
             out.append(UnreadField(field="number", reason="no number found in the header"))
     if issued_date is None:
@@ -225,7 +225,7 @@ def _unread(doc: Assembled, layout: Layout, doc_type: str | None, number: str | 
         dated = dated or [line for line in header if _DAY_SLOTS.search(line.text)]
         if dated:
             out.append(UnreadField(field="issued_date", printed=dated[0].text.strip(),
-                                   reason="the date is printed but could not be read (the day or month written by hand?)"))
+                                   reason="the day or month is blank or written by hand: not read"))
         else:
             out.append(UnreadField(field="issued_date", reason="no date found in the header"))
     return out
