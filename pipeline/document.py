@@ -17,6 +17,7 @@ from pipeline.assemble import Assembled, assemble
 from pipeline.extract.agencies import addressed_agencies, extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
 from pipeline.extract.consistency import check_announced_counts
+from pipeline.extract.dates import find_date
 from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.links import link_table_rows  # table rows -> narrative items (issue 5)
 from pipeline.extract.quantities import extract_quantities
@@ -24,6 +25,7 @@ from pipeline.extract.table_values import row_values  # table cells by column me
 from pipeline.model import (
     Agency,
     Deadline,
+    DigitalSignature,
     Document,
     DocumentInfo,
     Item,
@@ -35,12 +37,13 @@ from pipeline.model import (
     Source,
     TableCell,
     TableInfo,
+    UnreadField,
 )
 from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
-from pipeline.lexicon import DOC_TYPE_BY_SLUG, doc_type_from_number
-from pipeline.segment.patterns import SIGNED_MARK_RE, SUBJECT_RE
+from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, doc_type_from_number
+from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, starts_with_agency_head
 from pipeline.segment.tables import TableReading, mark_text_tables, read_tables
 from pipeline.segment.tree import Node, build_tree
 
@@ -85,6 +88,8 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     for field_name in ("doc_type", "number", "issued_date"):
         if getattr(info, field_name) is None:
             warnings.append(f"{field_name} not found")
+    for unread in info.unread:
+        warnings.append(f"{unread.field} for review: {unread.reason}" + (f" ({unread.printed!r})" if unread.printed else ""))
     return Document(
         pipeline_version=PIPELINE_VERSION, document=info, items=items, citations=citations, pages=pages,
         text=doc.text, original_text=doc.original_text, links=links, tables=table_infos, warnings=warnings,
@@ -120,6 +125,8 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             hit = _issuing_citation(part.heading_lines, doc_type if part_no else None)
             if hit is None:
                 continue
+            if number is None and _symbol(number_raw) and _symbol(hit.number) != _symbol(number_raw):
+                continue  # the header shows another symbol around its blank: another document's number
             if number is None:
                 number, number_raw = hit.number, hit.raw
                 inferred.append("number")
@@ -128,18 +135,157 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
                 issued_date = hit.issued_date
                 inferred.append("issued_date")
             break
+    if number is None or issued_date is None:
+        # Not read in the header (a handwritten slot): an attachment's own heading printed
+        # anywhere in the file, "(Kèm theo Công văn số 2265/BCT-ATMT ngày 02/4/2026 ...)".
+        hit = _attachment_reference(doc, layout, doc_type, number_raw if number is None else number)
+        if hit is not None:
+            if number is None:
+                number, number_raw = hit.number, hit.raw
+                inferred.append("number")
+            if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
+                issued_date = hit.issued_date
+                inferred.append("issued_date")
+    if issued_date is None and doc_type == "bien_ban":
+        # A record (biên bản) is dated in its opening sentence: "Hôm nay, (vào lúc ... giờ,) ngày 08/6/2026, ..."
+        issued_date = _record_date(doc, layout)
+        if issued_date:
+            inferred.append("issued_date")
     title = None
     if layout.title_lines:
         first, *rest = layout.title_lines
         title = " ".join([first.text[layout.title_prefix:].strip()] + [line.text.strip() for line in rest])
     elif layout.subject_lines:
         title = SUBJECT_RE.sub("", " ".join(line.text.strip() for line in layout.subject_lines))
+    signer, stamps = _signer(layout), _digital_signatures(layout)
+    person = next((d.signer for d in stamps if d.signer and hdr.looks_like_person_name(d.signer)
+                   and not starts_with_agency_head(d.signer)), None)
+    if person and (signer is None or signer.name is None):
+        # the signature block was not read (a seal over it): the signing tool names the person
+        signer = Signer(name=person, position=signer.position if signer else None,
+                        raw=signer.raw if signer else person)
+        inferred.append("signer")
     return DocumentInfo(
         doc_type=doc_type, doc_type_label=doc_type_label or (DOC_TYPE_BY_SLUG[doc_type].label if doc_type in DOC_TYPE_BY_SLUG else None),
         number=number, number_raw=number_raw, issuer=issuer, parent_issuer=parent_issuer, place=layout.place,
-        issued_date=issued_date, title=title, recipients=layout.recipients, signer=_signer(layout),
-        received=_received(layout), inferred=inferred, source=source,
+        issued_date=issued_date, title=title, recipients=layout.recipients, signer=signer,
+        received=_received(layout), digital_signatures=stamps, inferred=inferred,
+        unread=_unread(doc, layout, doc_type, number, issued_date), source=source,
     )
+
+
+_RECORD_OPENING = regex.compile(r"^\s*Hôm\s+n[aà]y\b", regex.IGNORECASE)
+
+
+def _record_date(doc: Assembled, layout: Layout) -> str | None:
+    """The date of a biên bản's opening "Hôm nay, ngày 08/6/2026, ..." (the first body lines)."""
+    for line in doc.lines[:40]:
+        if _RECORD_OPENING.match(line.text):
+            found = find_date(line.text[:160])
+            return found[0].isoformat() if found else None
+    return None
+
+
+def _symbol(number: str | None) -> str | None:
+    """The part of a số ký hiệu after its number: "…/2019/NĐ-CP" -> "2019/NĐ-CP"."""
+    if not number or "/" not in number:
+        return None
+    return number_key(number.split("/", 1)[1]) or None
+
+
+def _attachment_reference(doc: Assembled, layout: Layout, doc_type: str | None, printed: str | None):
+    """This document's number as an attachment's heading prints it ("(Kèm theo Quyết định số
+    89/2026/QĐ-CT ngày ...)", at the start of a line after the header), when it is of this
+    document's type and agrees with what the header shows of the number (the symbol
+    "/QĐ-CT" around a handwritten number)."""
+    symbol = _symbol(printed)
+    header_roles = {"number", "place_date", "national", "issuer", "doc_type", "title"}
+    for line in doc.lines:
+        if layout.roles.get(line.index) in header_roles or not ATTACHED_RE.match(line.text.strip()):
+            continue
+        hit = _issuing_citation([line], None)
+        if hit is None or (doc_type and hit.doc_type and hit.doc_type != doc_type):
+            continue
+        if symbol and _symbol(hit.number) != symbol:
+            continue
+        return hit
+    return None
+
+
+def _unread(doc: Assembled, layout: Layout, doc_type: str | None, number: str | None,
+            issued_date: str | None) -> list[UnreadField]:
+    """The header's number and date when they are printed but were not read (a handwritten
+    slot OCR left blank) or are missing: never guessed, put up for review."""
+    if doc_type is None and layout.number_line is None:
+        return []  # not a document with a header: nothing to review
+    out = []
+    if number is None:
+        if layout.number_line is not None:
+            out.append(UnreadField(field="number", printed=layout.number_line.text.strip(),
+                                   reason="the number slot is blank or written by hand: not read"))
+        else:
+            out.append(UnreadField(field="number", reason="no number found in the header"))
+    if issued_date is None:
+        header = doc.lines[: layout.doc_type_line.index] if layout.doc_type_line is not None else doc.lines[:12]
+        dated = [line for line in doc.lines if layout.roles.get(line.index) == "place_date"
+                 or (line is layout.number_line and hdr.parse_place_date(line.text))]
+        dated = dated or [line for line in header if _DAY_SLOTS.search(line.text)]
+        if dated:
+            out.append(UnreadField(field="issued_date", printed=dated[0].text.strip(),
+                                   reason="the day or month is blank or written by hand: not read"))
+        else:
+            out.append(UnreadField(field="issued_date", reason="no date found in the header"))
+    return out
+
+
+_DAY_SLOTS = regex.compile(r",\s*ngày\b.{0,20}\btháng\b")
+_SIGNATURE_LABEL = regex.compile(r"(Ký\s+bởi|Người\s+ký|Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký|Chức\s+vụ)\s*:",
+                                 regex.IGNORECASE)
+_SIGNATURE_FIELD = {"ky boi": "signer", "nguoi ky": "signer", "email": "email", "co quan": "organization",
+                    "thoi gian ky": "signed_at", "ngay ky": "signed_at", "chuc vu": "position"}
+_SIGNED_AT = regex.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+                           r"(?:\s*([+-])(\d{2}):?(\d{2}))?")
+
+
+def _signed_at(text: str) -> str | None:
+    """"02.04.2026 14:24:26 +07:00" -> "2026-04-02T14:24:26+07:00" (a date alone -> "2026-04-02")."""
+    m = _SIGNED_AT.search(text)
+    if not m:
+        return None
+    day, month, year, hour, minute, second, sign, oh, om = m.groups()
+    try:
+        date = dt.date(int(year), int(month), int(day))
+        if hour is None:
+            return date.isoformat()
+        offset = dt.timezone(int(f"{sign}1") * dt.timedelta(hours=int(oh), minutes=int(om))) if sign else None
+        return dt.datetime(date.year, date.month, date.day, int(hour), int(minute), int(second or 0),
+                           tzinfo=offset).isoformat()
+    except ValueError:
+        return None
+
+
+def _digital_signatures(layout: Layout) -> list[DigitalSignature]:
+    """The signing tools' stamps ("Ký bởi: ... Cơ quan: ... Thời gian ký: ..."), one per
+    signer, however their lines were joined or split; a new "Ký bởi"/"Người ký" starts the next."""
+    text = "\n".join(line.text.strip() for line in layout.digital_signature_lines)
+    marks = list(_SIGNATURE_LABEL.finditer(text))
+    groups: list[list[tuple[str, str, int, int]]] = []
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        name = _SIGNATURE_FIELD[" ".join(ascii_fold(m.group(1)).lower().split())]
+        value = " ".join(text[m.end():end].split()).strip(" ;,")
+        if not groups or (name == "signer" and any(f == "signer" for f, *_ in groups[-1])) \
+                or any(f == name for f, *_ in groups[-1]):
+            groups.append([])
+        groups[-1].append((name, value, m.start(), end))
+    out = []
+    for group in groups:
+        values = {name: value or None for name, value, _, _ in group}
+        if "signed_at" in values:
+            values["signed_at"] = _signed_at(values["signed_at"] or "")
+        raw = " ".join(text[group[0][2]:group[-1][3]].split())
+        out.append(DigitalSignature(raw=raw, **values))
+    return out
 
 
 def _issuing_citation(heading_lines: list, doc_type: str | None):

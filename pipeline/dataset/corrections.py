@@ -323,6 +323,14 @@ def _set_deadline_columns(rows: _Rows, item_id: str, values: dict) -> None:
                 item[f"effective_deadline_{key}"] = value
 
 
+def _settle_unread(document: dict, field: str) -> None:
+    """A maintainer decided a header field the pipeline could not read: it leaves the review queue."""
+    fields, printed = list(document.get("unread") or []), list(document.get("unread_printed") or [])
+    if field in fields:
+        k = fields.index(field)
+        document["unread"], document["unread_printed"] = fields[:k] + fields[k + 1:], printed[:k] + printed[k + 1:]
+
+
 def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
     """Apply one correction to `rows` in place; return its status row."""
     action = correction["action"]
@@ -335,6 +343,7 @@ def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
         status["raw"] = None if document.get(target.sub) is None else str(document.get(target.sub))
         if action in ACCEPT_ACTIONS:
             status.update(status="applied", matched_by="id", detail="confirmed")
+            _settle_unread(document, target.sub)
         elif action == "set":
             try:
                 if DOCUMENT_FIELDS[target.sub] == "date":
@@ -346,6 +355,7 @@ def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
                 status["detail"] = f"invalid value: {exc}"
                 return status
             status.update(status="applied", matched_by="id", detail=f"{target.sub} set")
+            _settle_unread(document, target.sub)
         else:
             status["detail"] = f"action {action!r} is not supported on a document field"
         return status

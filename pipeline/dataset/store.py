@@ -715,6 +715,12 @@ SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
     SELECT citing_doc_id, NULL, 'document_link', link_no, relation || ' ' || coalesce(cited_number, cited_doc_id),
            NULL, confidence, reasons
     FROM document_links WHERE review IS NULL AND confidence < {t}
+    UNION ALL
+    SELECT doc_id, NULL, field, NULL, nullif(printed, ''), 1, 0.0,
+           ['header field not read: ' || CASE WHEN printed = '' THEN 'not found' ELSE 'printed but unreadable' END
+            || ' (set documents.' || field || ' with a correction)']
+    FROM (SELECT doc_id, number, issued_date, unnest(unread) AS field, unnest(unread_printed) AS printed FROM documents)
+    WHERE (field = 'number' AND number IS NULL) OR (field = 'issued_date' AND issued_date IS NULL)
 )
 ORDER BY confidence, doc_id, what, item_id, fact_no
 """

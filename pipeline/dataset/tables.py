@@ -95,6 +95,9 @@ TABLES: dict[str, TableSpec] = {
             ("received_number", STR, True, "Number on the receiving stamp."),
             ("received_date", DATE, True, "Date on the receiving stamp."),
             ("inferred", STRS, False, "Header fields inferred rather than read from the header."),
+            ("unread", STRS, False, "Header fields printed but not read (a handwritten number or day) or not found: "
+             "number | issued_date; listed in `review_queue` until set or accepted by a correction."),
+            ("unread_printed", STRS, False, "For each `unread` field, what was read of it (\"Số: …/BCT-ATMT\"), or \"\"."),
             ("document_schema_version", STR, False, "Version of the document JSON contract."),
             ("pipeline_version", STR, False, "Version of the pipeline that extracted the document."),
             ("processed_at", TIMESTAMP, False, "When the document was written to the dataset (UTC)."),
@@ -401,8 +404,9 @@ VIEWS: dict[str, TableSpec] = {
         ("doc_id", "what", "item_id", "fact_no"),
         (
             ("doc_id", STR, False, "Document (documents.doc_id)."),
-            ("item_id", STR, True, "Item; null for citations and document links (a target link: the reporting unit)."),
-            ("what", STR, False, "item | quantity | deadline | agency | citation | target_link | document_link."),
+            ("item_id", STR, True, "Item; null for citations, header fields and document links (a target link: the reporting unit)."),
+            ("what", STR, False, "item | quantity | deadline | agency | citation | target_link | document_link | number | "
+             "issued_date (a header field the pipeline could not read: set it with a correction on the document)."),
             ("fact_no", INT, True, "quantity_no, agency_no, citation_no or a link's link_no; null for items and deadlines."),
             ("value", STR, True, "What to look at: the item text or the fact as printed."),
             ("page", INT, True, "Page to look at."),
@@ -591,7 +595,8 @@ def _document_row(doc: Document, archived_as: str | None, original_names: list[s
         "received_office": info.received.office if info.received else None,
         "received_number": info.received.number if info.received else None,
         "received_date": _date(info.received.date) if info.received else None,
-        "inferred": list(info.inferred), "document_schema_version": doc.schema_version,
+        "inferred": list(info.inferred), "unread": [u.field for u in info.unread],
+        "unread_printed": [u.printed or "" for u in info.unread], "document_schema_version": doc.schema_version,
         "pipeline_version": doc.pipeline_version, "processed_at": _timestamp(processed_at),
         "n_items": len(doc.items), "n_table_rows": sum(1 for i in doc.items if i.kind == ItemKind.table_row),
         "n_citations": len(doc.citations), "warnings": list(doc.warnings), "archive_path": archived_as,

@@ -92,25 +92,47 @@ def read_file(path: Path) -> RawDocument:
 
 
 def _read_pdf_any(path: Path) -> RawDocument:
-    """The text layer when it is good; else the text layer with its font map repaired; else OCR."""
+    """The text layer when it is good; else the text layer with its font map repaired; else OCR.
+
+    Decided per page: a page that is a scanned image (no text layer over it, or only
+    the few lines a digital signature adds) is OCR'd even when other pages read from
+    the text layer; the signature's lines are kept as read (see
+    :func:`pipeline.read.pdf.read_text_layer`)."""
     from pipeline.errors import NeedsOCR
-    from pipeline.read.pdf import read_pdf
+    from pipeline.read.pdf import read_text_layer
 
     try:
-        return read_pdf(path)
+        layer = read_text_layer(path)
     except NeedsOCR as refusal:
-        from pipeline.read.ocr import ocr_pdf, tesseract_available
+        from pipeline.read.ocr import ocr_pdf
         from pipeline.repair.font_shift import read_pdf_repaired
 
         repaired = read_pdf_repaired(path)
         if repaired is not None:
             return repaired
-        check_declared_images(path)
-        if not tesseract_available("vie"):
-            raise NeedsOCR(f"{refusal.reason}; Tesseract with Vietnamese (tesseract-ocr-vie) is not installed") from None
+        _check_ocr(path, refusal.reason)
         raw = _with_ocr_confidence(ocr_pdf(path))
         raw.warnings.insert(0, f"text layer not used ({refusal.reason}); pages read by OCR")
         return raw
+    if not layer.scanned:
+        return layer.to_raw()
+    from pipeline.read.ocr import ocr_pdf
+
+    named = ", ".join(str(n) for n in layer.scanned)
+    _check_ocr(path, f"page(s) {named} are scanned images")
+    raw = _with_ocr_confidence(ocr_pdf(path, text_layer=layer))
+    raw.warnings.insert(0, f"page(s) {named} read by OCR (scanned images)")
+    return raw
+
+
+def _check_ocr(path: Path, reason: str) -> None:
+    """Refuse oversized images before rendering; NeedsOCR when Tesseract is missing."""
+    from pipeline.errors import NeedsOCR
+    from pipeline.read.ocr import tesseract_available
+
+    check_declared_images(path)
+    if not tesseract_available("vie"):
+        raise NeedsOCR(f"{reason}; Tesseract with Vietnamese (tesseract-ocr-vie) is not installed") from None
 
 
 def _with_ocr_confidence(raw: RawDocument) -> RawDocument:
