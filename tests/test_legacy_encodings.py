@@ -153,7 +153,7 @@ def test_known_samples_from_real_files():
 
 
 def test_tcvn3_capitals():
-    # Capital font: every letter is drawn as a capital.
+    # Asked for explicitly, every letter is upper-cased, as a capital font draws it.
     assert convert_legacy("Céng hßa x· héi chñ nghÜa viÖt nam", "tcvn3", capitals=True) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     # No font name: a word typed in capitals is upper-cased, mixed-case words are not.
     assert convert_legacy("QUYÕT §ÞNH cña TØnh", "tcvn3") == "QUYẾT ĐỊNH của Tỉnh"
@@ -226,14 +226,14 @@ def test_mixed_runs_by_font():
     runs = [
         (title, "Times New Roman"),
         (" ", None),
-        (encode_tcvn3("cộng hòa xã hội"), ".VnTimeH"),
+        (encode_tcvn3("cộng hòa xã hội"), ".VnTimeH"),  # drawn in capitals, kept as typed
         (" ", None),
         (encode_tcvn3(SENTENCES[0]), ".VnTime"),
         (" ", None),
         (encode_vni(SENTENCES[2]), "VNI-Times"),
         (" \uf0b7 ", "Symbol"),
     ]
-    assert convert_runs(runs) == f"{title} CỘNG HÒA XÃ HỘI {SENTENCES[0]} {SENTENCES[2]} \uf0b7 "
+    assert convert_runs(runs) == f"{title} cộng hòa xã hội {SENTENCES[0]} {SENTENCES[2]} \uf0b7 "
 
 
 def test_runs_without_font_names_use_detection():

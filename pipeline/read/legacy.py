@@ -55,7 +55,6 @@ from pipeline.repair.legacy_encodings import (
     detect_legacy_encoding,
     encoding_for_font,
     has_unicode_vietnamese,
-    is_capital_font,
 )
 
 CONVERT_TIMEOUT = 120  # seconds; a normal .doc converts in 1-3 s
@@ -217,22 +216,31 @@ class _Piece:
     encoding: str | None  # "tcvn3" | "vni" | "viscii" | "symbol" | None (Unicode or unknown)
 
 
-def repair_docx_encoding(source: Path, target: Path) -> Counter:
-    """Write ``source`` to ``target`` with legacy-encoded runs of the main document converted to Unicode.
+#: Parts whose text is repaired besides the main document: what Word prints around it.
+_REPAIRED_PARTS = re.compile(r"word/(?:document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
+#: A paragraph whose runs name no legacy font is judged on its own when it has this many letters;
+#: a shorter one follows the verdict over all such runs of the file.
+_OWN_VERDICT_LETTERS = 40
 
-    Returns how many paragraphs each encoding changed (empty: nothing converted).
+
+def repair_docx_encoding(source: Path, target: Path) -> Counter:
+    """Write ``source`` to ``target`` with legacy-encoded runs converted to Unicode.
+
+    The main document, footnotes, endnotes, comments, headers and footers are
+    repaired (text boxes and tables live inside them). Returns how many
+    paragraphs each encoding changed (empty: nothing converted).
     """
     with zipfile.ZipFile(source) as package:
         names = package.namelist()
         if "word/document.xml" not in names:
             raise ReadError("LibreOffice produced a package without word/document.xml")
-        document = _parse(package, "word/document.xml")
         styles = _FontStyles(_parse(package, "word/styles.xml") if "word/styles.xml" in names else None)
-        counts = _repair_tree(document, styles)
+        parts = {name: _parse(package, name) for name in names if _REPAIRED_PARTS.fullmatch(name)}
+        counts = _repair_trees(list(parts.values()), styles)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in package.infolist():
-                if info.filename == "word/document.xml":
-                    out.writestr(info, etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+                if info.filename in parts:
+                    out.writestr(info, etree.tostring(parts[info.filename], xml_declaration=True, encoding="UTF-8", standalone=True))
                 else:
                     out.writestr(info, package.read(info))
     return counts
@@ -248,8 +256,8 @@ def _parse(package: zipfile.ZipFile, name: str) -> etree._Element:
         raise ReadError(f"LibreOffice produced malformed XML in {name} ({exc})") from exc
 
 
-def _repair_tree(document: etree._Element, styles: "_FontStyles") -> Counter:
-    paragraphs = [_paragraph_pieces(p, styles) for p in document.iter(W + "p")]
+def _repair_trees(roots: list[etree._Element], styles: "_FontStyles") -> Counter:
+    paragraphs = [_paragraph_pieces(p, styles) for root in roots for p in root.iter(W + "p")]
     # Runs in no legacy font: converted only if, taken together, they read as a legacy encoding.
     unknown = " ".join(piece.element.text or "" for pieces in paragraphs for piece in pieces if piece.encoding is None)
     fallback, _ = detect_legacy_encoding(unknown) if unknown.strip() else (None, 0.0)
@@ -261,7 +269,14 @@ def _repair_tree(document: etree._Element, styles: "_FontStyles") -> Counter:
 
 
 def _paragraph_pieces(p: etree._Element, styles: "_FontStyles") -> list[_Piece]:
-    """The w:t pieces of a paragraph's own runs (not of paragraphs nested in text boxes), in order."""
+    """The w:t pieces of a paragraph's own runs (not of paragraphs nested in text boxes), in order.
+
+    A ``w:softHyphen`` becomes the text U+00AD it was in the .doc: in TCVN3 that
+    byte is "ư", and the conversion decides later (a soft hyphen left in
+    Unicode text is dropped by the DOCX reader, as before). LibreOffice writes
+    the byte of a drawing's text twice, as the element *and* as the character
+    beside it ("b<softHyphen/>\u00adu" for "bưu"): then the element is dropped.
+    """
     p_style = p.find(f"{W}pPr/{W}pStyle")
     style_id = p_style.get(W + "val") if p_style is not None else None
     pieces: list[_Piece] = []
@@ -271,12 +286,32 @@ def _paragraph_pieces(p: etree._Element, styles: "_FontStyles") -> list[_Piece]:
         font = styles.run_font(run, style_id)
         encoding = encoding_for_font(font)
         for child in list(run):
-            if child.tag == W + "softHyphen" and encoding == "tcvn3":
-                # TCVN3 byte 0xAD is "ư", not a soft hyphen: put the letter back as text.
+            if child.tag == W + "softHyphen" and encoding not in ("vni", "viscii", "symbol"):
+                if _beside_soft_hyphen_text(child, pieces):
+                    _remove_keeping_tail(child)
+                    continue
                 child = _replace_with_text(run, child, "\u00ad")
             if child.tag == W + "t":
                 pieces.append(_Piece(child, font, encoding))
     return pieces
+
+
+def _beside_soft_hyphen_text(element: etree._Element, pieces: list[_Piece]) -> bool:
+    before = pieces[-1].element.text if pieces else None
+    after = element.getnext()
+    after_text = after.text if after is not None and after.tag == W + "t" else None
+    return bool(before and before.endswith("\u00ad")) or bool(after_text and after_text.startswith("\u00ad"))
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _nearest_paragraph(el: etree._Element) -> etree._Element | None:
@@ -296,16 +331,26 @@ def _replace_with_text(run: etree._Element, child: etree._Element, text: str) ->
 
 
 def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
-    """Convert the pieces of one paragraph in place; return the encodings that changed something."""
+    """Convert the pieces of one paragraph in place; return the encodings that changed something.
+
+    Pieces whose font names no legacy encoding take the paragraph's own
+    verdict when it has enough letters to judge (a document mixing TCVN3 and
+    VNI paragraphs in fonts LibreOffice could not name), else ``fallback``,
+    the verdict over all such pieces of the document.
+    """
     _join_split_vni_marks(pieces)
     before = [piece.element.text or "" for piece in pieces]
     after = list(before)
     used: list[str | None] = [None] * len(pieces)
+    unknown = "".join(text for text, piece in zip(before, pieces) if piece.encoding is None)
+    if sum(ch.isalpha() for ch in unknown) >= _OWN_VERDICT_LETTERS:
+        own, _ = detect_legacy_encoding(unknown)
+        fallback = own or fallback  # no verdict of its own: the guards below keep Unicode as it is
     for i, piece in enumerate(pieces):
         encoding = piece.encoding if piece.encoding is not None else fallback
         if encoding not in ENCODINGS or not before[i] or has_unicode_vietnamese(before[i]):
             continue  # Unicode typed while an old font was selected stays as it is
-        after[i] = convert_legacy(before[i], encoding, capitals=is_capital_font(piece.font))
+        after[i] = convert_legacy(before[i], encoding)
         used[i] = encoding if after[i] != before[i] else None
     if conversion_hurts("".join(before), "".join(after)):
         return set()

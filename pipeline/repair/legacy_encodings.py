@@ -14,8 +14,13 @@ Three encodings, written from their published descriptions:
   one byte per precomposed letter. The set holds the lower-case toned letters
   plus Ă Â Ê Ô Ơ Ư Đ; capitals *with tones* come from separate capital fonts
   (``.VnTimeH``, ``.VnArialH`` ...) that draw the same codes (and plain ASCII
-  letters) as capitals. Without the font name, a word typed in capitals with
-  the lower-case codes ("VIÖT") is upper-cased from its context.
+  letters) as capitals. A capital font is presentation, like Word's "All
+  caps": the text is converted in the case it was typed ("céng hßa" in
+  ``.VnTimeH`` is "cộng hòa", printed "CỘNG HÒA"), as the DOCX reader ignores
+  ``w:caps``. A word typed in capitals with the lower-case toned codes
+  ("VIÖT", the only way to type it outside a capital font) is upper-cased
+  from its context. In PDF text layers the code 0xAD ("ư") also arrives as
+  U+2212 (minus sign) or U+00AD next to letters.
 * **VNI** (VNI-Windows; fonts ``VNI-Times``, ``VNI-Helve`` ...): a base letter
   followed by one "mark" character ("Vieät" = "Việt"), plus a few single-code
   letters (ñ = đ, ô = ơ, ö = ư, æ = ỉ, ó = ĩ, ò = ị).
@@ -112,6 +117,8 @@ for _codes, _vowel in _TCVN3_TONED:
 #: TCVN3 character (as cp1252/Latin-1 decoded it) -> Unicode letter. U+00AD is the
 #: byte 0xAD ("ư"), which Word and LibreOffice take for a soft hyphen.
 TCVN3_TABLE: dict[str, str] = _char_table(_TCVN3_BYTES)
+#: PDF producers name the glyph of 0xAD "minus" or "hyphen": inside a word it is "ư" ("n−íc" = "nước").
+_TCVN3_PDF_U = re.compile("(?<=[\\w\u00a1-\u00fe])[\u2212\u2010]|[\u2212\u2010](?=[\\w\u00a1-\u00fe])")
 
 # --------------------------------------------------------------------------
 # VISCII 1.1 (RFC 1456)
@@ -241,11 +248,13 @@ def _capitalise_tcvn3_words(original: str, converted: str) -> str:
 def convert_legacy(text: str, encoding: str, capitals: bool = False) -> str:
     """Convert ``text`` read in a legacy encoding to NFC Unicode.
 
-    ``capitals``: the text is set in a TCVN3 capital font (``.VnTimeH``), which
-    draws every letter as a capital. Characters outside the encoding's table
-    (ASCII, punctuation) pass through.
+    ``capitals``: upper-case everything, as a TCVN3 capital font (``.VnTimeH``)
+    draws it; the readers do not ask for it (the text is kept as typed, see the
+    module's notes). Characters outside the encoding's table (ASCII,
+    punctuation) pass through.
     """
     if encoding == "tcvn3":
+        text = _TCVN3_PDF_U.sub("\u00ad", text)
         converted = text.translate(_TCVN3_TRANSLATE)
         converted = converted.upper() if capitals else _capitalise_tcvn3_words(text, converted)
     elif encoding == "vni":
@@ -269,6 +278,9 @@ _SOURCE_CHARS = {
     "vni": frozenset(VNI_MARKS) | frozenset(VNI_LETTERS),
     "viscii": frozenset(VISCII_TABLE),
 }
+
+
+_ANY_SOURCE = frozenset().union(*_SOURCE_CHARS.values())
 
 
 def detect_legacy_encoding(text: str) -> tuple[str | None, float]:
@@ -352,9 +364,10 @@ def is_capital_font(font: str | None) -> bool:
 def convert_run_texts(runs: list[tuple[str, str | None]]) -> list[str]:
     """Convert each ``(text, font name)`` run; one output string per run, in order.
 
-    * A run in a legacy font is converted with that font's encoding (TCVN3
-      capital fonts upper-cased) unless it already holds Unicode Vietnamese
-      (a Unicode text typed while the old font was selected).
+    * A run in a legacy font is converted with that font's encoding, in the
+      case it was typed (a capital font is presentation), unless it already
+      holds Unicode Vietnamese (a Unicode text typed while the old font was
+      selected).
     * Runs in other or unknown fonts are pooled and converted only when
       detection over the pool finds a legacy encoding.
     * A VNI mark code that opens a run belongs to the letter ending the run
@@ -367,10 +380,10 @@ def convert_run_texts(runs: list[tuple[str, str | None]]) -> list[str]:
     pool = [text for text, enc in zip(texts, encodings) if enc is None]
     pooled_encoding = detect_legacy_encoding(" ".join(pool))[0] if pool else None
     out: list[str] = []
-    for text, enc, (_, font) in zip(texts, encodings, runs):
+    for text, enc in zip(texts, encodings):
         enc = pooled_encoding if enc is None else enc
         if enc in ENCODINGS and not has_unicode_vietnamese(text):
-            text = convert_legacy(text, enc, capitals=is_capital_font(font))
+            text = convert_legacy(text, enc)
         out.append(text)
     return texts if conversion_hurts("".join(texts), "".join(out)) else out
 
@@ -379,15 +392,26 @@ def convert_run_texts(runs: list[tuple[str, str | None]]) -> list[str]:
 HURT_MARGIN = 0.05
 
 
+#: Letters Unicode Vietnamese shares with Latin-1: text made only of these (and ASCII) may be either.
+_LATIN1_VIETNAMESE = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+
+
 def conversion_hurts(before: str, after: str) -> bool:
     """True when converting made the text *less* Vietnamese: it was Unicode after all.
 
     Guards font-driven conversion: Unicode typed while ".VnTime" was selected
     has no letter beyond Latin-1 when it uses only à, â, ê, ô ... ("Tôi là ai"),
     yet the TCVN3 table would turn "ô" into "ụ". Judged on a whole paragraph,
-    because a single run is often a fragment of a word.
+    because a single run is often a fragment of a word. Text holding a code
+    that no Vietnamese Unicode text uses ("®", "µ", "¸", "Ö", "ñ", "ä" ...) is
+    legacy whatever the syllables say: "Hé lý 1.200.000 ®" is "Hộ lý 1.200.000 đ",
+    though a lone "đ" (đồng) is no syllable.
     """
-    return before != after and syllable_validity(after) + HURT_MARGIN < syllable_validity(before)
+    if before == after:
+        return False
+    if any(ord(ch) > 0x7F and ch not in _LATIN1_VIETNAMESE and ch in _ANY_SOURCE for ch in before):
+        return False
+    return syllable_validity(after) + HURT_MARGIN < syllable_validity(before)
 
 
 def convert_runs(runs: list[tuple[str, str | None]]) -> str:
