@@ -55,6 +55,7 @@ from pipeline.repair.legacy_encodings import (
     detect_legacy_encoding,
     encoding_for_font,
     has_unicode_vietnamese,
+    is_capital_font,
 )
 
 CONVERT_TIMEOUT = 120  # seconds; a normal .doc converts in 1-3 s
@@ -218,6 +219,8 @@ class _Piece:
 
 #: Parts whose text is repaired besides the main document: what Word prints around it.
 _REPAIRED_PARTS = re.compile(r"word/(?:document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
+#: A line of at most this many words set wholly in a TCVN3 capital font is a heading, converted as printed.
+CAPITAL_HEADING_WORDS = 4
 #: A paragraph whose runs name no legacy font is judged on its own when it has this many letters;
 #: a shorter one follows the verdict over all such runs of the file.
 _OWN_VERDICT_LETTERS = 40
@@ -346,11 +349,12 @@ def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
     if sum(ch.isalpha() for ch in unknown) >= _OWN_VERDICT_LETTERS:
         own, _ = detect_legacy_encoding(unknown)
         fallback = own or fallback  # no verdict of its own: the guards below keep Unicode as it is
+    printed_caps = _is_capital_heading(pieces, before)
     for i, piece in enumerate(pieces):
         encoding = piece.encoding if piece.encoding is not None else fallback
         if encoding not in ENCODINGS or not before[i] or has_unicode_vietnamese(before[i]):
             continue  # Unicode typed while an old font was selected stays as it is
-        after[i] = convert_legacy(before[i], encoding)
+        after[i] = convert_legacy(before[i], encoding, capitals=printed_caps)
         used[i] = encoding if after[i] != before[i] else None
     if conversion_hurts("".join(before), "".join(after)):
         return set()
@@ -359,6 +363,26 @@ def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
             piece.element.text = new
             piece.element.set(XML_SPACE, "preserve")
     return {encoding for encoding in used if encoding}
+
+
+def _is_capital_heading(pieces: list[_Piece], texts: list[str]) -> bool:
+    """A short paragraph outside tables and text boxes set wholly in a TCVN3 capital font.
+
+    Such a line is a heading: a type name ("Bản Quy định", "Thông tư"), a
+    chapter ("Chương I"), an issuer ("Bộ Tài chính"). Nghị định 30/2020 prints
+    these in capitals and the segmenter reads them by their capitals, so they
+    are converted as printed ("BẢN QUY ĐỊNH"). Longer text in a capital font
+    keeps the case it was typed in (see :mod:`pipeline.repair.legacy_encodings`).
+    """
+    lettered = [piece for piece, text in zip(pieces, texts) if any(ch.isalpha() for ch in text)]
+    if not lettered or not all(is_capital_font(piece.font) for piece in lettered):
+        return False
+    if len("".join(texts).split()) > CAPITAL_HEADING_WORDS:
+        return False
+    element = lettered[0].element
+    while element is not None and element.tag not in (W + "tc", W + "txbxContent"):
+        element = element.getparent()
+    return element is None
 
 
 def _join_split_vni_marks(pieces: list[_Piece]) -> None:

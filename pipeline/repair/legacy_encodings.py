@@ -61,6 +61,8 @@ __all__ = [
     "convert_runs",
     "convert_run_texts",
     "conversion_hurts",
+    "legacy_codes",
+    "vni_combine",
 ]
 
 ENCODINGS = ("tcvn3", "vni", "viscii")
@@ -178,6 +180,13 @@ def _vni_combine(base: str, mark: str) -> str | None:
     return unicodedata.normalize("NFC", base + quality + tone)
 
 
+def vni_combine(base: str, mark: str) -> str | None:
+    """The letter a VNI mark code makes with the letter before it ("a", "\u00f9" -> "á"), or None."""
+    if mark not in VNI_MARKS or len(base) != 1:
+        return None
+    return _vni_combine(base, mark)
+
+
 def _convert_vni(text: str) -> str:
     out: list[str] = []
     for ch in text:
@@ -229,19 +238,40 @@ def _capitalise_tcvn3_words(original: str, converted: str) -> str:
     The ABC fonts have no toned capitals, so a typist writing in capitals with
     ``.VnTime`` gets lower-case toned letters between capitals. A word is taken
     to be in capitals when at least two of its *other* letters are capitals and
-    none is lower case ("TØnh" stays "Tỉnh", "§Ó" stays "Để").
+    none is lower case ("TØnh" stays "Tỉnh", "§Ó" stays "Để", "§èI" is "ĐỐI").
+    A word with one other letter, a capital ("Vô", "Bé", "Tæ"), is in capitals
+    when the words on both sides of it on its line are: "NHIỆM VỤ, QUYỀN HẠN,
+    TỔ CHỨC BỘ MÁY", but "Hộ lý", "Số TT".
     """
     if len(original) != len(converted):  # the table is one-to-one; never happens
         return converted
     out = list(converted)
+    words = []  # (start, end, kind): kind "caps" | "short" (one capital + codes) | "lower" | "none"
     for m in _TCVN3_WORD.finditer(original):
         word = m.group()
-        codes = [ch for ch in word if ch in _TCVN3_LOWER_CODES]
-        if not codes:
+        letters = [converted[m.start() + i] for i in range(len(word)) if converted[m.start() + i].isalpha()]
+        if not letters:
             continue
-        others = [converted[m.start() + i] for i, ch in enumerate(word) if ch not in _TCVN3_LOWER_CODES and ch.isalpha()]
-        if len(others) >= 2 and all(ch.isupper() for ch in others):
+        others = [converted[m.start() + i] for i, ch in enumerate(word)
+                  if ch not in _TCVN3_LOWER_CODES and converted[m.start() + i].isalpha()]
+        has_codes = any(ch in _TCVN3_LOWER_CODES for ch in word)
+        if has_codes and len(others) >= 2 and all(ch.isupper() for ch in others):
             out[m.start():m.end()] = converted[m.start():m.end()].upper()
+            kind = "caps"
+        elif not has_codes and len(letters) >= 2 and all(ch.isupper() for ch in letters):
+            kind = "caps"
+        elif has_codes and len(others) == 1 and others[0].isupper():
+            kind = "short"
+        else:
+            kind = "lower"
+        words.append((m.start(), m.end(), kind))
+    for i, (start, end, kind) in enumerate(words):
+        if kind != "short" or i == 0 or i == len(words) - 1:
+            continue
+        before, after = words[i - 1], words[i + 1]
+        same_line = "\n" not in original[before[1]:start] and "\n" not in original[end:after[0]]
+        if same_line and before[2] == "caps" and after[2] == "caps":
+            out[start:end] = converted[start:end].upper()
     return "".join(out)
 
 
@@ -281,6 +311,12 @@ _SOURCE_CHARS = {
 
 
 _ANY_SOURCE = frozenset().union(*_SOURCE_CHARS.values())
+
+
+def legacy_codes(text: str, encoding: str) -> bool:
+    """True when ``text`` holds a code that ``encoding`` would convert."""
+    source = _SOURCE_CHARS[encoding]
+    return any(ch in source for ch in text) or (encoding == "tcvn3" and bool(_TCVN3_PDF_U.search(text)))
 
 
 def detect_legacy_encoding(text: str) -> tuple[str | None, float]:
