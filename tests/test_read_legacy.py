@@ -48,6 +48,7 @@ def test_rtf_with_legacy_fonts(tmp_path):
     rtf = (
         rb"{\rtf1\ansi\deff0{\fonttbl{\f0 .VnTime;}{\f1 VNI-Times;}{\f2 Times New Roman;}{\f3 .VnTimeH;}}"
         rb"\f3 c\'e9ng h\'dfa\par"
+        rb"\f3 c\'e9ng h\'dfa x\'b7 h\'e9i ch\'f1 ngh\'dca vi\'d6t nam\par"
         rb"\f0 Quy\'d5t \'ae\'deNH s\'e8 12, \'ad\'acng\par"
         rb"\f1 Vie\'e4t Nam\par"
         rb"\f2 C\u7897?ng h\u242?a\par}"
@@ -55,10 +56,12 @@ def test_rtf_with_legacy_fonts(tmp_path):
     path = tmp_path / "sample.rtf"
     path.write_bytes(rtf)
     raw = read_legacy(path)
-    # .VnTimeH draws capitals, but the text is kept as typed (like Word's All Caps).
-    assert [line.text for line in raw.lines] == ["cộng hòa", "Quyết ĐỊNH số 12, ương", "Việt Nam", "Cộng hòa"]
+    # .VnTimeH draws capitals: a short heading comes out as printed, longer text as typed.
+    assert [line.text for line in raw.lines] == [
+        "CỘNG HÒA", "cộng hòa xã hội chủ nghĩa việt nam", "Quyết ĐỊNH số 12, ương", "Việt Nam", "Cộng hòa",
+    ]
     assert raw.format == "rtf"
-    assert raw.warnings[0] == "legacy encoding repaired: tcvn3 (2 paragraphs), vni (1 paragraph)"
+    assert raw.warnings[0] == "legacy encoding repaired: tcvn3 (3 paragraphs), vni (1 paragraph)"
 
 
 @needs_soffice

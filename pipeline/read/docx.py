@@ -47,6 +47,7 @@ from lxml import etree
 from pipeline.errors import ReadError
 from pipeline.model import Line, Page, RawDocument
 from pipeline.read import read_head
+from pipeline.repair.legacy_encodings import symbol_char
 
 MAX_PART_BYTES = 200 * 1024 * 1024  # uncompressed size of any one ZIP member
 MAX_COLUMNS = 63  # Word's limit on table columns
@@ -511,7 +512,7 @@ def _run_text(run: etree._Element, out: list[str], counts: dict[str, int]) -> No
         elif tag == W + "noBreakHyphen":
             out.append("-")
         elif tag == W + "sym":
-            out.append(_symbol(child.get(W + "char", "")))
+            out.append(_symbol(child.get(W + "char", ""), child.get(W + "font")))
         elif tag in (W + "drawing", W + "pict", W + "object", MC_NS + "AlternateContent"):
             _note_text_box(child, counts)
         elif tag == W + "footnoteReference" or tag == W + "endnoteReference":
@@ -519,12 +520,23 @@ def _run_text(run: etree._Element, out: list[str], counts: dict[str, int]) -> No
         # w:instrText (field codes), w:delText, w:softHyphen, w:fldChar: nothing printed
 
 
-def _symbol(hex_code: str) -> str:
-    """A w:sym character (a glyph picked from a symbol font): typed bullets become "-" or "+"."""
+_BULLET_GLYPHS = set("•▪●■◆❖❑◻➢✓☑·◦")
+
+
+def _symbol(hex_code: str, font: str | None = None) -> str:
+    """A w:sym character (a glyph picked from a symbol font).
+
+    Characters of their own ("≥", "α", "→" from Symbol) are kept as Unicode;
+    typed bullets become "-" or "+", as list bullets do.
+    """
     try:
-        return _bullet(chr(int(hex_code, 16))) or ""
+        code = int(hex_code, 16)
     except ValueError:
         return ""
+    char = symbol_char(code, font)
+    if char is not None and char not in _BULLET_GLYPHS and char.strip():
+        return char
+    return _bullet(chr(code)) or ""
 
 
 def _note_text_box(shape: etree._Element, counts: dict[str, int]) -> None:

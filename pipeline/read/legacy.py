@@ -3,23 +3,24 @@
 Old government files are Word 97 ``.doc`` or RTF, very often typed in a
 pre-Unicode Vietnamese font (TCVN3 ``.VnTime``, ``VNI-Times``). The reader:
 
-1. **Converts** the file to ``.docx`` with LibreOffice headless, in a private
-   temporary directory with its own LibreOffice profile
-   (``-env:UserInstallation``), so concurrent conversions never share (or
-   lock) a profile. The command is an argument list, never a shell string;
-   the input is copied under a fixed safe name first, so a file name cannot be
-   mistaken for an option. A conversion that runs past
-   :data:`CONVERT_TIMEOUT` is killed with its whole process group.
-2. **Repairs the encoding run by run**, in the converted package's XML,
-   before any reading: each run's font is resolved (run properties, character
-   style, paragraph style chain, document defaults) and a run in a TCVN3, VNI
-   or VISCII font is converted to Unicode (:mod:`pipeline.repair.legacy_encodings`).
-   Runs in other fonts are converted only when detection over all of them finds
-   a legacy encoding (a file whose font names were lost). Working on the XML
-   rather than on the read Lines matters: TCVN3 stores "ư" as byte 0xAD, which
-   LibreOffice turns into a *soft hyphen* element the DOCX reader (rightly) drops;
-   and the DOCX reader recognises header/signature tables by Vietnamese words
-   ("CỘNG HÒA", "Nơi nhận") it can only see in repaired text.
+1. **Converts** the file to ``.docx`` with LibreOffice headless
+   (:mod:`pipeline.read.office`: one instance kept running for the batch, a
+   hard time limit of :data:`CONVERT_TIMEOUT` per file).
+2. **Repairs the encoding run by run**, in the converted package's XML
+   (main document, footnotes, endnotes, headers, footers, and the text boxes
+   and tables inside them), before any reading: each run's font is resolved
+   (run properties, character style, paragraph style chain, document
+   defaults) and a run in a TCVN3, VNI or VISCII font is converted to Unicode
+   (:mod:`pipeline.repair.legacy_encodings`), in the case it was typed; only
+   a short heading set wholly in a TCVN3 capital font (``.VnTimeH``) is
+   converted as printed, in capitals (:data:`CAPITAL_HEADING_WORDS`). Runs in
+   other fonts are converted when the paragraph's own text reads as a legacy
+   encoding, or, for short paragraphs, when all such runs of the file do (a
+   file whose font names were lost). Working on the XML rather than on the
+   read Lines matters: TCVN3 stores "ư" as byte 0xAD, which LibreOffice turns
+   into a *soft hyphen* element the DOCX reader (rightly) drops; and the DOCX
+   reader recognises header/signature tables by Vietnamese words ("CỘNG HÒA",
+   "Nơi nhận") it can only see in repaired text.
 3. **Reads** the repaired package with :func:`pipeline.read.docx.read_docx`,
    so numbering, tables and layout tables behave exactly as for a .docx.
 
@@ -29,13 +30,8 @@ paragraphs)").
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import subprocess
 import tempfile
-import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -45,22 +41,23 @@ from lxml import etree
 
 from pipeline.errors import ReadError
 from pipeline.model import RawDocument
-from pipeline.read import read_head
+from pipeline.read import office, read_head
 from pipeline.read.docx import MAX_PART_BYTES, _PARSER, W, W_NS, read_docx
 from pipeline.repair.legacy_encodings import (
     ENCODINGS,
     VNI_MARKS,
     conversion_hurts,
     convert_legacy,
+    convert_symbol_text,
     detect_legacy_encoding,
     encoding_for_font,
     has_unicode_vietnamese,
     is_capital_font,
 )
 
-CONVERT_TIMEOUT = 120  # seconds; a normal .doc converts in 1-3 s
-SOFFICE_NAMES = ("soffice", "libreoffice")
-SOFFICE_ENV = "PIPELINE_SOFFICE"  # optional: full path of the soffice binary
+CONVERT_TIMEOUT = office.CONVERT_TIMEOUT  # seconds, the hard limit on one conversion (read at call time)
+SOFFICE_ENV = office.SOFFICE_ENV  # optional: full path of the soffice binary
+find_soffice = office.find_soffice
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RTF_MAGIC = b"{\\rtf"
@@ -135,74 +132,14 @@ def _check_plausible(raw: RawDocument) -> None:
 
 
 # --------------------------------------------------------------------------
-# 1. LibreOffice conversion
+# 1. LibreOffice conversion (see pipeline.read.office: one instance per batch)
 # --------------------------------------------------------------------------
-def find_soffice() -> str | None:
-    """The LibreOffice binary: $PIPELINE_SOFFICE, else ``soffice`` / ``libreoffice`` on PATH."""
-    override = os.environ.get(SOFFICE_ENV)
-    if override:
-        return override if Path(override).is_file() else None
-    for name in SOFFICE_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def convert_to_docx(path: Path, work: Path, suffix: str = ".doc", timeout: float | None = None) -> Path:
     """Convert ``path`` to ``work/input.docx`` with LibreOffice headless; ReadError on any failure.
 
     ``timeout`` defaults to :data:`CONVERT_TIMEOUT` (read at call time).
     """
-    timeout = CONVERT_TIMEOUT if timeout is None else timeout
-    soffice = find_soffice()
-    if soffice is None:
-        raise ReadError(
-            "cannot convert legacy Word/RTF file: LibreOffice (soffice) is not installed "
-            "(Debian/Ubuntu: apt-get install libreoffice-writer-nogui)"
-        )
-    source = work / f"input{suffix}"  # a fixed, safe name: no option-like or odd file names reach soffice
-    shutil.copyfile(path, source)
-    out_dir = work / "out"
-    out_dir.mkdir()
-    profile = work / f"lo-profile-{uuid.uuid4().hex}"
-    args = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-        "--convert-to", "docx:MS Word 2007 XML",
-        "--outdir", str(out_dir),
-        str(source),
-    ]
-    _run(args, timeout, work)
-    produced = out_dir / "input.docx"
-    if not produced.is_file() or produced.stat().st_size == 0:
-        raise ReadError("LibreOffice could not convert the file (corrupt, encrypted or not a Word/RTF document)")
-    return produced
-
-
-def _run(args: list[str], timeout: float, cwd: Path) -> None:
-    # soffice starts a child (soffice.bin); a new session lets a timeout kill both.
-    try:
-        proc = subprocess.Popen(
-            args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise ReadError(f"cannot start LibreOffice ({args[0]}): {exc.strerror or exc}") from exc
-    try:
-        proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise ReadError(f"LibreOffice conversion timed out after {timeout:.0f} s") from None
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.communicate()
+    return office.convert(path, work, "docx", suffix, CONVERT_TIMEOUT if timeout is None else timeout)
 
 
 # --------------------------------------------------------------------------
@@ -351,6 +288,9 @@ def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
         fallback = own or fallback  # no verdict of its own: the guards below keep Unicode as it is
     printed_caps = _is_capital_heading(pieces, before)
     for i, piece in enumerate(pieces):
+        if piece.encoding == "symbol":
+            after[i] = convert_symbol_text(before[i], piece.font)  # "≥", "α" drawn from Symbol
+            continue
         encoding = piece.encoding if piece.encoding is not None else fallback
         if encoding not in ENCODINGS or not before[i] or has_unicode_vietnamese(before[i]):
             continue  # Unicode typed while an old font was selected stays as it is

@@ -63,6 +63,8 @@ __all__ = [
     "conversion_hurts",
     "legacy_codes",
     "vni_combine",
+    "symbol_char",
+    "convert_symbol_text",
 ]
 
 ENCODINGS = ("tcvn3", "vni", "viscii")
@@ -360,6 +362,48 @@ def repair_legacy_text(text: str) -> tuple[str, str | None]:
     lines = text.split("\n")
     repaired = [line if has_unicode_vietnamese(line) else convert_legacy(line, encoding) for line in lines]
     return "\n".join(repaired), encoding
+
+
+# --------------------------------------------------------------------------
+# Symbol fonts: glyphs at private-use code points
+# --------------------------------------------------------------------------
+# Word stores a character picked from a symbol font as U+F000 + its code in that
+# font. The Symbol font's codes (Adobe Symbol encoding) that mean a character of
+# their own: Greek letters, relations and arrows, which decrees use in figures
+# ("≥ 50%", "α"); codes equal to ASCII (digits, brackets, "+") are ASCII.
+_SYMBOL_FONT = dict(zip(range(0x41, 0x5B), "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"))
+_SYMBOL_FONT.update(zip(range(0x61, 0x7B), "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"))
+_SYMBOL_FONT.update({
+    0x22: "∀", 0x24: "∃", 0x27: "∋", 0x2A: "∗", 0x2D: "−", 0x40: "≅", 0x5C: "∴", 0x5E: "⊥", 0x60: "‾", 0x7E: "∼",
+    0xA1: "ϒ", 0xA2: "′", 0xA3: "≤", 0xA4: "⁄", 0xA5: "∞", 0xA6: "ƒ", 0xA7: "♣", 0xA8: "♦", 0xA9: "♥",
+    0xAA: "♠", 0xAB: "↔", 0xAC: "←", 0xAD: "↑", 0xAE: "→", 0xAF: "↓", 0xB0: "°", 0xB1: "±", 0xB2: "″",
+    0xB3: "≥", 0xB4: "×", 0xB5: "∝", 0xB6: "∂", 0xB7: "•", 0xB8: "÷", 0xB9: "≠", 0xBA: "≡", 0xBB: "≈",
+    0xBC: "…", 0xC5: "⊕", 0xC6: "∅", 0xC7: "∩", 0xC8: "∪", 0xC9: "⊃", 0xCA: "⊇", 0xCB: "⊄", 0xCC: "⊂",
+    0xCD: "⊆", 0xCE: "∈", 0xCF: "∉", 0xD0: "∠", 0xD1: "∇", 0xD5: "∏", 0xD6: "√", 0xD7: "⋅", 0xD8: "¬",
+    0xD9: "∧", 0xDA: "∨", 0xDB: "⇔", 0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓", 0xE0: "◊", 0xE5: "∑",
+    0xF2: "∫",
+})
+# Wingdings: only the marks used as bullets and ticks have a Unicode twin worth giving.
+_WINGDINGS = {0x6C: "●", 0x6E: "■", 0x71: "❑", 0x75: "◆", 0x76: "❖", 0xA7: "▪", 0xA8: "◻", 0xD8: "➢", 0xFC: "✓", 0xFE: "☑"}
+
+
+def symbol_char(code: int, font: str | None) -> str | None:
+    """The Unicode character a symbol font draws for ``code`` (its code, or U+F000 + code), or None."""
+    if 0xF000 <= code <= 0xF0FF:
+        code -= 0xF000
+    name = (font or "").strip().lower()
+    if name.startswith("wingdings"):
+        return _WINGDINGS.get(code)
+    if name.startswith("symbol"):
+        if code in _SYMBOL_FONT:
+            return _SYMBOL_FONT[code]
+        return chr(code) if 0x20 <= code < 0x7F else None
+    return None
+
+
+def convert_symbol_text(text: str, font: str | None) -> str:
+    """Private-use symbol-font codes in ``text`` (U+F020..U+F0FF) replaced by their Unicode characters."""
+    return "".join((symbol_char(ord(ch), font) or ch) if 0xF020 <= ord(ch) <= 0xF0FF else ch for ch in text)
 
 
 # --------------------------------------------------------------------------
