@@ -101,7 +101,27 @@ def test_missing_soffice_gives_a_clear_error(tmp_path, monkeypatch):
         read_legacy(path)
 
 
-def test_timeout_kills_the_conversion(tmp_path, monkeypatch):
+@pytest.fixture(params=["service", "one-shot"])
+def conversion_mode(request, monkeypatch, tmp_path):
+    """Both ways LibreOffice runs: the kept instance (UNO bridge) and one process per file."""
+    from pipeline.read import office
+
+    monkeypatch.delenv(office.SOCKET_ENV, raising=False)
+    if request.param == "one-shot":
+        monkeypatch.setenv(office.UNO_PYTHON_ENV, str(tmp_path / "no-python"))
+    elif office.find_uno_python() is None:
+        pytest.skip("no Python with LibreOffice's UNO bridge (python3-uno)")
+    return request.param
+
+
+@needs_soffice
+def test_real_soffice_converts_in_both_modes(tmp_path, conversion_mode):
+    path = tmp_path / "a.rtf"
+    path.write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 .VnTime;}}\f0 Quy\'d5t \'ae\'denh s\'e8 5\par}")
+    assert [line.text for line in read_legacy(path).lines] == ["Quyết định số 5"]
+
+
+def test_timeout_kills_the_conversion(tmp_path, monkeypatch, conversion_mode):
     fake = tmp_path / "slow-soffice"
     fake.write_text("#!/bin/sh\nsleep 30\n")
     fake.chmod(0o755)
@@ -113,7 +133,7 @@ def test_timeout_kills_the_conversion(tmp_path, monkeypatch):
         read_legacy(path)
 
 
-def test_converter_that_produces_nothing(tmp_path, monkeypatch):
+def test_converter_that_produces_nothing(tmp_path, monkeypatch, conversion_mode):
     fake = tmp_path / "lazy-soffice"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
@@ -122,3 +142,171 @@ def test_converter_that_produces_nothing(tmp_path, monkeypatch):
     path.write_bytes(rb"{\rtf1 hello\par}")
     with pytest.raises(ReadError, match="could not convert"):
         read_legacy(path)
+
+
+# --------------------------------------------------------------------------
+# Documents made here: python-docx / openpyxl / RTF, turned into Word 97 and Excel 97 by LibreOffice
+# --------------------------------------------------------------------------
+def _legacy_copy(source: Path, target: str, tmp_path: Path) -> Path:
+    """``source`` saved by LibreOffice in an old format ("doc", "xls"), as a 1990s office would have it."""
+    from pipeline.read import office
+
+    work = tmp_path / f"to-{target}"
+    work.mkdir()
+    produced = office.convert(source, work, target, source.suffix)
+    final = tmp_path / f"{source.stem}.{target}"
+    produced.rename(final)
+    return final
+
+
+@pytest.fixture(scope="module")
+def mixed_doc(tmp_path_factory):
+    """A Word 97 file mixing TCVN3, VNI and Unicode runs, a soft-hyphen "ư" and a TCVN3 table."""
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    from pipeline.read import read_file
+    from tests.legacy_fixtures import build_mixed_docx
+
+    tmp = tmp_path_factory.mktemp("mixed")
+    doc = _legacy_copy(build_mixed_docx(tmp / "mixed.docx"), "doc", tmp)
+    assert doc.read_bytes().startswith(OLE2)
+    return read_file(doc)
+
+
+def test_mixed_tcvn3_and_vni_runs_each_by_their_font(mixed_doc):
+    from tests import legacy_fixtures as fx
+
+    texts = [line.text for line in mixed_doc.lines if line.cells is None]
+    assert mixed_doc.format == "doc"
+    assert texts[:5] == [
+        fx.MIXED_HEADING.upper(),  # a short line in .VnTimeH is read as printed
+        fx.MIXED_TCVN3,
+        fx.MIXED_VNI,
+        fx.MIXED_UNICODE,
+        "".join(fx.MIXED_RUNS),  # TCVN3, VNI and Unicode runs in one paragraph
+    ]
+    assert fx.UNICODE_IN_LEGACY_FONT in texts  # Unicode typed while .VnTime was selected: left alone
+    assert mixed_doc.warnings[0].startswith("legacy encoding repaired: tcvn3")
+    assert "vni" in mixed_doc.warnings[0]
+
+
+def test_soft_hyphen_inside_a_word_is_tcvn3_u_horn(mixed_doc):
+    # Byte 0xAD is "ư" in TCVN3; Word 97 and LibreOffice keep it as a soft hyphen (<w:softHyphen/>).
+    from tests import legacy_fixtures as fx
+
+    assert fx.SOFT_HYPHEN_WORDS in [line.text for line in mixed_doc.lines]
+
+
+def test_tcvn3_table_rows_with_cells_and_header(mixed_doc):
+    from tests import legacy_fixtures as fx
+
+    rows = [line for line in mixed_doc.lines if line.cells is not None]
+    assert [row.cells for row in rows] == fx.TABLE
+    assert [row.header_row for row in rows] == [True, False, False]
+    assert len({row.table for row in rows}) == 1
+
+
+@needs_soffice
+def test_footnote_is_read_after_the_body_and_converted(tmp_path):
+    from tests import legacy_fixtures as fx
+
+    raw = read_legacy(fx.build_footnote_rtf(tmp_path / "note.rtf"))
+    texts = [line.text for line in raw.lines]
+    assert texts == [*fx.FOOTNOTE_BODY, fx.FOOTNOTE_TEXT]  # the note follows the body, Word's story order
+    assert not any("footnote" in w for w in raw.warnings)
+
+
+@needs_soffice
+def test_xls_with_tcvn3_cells_is_read_as_table_rows(tmp_path):
+    from pipeline.read import read_file
+    from tests import legacy_fixtures as fx
+
+    xls = _legacy_copy(fx.build_tcvn3_xlsx(tmp_path / "appendix.xlsx"), "xls", tmp_path)
+    assert xls.read_bytes().startswith(OLE2)
+    raw = read_file(xls)
+    assert raw.format == "xls"
+    title, *rows = raw.lines
+    assert title.text == fx.SHEET_TITLE and title.cells is None  # the merged title above the table
+    assert [row.cells for row in rows] == [
+        ["STT", "Nội dung", "Thời gian", "", "Kinh phí"],  # merged header cells: text once, then ""
+        ["", "", "Bắt đầu", "Kết thúc", ""],
+        ["1", "Điều tra hiện trạng môi trường nước", "Quý I/2005", "Quý III/2005", "150"],
+        ["2", "Tập huấn cán bộ cấp xã", "Tháng 4/2005", "Tháng 6/2005", "75.5"],
+    ]
+    assert [row.header_row for row in rows] == [True, True, False, False]  # "Thời gian" spans two rows
+    assert {row.table for row in rows} == {1}
+
+
+def test_office_conversion_is_refused_past_its_time_limit_and_recovers(tmp_path):
+    """The batch's LibreOffice: a file past the limit is refused with a reason, the next file converts."""
+    from pipeline.read import office
+
+    if find_soffice() is None or office.find_uno_python() is None:
+        pytest.skip("LibreOffice with its Python bridge (python3-uno) not installed")
+    rtf = tmp_path / "a.rtf"
+    rtf.write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 .VnTime;}}\f0 Quy\'d5t \'ae\'denh\par}")
+    service = office.shared_service()
+    assert service is not None and service.alive()
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    with pytest.raises(ReadError, match="timed out after 0 s"):
+        office.convert(rtf, first, "docx", ".rtf", timeout=0.001)
+    assert office.convert(rtf, second, "docx", ".rtf").stat().st_size > 0
+    assert office.shared_service() is service  # the same bridge, with a fresh LibreOffice behind it
+
+
+def test_batch_children_use_the_batch_libreoffice(tmp_path, monkeypatch):
+    from pipeline import batch
+    from pipeline.read import office
+
+    rtf = tmp_path / "a.rtf"
+    rtf.write_bytes(rb"{\rtf1 x\par}")
+    txt = tmp_path / "a.txt"
+    txt.write_text("Kế hoạch", encoding="utf-8")
+    assert office.needs_office(rtf) and not office.needs_office(txt)
+    assert batch.office_env(txt) is None
+    fake = type("Service", (), {"socket_path": "/run/office.sock"})()
+    monkeypatch.setattr(office, "shared_service", lambda: fake)
+    assert batch.office_env(rtf) == {office.SOCKET_ENV: "/run/office.sock"}
+
+
+def test_repair_reads_the_soft_hyphen_libreoffice_writes_twice_once(tmp_path):
+    """In a drawing's text LibreOffice writes TCVN3's 0xAD as the element *and* as the character."""
+    from pipeline.read.docx import read_docx
+    from pipeline.read.legacy import repair_docx_encoding
+    from tests.docx_fixtures import W_DECL, minimal_docx_members, write_zip
+
+    run = '<w:r><w:rPr><w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/></w:rPr>{}</w:r>'
+    body = "".join(
+        f"<w:p>{run.format(inner)}</w:p>"
+        for inner in (
+            "<w:t>TK b</w:t><w:softHyphen/><w:t>\u00adu \u00aei\u00d6n</w:t>",  # element, then the character
+            "<w:t>\u00ae\u00c7u t\u00ad</w:t><w:softHyphen/><w:t xml:space=\"preserve\"> n\u00ad\u00edc ngo\u00b5i</w:t>",
+            "<w:t>tr</w:t><w:softHyphen/><w:t>\u00eang</w:t>",  # the element alone
+        )
+    )
+    source = write_zip(tmp_path / "in.docx", minimal_docx_members(
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {W_DECL}><w:body>{body}</w:body></w:document>'))
+    repair_docx_encoding(source, tmp_path / "out.docx")
+    assert [line.text for line in read_docx(tmp_path / "out.docx").lines] == ["TK bưu điện", "đầu tư nước ngoài", "trường"]
+
+
+def test_pdf_text_layer_in_legacy_fonts_is_converted_by_font(tmp_path):
+    from pipeline.read import read_file
+    from tests import legacy_fixtures as fx
+
+    path = tmp_path / "legacy.pdf"
+    path.write_bytes(fx.legacy_pdf_bytes())
+    raw = read_file(path)
+    text = " ".join(line.text for line in raw.lines)
+    for _, _, sentence in fx.PDF_LINES:  # .VnTime, VNI-Times, an unnamed TCVN3 font, Helvetica
+        assert sentence in text
+    assert raw.format == "pdf" and all(page.source == "text_layer" for page in raw.pages)
+
+
+def test_pdf_legacy_font_names():
+    from pipeline.read.pdf import legacy_font_name
+
+    assert legacy_font_name("BADEPR+.VnTimeH,Bold") == ".VnTimeH"
+    assert legacy_font_name("CCBOEA+VNI-Times-BoldItalic") == "VNI-Times"
+    assert legacy_font_name("TimesNewRomanPS-BoldMT") == "TimesNewRomanPS"

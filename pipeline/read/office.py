@@ -54,8 +54,8 @@ CONVERT_TIMEOUT = 90.0
 #: How long a fresh service may take to say it is ready.
 START_TIMEOUT = 60.0
 
-#: Output filter per target format.
-FILTERS = {"docx": "MS Word 2007 XML", "xlsx": "Calc MS Excel 2007 XML"}
+#: Output filter per target format (the readers ask for docx and xlsx; doc and xls make test files).
+FILTERS = {"docx": "MS Word 2007 XML", "xlsx": "Calc MS Excel 2007 XML", "doc": "MS Word 97", "xls": "MS Excel 97"}
 
 
 def find_soffice() -> str | None:
@@ -219,14 +219,14 @@ def _request(socket_path: str, source: Path, target: Path, filter_name: str, tim
 # One conversion
 # --------------------------------------------------------------------------
 def convert(path: Path, work: Path, target: str = "docx", suffix: str = ".doc", timeout: float | None = None) -> Path:
-    """Convert ``path`` to ``work/input.<target>`` ("docx" or "xlsx"); ReadError on any failure.
+    """Convert ``path`` to ``work/input.<target>`` (see :data:`FILTERS`); ReadError on any failure.
 
     ``timeout`` defaults to :data:`CONVERT_TIMEOUT` (read at call time).
     """
     timeout = CONVERT_TIMEOUT if timeout is None else timeout
     if find_soffice() is None:
         raise _missing_soffice()
-    source = work / f"input{suffix}"  # a fixed, safe name
+    source = work / f"source{suffix}"  # a fixed, safe name
     shutil.copyfile(path, source)
     produced = work / f"input.{target}"
     socket_path = os.environ.get(SOCKET_ENV)
@@ -237,24 +237,27 @@ def convert(path: Path, work: Path, target: str = "docx", suffix: str = ".doc", 
         try:
             _request(socket_path, source, produced, FILTERS[target], timeout)
         except ConnectionError:
-            _convert_once(source, work, target, timeout)  # the service is gone: do it here
+            _convert_once(source, produced, target, timeout)  # the service is gone: do it here
     else:
-        _convert_once(source, work, target, timeout)
+        _convert_once(source, produced, target, timeout)
     if not produced.is_file() or produced.stat().st_size == 0:
         raise ReadError("LibreOffice could not convert the file (corrupt, encrypted or not a Word/RTF/Excel document)")
     return produced
 
 
-def _convert_once(source: Path, work: Path, target: str, timeout: float) -> None:
+def _convert_once(source: Path, produced: Path, target: str, timeout: float) -> None:
     """One ``soffice --convert-to`` run, with a profile kept from earlier runs when one is free."""
     soffice = find_soffice()
     if soffice is None:
         raise _missing_soffice()
+    work = source.parent
+    out_dir = work / "converted"
+    out_dir.mkdir(exist_ok=True)
     with _profile(work) as profile:
         args = [
             soffice, f"-env:UserInstallation={profile.as_uri()}",
             "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-            "--convert-to", f"{target}:{FILTERS[target]}", "--outdir", str(work), str(source),
+            "--convert-to", f"{target}:{FILTERS[target]}", "--outdir", str(out_dir), str(source),
         ]
         try:
             proc = subprocess.Popen(args, cwd=work, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -270,6 +273,9 @@ def _convert_once(source: Path, work: Path, target: str, timeout: float) -> None
                 pass
             proc.wait()
             raise ReadError(f"LibreOffice conversion timed out after {timeout:.0f} s") from None
+    result = out_dir / f"{source.stem}.{target}"  # --convert-to names its output after its input
+    if result.is_file():
+        result.replace(produced)
 
 
 #: Profiles kept for one-shot conversions: a process takes a free one, or makes a throw-away one.

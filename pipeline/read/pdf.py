@@ -471,7 +471,7 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
 # Legacy fonts (TCVN3 .VnTime, VNI-Times, VISCII) in the text layer
 # --------------------------------------------------------------------------
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
-_STYLE_SUFFIX = re.compile(r"(?:[,-](?:Bold|Italic|BoldItalic|Oblique|BoldOblique|Regular|Roman|MT|PS))+$", re.IGNORECASE)
+_STYLE_SUFFIX = re.compile(r"(?:[,-](?:Bold|Italic|Oblique|Regular|Roman)\w*)+$", re.IGNORECASE)
 #: A font with no legacy name is judged by its text on the page when it has this many letters there.
 LEGACY_DETECT_LETTERS = 30
 
