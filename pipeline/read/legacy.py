@@ -306,13 +306,16 @@ def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
 
 
 def _is_capital_heading(pieces: list[_Piece], texts: list[str]) -> bool:
-    """A short paragraph outside tables and text boxes set wholly in a TCVN3 capital font.
+    """A short paragraph of running text set wholly in a TCVN3 capital font.
 
     Such a line is a heading: a type name ("Bản Quy định", "Thông tư"), a
     chapter ("Chương I"), an issuer ("Bộ Tài chính"). Nghị định 30/2020 prints
     these in capitals and the segmenter reads them by their capitals, so they
-    are converted as printed ("BẢN QUY ĐỊNH"). Longer text in a capital font
-    keeps the case it was typed in (see :mod:`pipeline.repair.legacy_encodings`).
+    are converted as printed ("BẢN QUY ĐỊNH"). Running text is the body and
+    the small grids that lay out the header and the signature (at most 4 rows
+    of at most 3 cells, the shape the DOCX reader reads as text); not data
+    tables or text boxes. Longer text in a capital font keeps the case it was
+    typed in (see :mod:`pipeline.repair.legacy_encodings`).
     """
     lettered = [piece for piece, text in zip(pieces, texts) if any(ch.isalpha() for ch in text)]
     if not lettered or not all(is_capital_font(piece.font) for piece in lettered):
@@ -322,7 +325,17 @@ def _is_capital_heading(pieces: list[_Piece], texts: list[str]) -> bool:
     element = lettered[0].element
     while element is not None and element.tag not in (W + "tc", W + "txbxContent"):
         element = element.getparent()
-    return element is None
+    return element is None or (element.tag == W + "tc" and _in_layout_grid(element))
+
+
+def _in_layout_grid(cell: etree._Element) -> bool:
+    table = cell.getparent()
+    while table is not None and table.tag != W + "tbl":
+        table = table.getparent()
+    if table is None:
+        return False
+    rows = list(table.iter(W + "tr"))
+    return len(rows) <= 4 and all(len(tr.findall(W + "tc")) <= 3 for tr in rows)
 
 
 def _join_split_vni_marks(pieces: list[_Piece]) -> None:
