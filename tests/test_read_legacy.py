@@ -310,3 +310,47 @@ def test_pdf_legacy_font_names():
     assert legacy_font_name("BADEPR+.VnTimeH,Bold") == ".VnTimeH"
     assert legacy_font_name("CCBOEA+VNI-Times-BoldItalic") == "VNI-Times"
     assert legacy_font_name("TimesNewRomanPS-BoldMT") == "TimesNewRomanPS"
+
+
+def test_repair_covers_insertions_fields_headers_and_fonts_lost(tmp_path):
+    """Tracked insertions and field results are text and are converted; deletions and field codes are not
+    read; a header part is repaired too; paragraphs whose font names were lost are judged on their own."""
+    import zipfile
+
+    from pipeline.read.docx import read_docx
+    from pipeline.read.legacy import repair_docx_encoding
+    from tests.docx_fixtures import W_DECL, minimal_docx_members, write_zip
+    from tests.legacy_fixtures import encode_tcvn3, encode_vni
+
+    vn = '<w:rPr><w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/></w:rPr>'
+    inserted = encode_tcvn3("kinh phí từ ngân sách tỉnh")
+    body = (
+        f'<w:p><w:r>{vn}<w:t xml:space="preserve">{encode_tcvn3("Điều 3. Nguồn ")}</w:t></w:r>'
+        f'<w:ins w:id="1" w:author="a"><w:r>{vn}<w:t>{inserted}</w:t></w:r></w:ins>'
+        f'<w:del w:id="2" w:author="a"><w:r>{vn}<w:delText>{encode_tcvn3(" đã xóa")}</w:delText></w:r></w:del></w:p>'
+        f'<w:p><w:r>{vn}<w:t xml:space="preserve">{encode_tcvn3("Trang ")}</w:t></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r>{vn}<w:t>2</w:t></w:r>'
+        f'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+        # fonts lost (no rFonts at all): one TCVN3 paragraph, one VNI paragraph, one Unicode paragraph
+        f'<w:p><w:r><w:t>{encode_tcvn3("Giao Sở Tài chính chủ trì thẩm định dự toán kinh phí thực hiện")}</w:t></w:r></w:p>'
+        f'<w:p><w:r><w:t>{encode_vni("Các huyện báo cáo kết quả thực hiện trước ngày 15 hằng tháng")}</w:t></w:r></w:p>'
+        '<w:p><w:r><w:t>Cộng hòa xã hội chủ nghĩa Việt Nam</w:t></w:r></w:p>'
+    )
+    members = minimal_docx_members(
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {W_DECL}><w:body>{body}</w:body></w:document>')
+    members["word/header1.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:hdr {W_DECL}><w:p><w:r>{vn}'
+        f'<w:t>{encode_tcvn3("Văn phòng Quốc hội")}</w:t></w:r></w:p></w:hdr>')
+    source = write_zip(tmp_path / "in.docx", members)
+    repaired = tmp_path / "out.docx"
+    counts = repair_docx_encoding(source, repaired)
+    assert [line.text for line in read_docx(repaired).lines] == [
+        "Điều 3. Nguồn kinh phí từ ngân sách tỉnh",
+        "Trang 2",
+        "Giao Sở Tài chính chủ trì thẩm định dự toán kinh phí thực hiện",
+        "Các huyện báo cáo kết quả thực hiện trước ngày 15 hằng tháng",
+        "Cộng hòa xã hội chủ nghĩa Việt Nam",
+    ]
+    assert "Văn phòng Quốc hội" in zipfile.ZipFile(repaired).read("word/header1.xml").decode("utf-8")
+    assert counts["tcvn3"] == 3 and counts["vni"] == 1  # "Trang 2" has no code to change

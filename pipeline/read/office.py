@@ -29,6 +29,7 @@ import atexit
 import fcntl
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -53,6 +54,9 @@ BRIDGE = Path(__file__).with_name("office_bridge.py")
 CONVERT_TIMEOUT = 90.0
 #: How long a fresh service may take to say it is ready.
 START_TIMEOUT = 60.0
+#: The address-space limit of the bridge and its LibreOffice (the sandboxed extractions have 3 GB too):
+#: a hostile file costs a refused conversion, never the machine's memory.
+OFFICE_MEMORY_MB = 3072
 
 #: Output filter per target format (the readers ask for docx and xlsx; doc and xls make test files).
 FILTERS = {"docx": "MS Word 2007 XML", "xlsx": "Calc MS Excel 2007 XML", "doc": "MS Word 97", "xls": "MS Excel 97"}
@@ -130,6 +134,7 @@ class OfficeService:
         self.process = subprocess.Popen(
             [self.python, str(BRIDGE), self.socket_path, str(self.folder / "profile"), self.soffice],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_limit_memory,
         )
         ready = threading.Event()
         threading.Thread(target=lambda: (self.process.stdout.readline(), ready.set()), daemon=True).start()
@@ -152,6 +157,11 @@ class OfficeService:
             except ProcessLookupError:
                 pass
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _limit_memory() -> None:  # in the bridge's process, before it runs (LibreOffice inherits it)
+    limit = OFFICE_MEMORY_MB * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 _service: OfficeService | None = None
