@@ -354,3 +354,17 @@ def test_repair_covers_insertions_fields_headers_and_fonts_lost(tmp_path):
     ]
     assert "Văn phòng Quốc hội" in zipfile.ZipFile(repaired).read("word/header1.xml").decode("utf-8")
     assert counts["tcvn3"] == 3 and counts["vni"] == 1  # "Trang 2" has no code to change
+
+
+def test_pdf_legacy_font_already_mapped_to_unicode_is_left_alone():
+    from pipeline.read.pdf import convert_legacy_font_chars
+
+    def chars(text: str, font: str) -> list[dict]:
+        return [{"text": ch, "fontname": font, "x0": 10.0 * i, "x1": 10.0 * i + 9, "top": 100.0, "size": 12.0}
+                for i, ch in enumerate(text)]
+
+    unicode_text = chars("Quyết định thành lập", "ABCDEF+.VnTime")  # a producer that wrote a ToUnicode map
+    assert convert_legacy_font_chars(unicode_text) == unicode_text
+    legacy = convert_legacy_font_chars(chars("Vie\u00e4t Nam", "XYZABC+VNI-Times"))
+    assert "".join(c["text"] for c in legacy) == "Việt Nam"
+    assert legacy[2]["x1"] == 39.0  # the mark's box joined its letter's

@@ -488,8 +488,9 @@ def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
     layer, each drawn by its .VnTime / VNI-Times font: "Quy\u00d5t \u00ae\u00deNH" for
     "Quyết ĐỊNH". The encoding comes from each character's font name; a font
     without a legacy name (a subset renamed by the producer) is converted when
-    its text on the page reads as a legacy encoding (:func:`detect_legacy_encoding`)
-    and holds no Unicode Vietnamese. TCVN3 and VISCII are one code per letter,
+    its text on the page reads as a legacy encoding (:func:`detect_legacy_encoding`).
+    A font whose text on the page holds Unicode Vietnamese (its producer mapped
+    the codes to Unicode) is left alone, whatever its name. TCVN3 and VISCII are one code per letter,
     so each character keeps its box; a VNI mark code ("a" then "\u00f9" for "á")
     joins the letter before it on the same line, the two boxes merged. Text in
     other fonts, and characters already Unicode, are left as they are.
@@ -501,16 +502,15 @@ def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
         name = c.get("fontname") or ""
         if name not in fonts:
             fonts[name] = encoding_for_font(legacy_font_name(name))
-    unknown = [name for name, enc in fonts.items() if enc is None]
-    if unknown:
-        texts: dict[str, list[str]] = {name: [] for name in unknown}
-        for c in chars:
-            if c.get("fontname", "") in texts:
-                texts[c.get("fontname", "")].append(c["text"])
-        for name in unknown:
-            text = "".join(texts[name])
-            if sum(ch.isalpha() for ch in text) >= LEGACY_DETECT_LETTERS and not has_unicode_vietnamese(text):
-                fonts[name] = detect_legacy_encoding(text)[0]
+    texts: dict[str, list[str]] = {name: [] for name in fonts}
+    for c in chars:
+        texts[c.get("fontname") or ""].append(c["text"])
+    for name, encoding in fonts.items():
+        text = "".join(texts[name])
+        if has_unicode_vietnamese(text):
+            fonts[name] = None  # the producer mapped the font's codes to Unicode (a ToUnicode map): nothing to do
+        elif encoding is None and sum(ch.isalpha() for ch in text) >= LEGACY_DETECT_LETTERS:
+            fonts[name] = detect_legacy_encoding(text)[0]
     if not any(enc in ENCODINGS for enc in fonts.values()):
         return chars
     out: list[dict] = []
