@@ -368,3 +368,27 @@ def test_pdf_legacy_font_already_mapped_to_unicode_is_left_alone():
     legacy = convert_legacy_font_chars(chars("Vie\u00e4t Nam", "XYZABC+VNI-Times"))
     assert "".join(c["text"] for c in legacy) == "Việt Nam"
     assert legacy[2]["x1"] == 39.0  # the mark's box joined its letter's
+
+
+def test_list_numbering_typed_in_a_legacy_font_is_converted(tmp_path):
+    """Word prints "Điều 1.", "Điều 2." from a list level whose text is "§iÒu %1." in .VnTime."""
+    from pipeline.read.docx import read_docx
+    from pipeline.read.legacy import repair_docx_encoding
+    from tests.docx_fixtures import W_DECL, minimal_docx_members, write_zip
+
+    vn = '<w:rPr><w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/></w:rPr>'
+    numbering = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:numbering {W_DECL}>'
+        f'<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="\u00a7i\u00d2u %1."/>{vn}</w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num></w:numbering>'
+    )
+    item = '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r>{}<w:t>{}</w:t></w:r></w:p>'
+    body = item.format(vn, "Ph\u00b9m vi \u00aei\u00d2u ch\u00d8nh") + item.format(vn, "\u00a7\u00e8i t\u00adîng")
+    members = minimal_docx_members(
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document {W_DECL}><w:body>{body}</w:body></w:document>')
+    members["word/numbering.xml"] = numbering
+    source = write_zip(tmp_path / "in.docx", members)
+    repair_docx_encoding(source, tmp_path / "out.docx")
+    assert [line.text for line in read_docx(tmp_path / "out.docx").lines] == [
+        "Điều 1. Phạm vi điều chỉnh", "Điều 2. Đối tượng"]

@@ -167,8 +167,9 @@ def repair_docx_encoding(source: Path, target: Path) -> Counter:
     """Write ``source`` to ``target`` with legacy-encoded runs converted to Unicode.
 
     The main document, footnotes, endnotes, comments, headers and footers are
-    repaired (text boxes and tables live inside them). Returns how many
-    paragraphs each encoding changed (empty: nothing converted).
+    repaired (text boxes and tables live inside them), and the texts of list
+    levels ("§iÒu %1."). Returns how many paragraphs each encoding changed
+    (empty: nothing converted).
     """
     with zipfile.ZipFile(source) as package:
         names = package.namelist()
@@ -176,7 +177,10 @@ def repair_docx_encoding(source: Path, target: Path) -> Counter:
             raise ReadError("LibreOffice produced a package without word/document.xml")
         styles = _FontStyles(_parse(package, "word/styles.xml") if "word/styles.xml" in names else None)
         parts = {name: _parse(package, name) for name in names if _REPAIRED_PARTS.fullmatch(name)}
-        counts = _repair_trees(list(parts.values()), styles)
+        counts, fallback = _repair_trees(list(parts.values()), styles)
+        if "word/numbering.xml" in names:
+            parts["word/numbering.xml"] = _parse(package, "word/numbering.xml")
+            _repair_numbering(parts["word/numbering.xml"], fallback)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in package.infolist():
                 if info.filename in parts:
@@ -205,7 +209,31 @@ def _repair_trees(roots: list[etree._Element], styles: "_FontStyles") -> Counter
     for pieces in paragraphs:
         for encoding in _repair_paragraph(pieces, fallback):
             counts[encoding] += 1
-    return counts
+    return counts, fallback
+
+
+def _repair_numbering(root: etree._Element, fallback: str | None) -> int:
+    """Convert list-level texts typed in a legacy font ("§iÒu %1." for "Điều %1."); how many changed.
+
+    A level names its own font for the number it prints; one that names none
+    prints in the paragraph's font, for which the file's verdict stands in.
+    """
+    changed = 0
+    for level in root.iter(W + "lvl"):
+        text_el = level.find(W + "lvlText")
+        text = text_el.get(W + "val") if text_el is not None else None
+        if not text or has_unicode_vietnamese(text):
+            continue
+        fonts = _font_attrs(level.find(f"{W}rPr/{W}rFonts"))
+        font = fonts.get("hAnsi") or fonts.get("ascii")
+        encoding = encoding_for_font(font) if font else fallback
+        if encoding not in ENCODINGS:
+            continue
+        converted = convert_legacy(text, encoding)
+        if converted != text and not conversion_hurts(text, converted):
+            text_el.set(W + "val", converted)
+            changed += 1
+    return changed
 
 
 def _paragraph_pieces(p: etree._Element, styles: "_FontStyles") -> list[_Piece]:
