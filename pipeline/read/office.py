@@ -10,7 +10,9 @@ instance is kept running and reused:
   LibreOffice (its own profile, in a private temporary folder) and converts
   one file at a time for requests on a Unix socket. A conversion past its time
   limit gets LibreOffice killed and answered "timed out"; the next request
-  starts a fresh instance.
+  starts a fresh instance. Bridge and LibreOffice run under an address-space
+  limit (:data:`OFFICE_MEMORY_MB`), and end when the process that started them
+  does (the bridge watches its standard input).
 * :func:`convert` is what readers call. Inside a sandboxed extraction (see
   :mod:`pipeline.isolation`) it uses the batch's service, whose socket the
   parent passes in ``$PIPELINE_OFFICE_SOCKET``; elsewhere (``decree extract``,
