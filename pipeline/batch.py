@@ -93,13 +93,27 @@ def _check(home: Home, path: Path, dataset: Dataset, doc_id: str) -> tuple[str, 
 
 
 def extract(path: Path, limits: Limits = Limits()) -> Extraction:
-    """Extract one file in a sandbox. Refusals come back as data; bugs raise (and are retried)."""
+    """Extract one file in a sandbox. Refusals come back as data; bugs raise (and are retried).
+
+    A Word 97 / RTF / Excel 97 file is converted by this process's LibreOffice, started for
+    the first such file and kept for the rest of the batch (`pipeline.read.office`).
+    """
     started = time.perf_counter()
     try:
-        payload = extract_isolated(path, limits)
+        payload = extract_isolated(path, limits, env=office_env(path))
     except PipelineError as exc:
         return Extraction(reason=exc.reason, stage=exc.stage, seconds=time.perf_counter() - started)
     return Extraction(payload=payload, seconds=time.perf_counter() - started)
+
+
+def office_env(path: Path) -> dict[str, str] | None:
+    """The child's variables naming the batch's LibreOffice, when ``path`` is a file LibreOffice converts."""
+    from pipeline.read.office import SOCKET_ENV, needs_office, shared_service
+
+    if not needs_office(path):
+        return None
+    service = shared_service()
+    return {SOCKET_ENV: service.socket_path} if service is not None else None
 
 
 def store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset: Dataset) -> Outcome:

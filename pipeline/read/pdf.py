@@ -63,6 +63,16 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline.errors import NeedsOCR, ReadError
 from pipeline.model import Line, Page, RawDocument
 from pipeline.repair.glyph_map import repair_glyph_maps
+from pipeline.repair.legacy_encodings import (
+    ENCODINGS,
+    VNI_LETTERS,
+    detect_legacy_encoding,
+    encoding_for_font,
+    has_unicode_vietnamese,
+    legacy_codes,
+    vni_combine,
+    convert_legacy,
+)
 
 # A document whose share of Vietnamese-looking words is below this is refused.
 MIN_QUALITY = 0.6
@@ -490,13 +500,115 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
     return [chars[i] for i in np.sort(order[first])]
 
 
+# --------------------------------------------------------------------------
+# Legacy fonts (TCVN3 .VnTime, VNI-Times, VISCII) in the text layer
+# --------------------------------------------------------------------------
+_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_STYLE_SUFFIX = re.compile(r"(?:[,-](?:Bold|Italic|Oblique|Regular|Roman)\w*)+$", re.IGNORECASE)
+#: A font with no legacy name is judged by its text on the page when it has this many letters there.
+LEGACY_DETECT_LETTERS = 30
+
+
+def legacy_font_name(fontname: str | None) -> str:
+    """The family a PDF font names: "BADEPR+.VnTimeH,Bold" -> ".VnTimeH"."""
+    return _STYLE_SUFFIX.sub("", _SUBSET_PREFIX.sub("", fontname or "").strip())
+
+
+def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
+    """The page's characters with text in legacy Vietnamese fonts converted to Unicode.
+
+    A PDF made from a TCVN3 or VNI document keeps the old codes in its text
+    layer, each drawn by its .VnTime / VNI-Times font: "Quy\u00d5t \u00ae\u00deNH" for
+    "Quyết ĐỊNH". The encoding comes from each character's font name; a font
+    without a legacy name (a subset renamed by the producer) is converted when
+    its text on the page reads as a legacy encoding (:func:`detect_legacy_encoding`).
+    A font whose text on the page holds Unicode Vietnamese (its producer mapped
+    the codes to Unicode) is left alone, whatever its name. TCVN3 and VISCII are one code per letter,
+    so each character keeps its box; a VNI mark code ("a" then "\u00f9" for "á")
+    joins the letter before it on the same line, the two boxes merged. Text in
+    other fonts, and characters already Unicode, are left as they are.
+    """
+    if not chars:
+        return chars
+    fonts: dict[str, str | None] = {}
+    for c in chars:
+        name = c.get("fontname") or ""
+        if name not in fonts:
+            fonts[name] = encoding_for_font(legacy_font_name(name))
+    texts: dict[str, list[str]] = {name: [] for name in fonts}
+    for c in chars:
+        texts[c.get("fontname") or ""].append(c["text"])
+    for name, encoding in fonts.items():
+        text = "".join(texts[name])
+        if has_unicode_vietnamese(text):
+            fonts[name] = None  # the producer mapped the font's codes to Unicode (a ToUnicode map): nothing to do
+        elif encoding is None and sum(ch.isalpha() for ch in text) >= LEGACY_DETECT_LETTERS:
+            fonts[name] = detect_legacy_encoding(text)[0]
+    if not any(enc in ENCODINGS for enc in fonts.values()):
+        return chars
+    out: list[dict] = []
+    run: list[dict] = []
+    run_encoding = None
+    for c in chars:
+        encoding = fonts.get(c.get("fontname", ""))
+        if run and encoding != run_encoding:
+            out.extend(_convert_char_run(run, run_encoding))
+            run = []
+        run_encoding = encoding
+        run.append(c)
+    out.extend(_convert_char_run(run, run_encoding))
+    return out
+
+
+def _same_line(a: dict, b: dict) -> bool:
+    return abs(a["top"] - b["top"]) < 0.5 * max(a.get("size", 1), b.get("size", 1)) and b["x0"] >= a["x0"] - 1
+
+
+def _convert_char_run(run: list[dict], encoding: str | None) -> list[dict]:
+    if encoding not in ENCODINGS or not run:
+        return run
+    if encoding == "vni":
+        out: list[dict] = []
+        for c in run:
+            text = c["text"]
+            if out and len(text) == 1 and _same_line(out[-1], c):
+                combined = vni_combine(out[-1]["text"], text)
+                if combined is not None:
+                    last = out[-1]
+                    out[-1] = dict(last, text=combined, x1=max(last["x1"], c["x1"]), width=max(last["x1"], c["x1"]) - last["x0"])
+                    continue
+            out.append(dict(c, text=VNI_LETTERS.get(text, text)) if text in VNI_LETTERS else c)
+        return out
+    # TCVN3, VISCII: one code per letter. Words are converted together (TCVN3 reads
+    # a word typed in capitals from its other letters); a new line separates words.
+    # (A character whose text is not one code, a ligature "fi", stands as a space.)
+    pieces, owners = [], []
+    for i, c in enumerate(run):
+        if i and not _same_line(run[i - 1], c):
+            pieces.append("\n")
+            owners.append(None)
+        pieces.append(c["text"] if len(c["text"]) == 1 else " ")
+        owners.append(i)
+    text = "".join(pieces)
+    if not legacy_codes(text, encoding):
+        return run
+    converted = convert_legacy(text, encoding)
+    if len(converted) != len(text):  # a combining mark in the text layer was composed: one code at a time
+        converted = "".join(convert_legacy(ch, encoding) or ch for ch in pieces)
+    out = list(run)
+    for owner, old, new in zip(owners, text, converted):
+        if owner is not None and new != old and len(run[owner]["text"]) == 1:
+            out[owner] = dict(run[owner], text=new)
+    return out
+
+
 def _deduped_page(page):
     """The page with its duplicate characters removed (what `page.dedupe_chars()` gives, faster)."""
     from pdfplumber.page import FilteredPage
 
     clean = FilteredPage(page, lambda obj: True)
     clean._objects = dict(page.objects)
-    clean._objects["char"] = dedupe_chars(page.chars)
+    clean._objects["char"] = convert_legacy_font_chars(dedupe_chars(page.chars))
     return clean
 
 
