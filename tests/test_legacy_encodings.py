@@ -12,8 +12,6 @@ import pytest
 from pipeline.repair.legacy_encodings import (
     TCVN3_TABLE,
     VISCII_TABLE,
-    VNI_LETTERS,
-    VNI_MARKS,
     conversion_hurts,
     convert_legacy,
     convert_run_texts,
