@@ -10,10 +10,13 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import regex
+
 from pipeline import __version__
 from pipeline.assemble import Assembled, assemble
 from pipeline.extract.agencies import extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
+from pipeline.extract.dates import find_date, match_form
 from pipeline.extract.consistency import check_announced_counts
 from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.links import link_table_rows  # table rows -> narrative items (issue 5)
@@ -87,20 +90,14 @@ def build_document(raw: RawDocument, source: Source) -> Document:
 # --------------------------------------------------------------------------
 def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentInfo:
     inferred: list[str] = []
-    bodies = hdr.issuer_bodies([line.text for line in layout.issuer_lines])
+    bodies = hdr.issuer_bodies(layout.issuer_texts)
     issuer = bodies[-1] if bodies else None
     parent_issuer = bodies[-2] if len(bodies) > 1 else None
     if issuer is None and layout.authority_line is not None:
         issuer = hdr.authority_body(layout.authority_line.text)
     number, number_raw = layout.number if layout.number else (None, None)
-    doc_type = layout.doc_type.slug if layout.doc_type else None
+    doc_type = _doc_type(layout, number or number_raw)
     doc_type_label = layout.doc_type_line.text[: layout.title_prefix or None].strip() if layout.doc_type_line else None
-    if doc_type is None and number:
-        doc_type = doc_type_from_number(number) or ("cong_van" if layout.subject_lines else None)
-    if doc_type is None and layout.subject_lines:
-        doc_type = "cong_van"
-    if doc_type is None and number_raw:
-        doc_type = doc_type_from_number(number_raw)
     issued_date = layout.issued_date
     # A decision whose header lacks number or date: its attached plan says "Ban hành kèm theo Quyết định số ... ngày ...".
     # A regulation or plan that is itself the attachment says the same in its own heading (part 0).
@@ -119,6 +116,10 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
                 issued_date = hit.issued_date
                 inferred.append("issued_date")
             break
+    if issued_date is None and doc_type in _PASSED_TYPES:
+        issued_date = _passing_date(doc.text)
+        if issued_date:
+            inferred.append("issued_date")
     title = None
     if layout.title_lines:
         first, *rest = layout.title_lines
@@ -131,6 +132,34 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         issued_date=issued_date, title=title, recipients=layout.recipients, signer=_signer(layout),
         received=_received(layout), inferred=inferred, source=source,
     )
+
+
+def _doc_type(layout: Layout, number: str | None) -> str | None:
+    """The document's type: from its heading; where the heading is missing or damaged, from the type word of its
+    number line ("Luật số: …"), the code in its symbol ("NQ" in "66.4/2025/NQ-CP"), its enacting formula or
+    sentence ("QUYẾT NGHỊ:", "Quốc hội ban hành Luật …"); an official letter is known by its "V/v" line."""
+    heading = layout.doc_type.slug if layout.doc_type else None
+    if heading and layout.doc_type_exact:
+        return heading
+    return (layout.number_type or (doc_type_from_number(number) if number else None) or heading or layout.enacted_type
+            or ("cong_van" if layout.subject_lines else None))
+
+
+# Laws and the Quốc hội's resolutions print no date in their header: they bear the date they are passed,
+# stated at their end ("Luật này được Quốc hội … khóa XV, kỳ họp thứ 10 thông qua ngày 10 tháng 12 năm 2025.").
+_PASSED_TYPES = {"luat", "bo_luat", "hien_phap", "phap_lenh", "nghi_quyet", "nghi_quyet_lien_tich"}
+_PASSED_RE = regex.compile(
+    r"(?:luat|hien\s+phap|phap\s+lenh|nghi\s+quyet)\s+nay\s+(?:da\s+)?duoc\s+[^.;\n]{0,240}?thong\s+qua\s+(?=ngay)"
+)
+
+
+def _passing_date(text: str) -> str | None:
+    form = match_form(text)
+    for m in _PASSED_RE.finditer(form):
+        found = find_date(form[m.end():m.end() + 40], require_day_word=True, folded=True)
+        if found:
+            return found[0].isoformat()
+    return None
 
 
 def _issuing_citation(heading_lines: list, doc_type: str | None):

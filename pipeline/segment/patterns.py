@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.lexicon import fold_chars, is_upper_text
+
 # --------------------------------------------------------------------------
 # Enumerators
 # --------------------------------------------------------------------------
@@ -93,13 +95,45 @@ def match_enumerator(text: str) -> Enumerator | None:
 # --------------------------------------------------------------------------
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-BASIS_RE = regex.compile(
-    r"^(?:Căn\s+cứ|Xét\s+(?:đề\s+nghị|tờ\s+trình|báo\s+cáo|ý\s+kiến)|Theo\s+(?:đề\s+nghị|tờ\s+trình|ý\s+kiến)|Thực\s+hiện\s+(?:ý\s+kiến|chỉ\s+đạo))\b",
-    regex.IGNORECASE,
+# The legal bases ("Căn cứ …", "Xét đề nghị …", "Theo đề nghị …", "Thực hiện ý kiến chỉ đạo …") and the
+# enacting formula ("QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"), matched in folded text so that OCR's "Căn cử",
+# "Cǎn cú", "QUYÉT ĐỊNH:" still open the zone.
+_BASIS_FOLDED_RE = regex.compile(
+    r"^\s*(?:can\s+cu|xet\s+(?:de\s+nghi|to\s+trinh|bao\s+cao|y\s+kien)|theo\s+(?:de\s+nghi|to\s+trinh|y\s+kien)"
+    r"|thuc\s+hien\s+(?:y\s+kien|chi\s+dao))(?![a-z0-9])"
 )
-ENACTING_FORMULA_RE = regex.compile(
-    r"^(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|CHỈ\s+THỊ|BAN\s+HÀNH|NGHỊ\s+QUYẾT|QUY\s+ĐỊNH)\s*[:.]?\s*$"
+_DILIGENT_RE = regex.compile(r"^\s*[Cc]ần\s+cù")  # "Cần cù …" folds like "Căn cứ"
+_FORMULA_FOLDED_RE = regex.compile(r"^\s*(?P<word>quyet\s+dinh|quyet\s+nghi|chi\s+thi|ban\s+hanh|nghi\s+quyet|quy\s+dinh)\s*[:.;]?\s*$")
+FORMULA_TYPES = {"quyet dinh": "quyet_dinh", "quyet nghi": "nghi_quyet", "chi thi": "chi_thi", "nghi quyet": "nghi_quyet"}
+# The enacting sentence of a legal normative document (Luật Ban hành văn bản quy phạm pháp luật):
+# "Quốc hội ban hành Luật Xây dựng.", "Chính phủ ban hành Nghị định …", "Bộ trưởng Bộ Tài chính ban hành Thông tư …".
+_ENACTING_SENTENCE_FOLDED_RE = regex.compile(
+    r"^\s*(?:[a-z0-9,]+\s+){1,14}?ban\s+hanh\s+(?P<type>bo\s+luat|luat|phap\s+lenh|nghi\s+quyet\s+lien\s+tich|nghi\s+quyet"
+    r"|nghi\s+dinh|thong\s+tu\s+lien\s+tich|thong\s+tu|quyet\s+dinh|lenh)(?![a-z])"
 )
+
+
+def is_basis(text: str) -> bool:
+    """A legal-basis line: "Căn cứ …", "Xét đề nghị …", "Theo đề nghị …" (OCR-damaged diacritics too)."""
+    return _BASIS_FOLDED_RE.match(fold_chars(text)) is not None and _DILIGENT_RE.match(text) is None
+
+
+def enacting_formula(text: str) -> str | None:
+    """The folded word of an enacting formula line in capitals ("QUYẾT ĐỊNH:" -> "quyet dinh"), else None."""
+    if not is_upper_text(text):
+        return None
+    m = _FORMULA_FOLDED_RE.match(fold_chars(text))
+    return " ".join(m.group("word").split()) if m else None
+
+
+def enacted_type(text: str) -> str | None:
+    """The type an enacting sentence names: "Quốc hội ban hành Luật Xây dựng." -> "luat"."""
+    if not text[:1].isupper():
+        return None
+    m = _ENACTING_SENTENCE_FOLDED_RE.match(fold_chars(text))
+    return "_".join(m.group("type").split()) if m else None
+
+
 RECIPIENTS_END_RE = regex.compile(r"^N[ơo]i\s+nh[ậa]n\s*:?", regex.IGNORECASE)
 KINH_GUI_RE = regex.compile(r"^K[íi]nh\s+g[ửu]i\s*:?\s*", regex.IGNORECASE)
 SUBJECT_RE = regex.compile(r"^(?:V/v|V/V|Về\s+việc)\s*[:.]?\s*", regex.IGNORECASE)
