@@ -38,7 +38,7 @@ from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
 from pipeline.lexicon import DOC_TYPE_BY_SLUG, doc_type_from_number
-from pipeline.segment.patterns import SIGNED_MARK_RE, SUBJECT_RE
+from pipeline.segment.patterns import SIGNED_MARK_RE, SUBJECT_RE, is_basis
 from pipeline.segment.tables import mark_text_tables
 from pipeline.segment.tree import Node, build_tree
 
@@ -197,6 +197,8 @@ def _received(layout: Layout) -> Received | None:
 def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
     text = doc.text[node.start:node.end].replace("\n", " ")
     quantities, deadline = _extract_facts(text, node.start, issued)
+    for q in quantities:  # as printed: a unit broken over two lines keeps its line break, so text[span] is raw
+        q.raw = doc.text[q.span[0]:q.span[1]]
     agencies = []
     for agency in extract_agencies(text):
         agency.span = (agency.span[0] + node.start, agency.span[1] + node.start) if agency.span else None
@@ -281,20 +283,58 @@ def _inherit_deadlines(items: list[Item], info: DocumentInfo, links: list) -> No
 # --------------------------------------------------------------------------
 def _citation_hits(doc: Assembled, layout: Layout, nodes: list[Node], preamble: set[int]) -> list:
     found = []
-    contexts = {"basis": "legal_basis", "title": "header", "attached_heading": "header", "authority": "header"}
-    for line in doc.lines:
-        context = "body" if line.index in preamble else contexts.get(layout.roles.get(line.index, ""))
-        if context:
-            found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
-    for node in nodes:
-        context = "table" if node.etype == "row" else "body"
-        if node.etype == "row" and node.last_line is not None:
-            line = node.last_line
-            found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
-        else:
-            found.extend((hit, node.start, node.page, context) for hit in find_citations(doc.text[node.start:node.end]))
+    for start, end, page, context, blanks in _citation_chunks(doc, layout, nodes, preamble):
+        found.extend((hit, start, page, context) for hit in _cite(doc.text, start, end, blanks))
     found.sort(key=lambda f: f[0].start + f[1])
     return found
+
+
+_CONTEXTS = {"basis": "legal_basis", "title": "header", "attached_heading": "header", "authority": "header"}
+
+
+def _citation_chunks(doc: Assembled, layout: Layout, nodes: list[Node], preamble: set[int]):
+    """(start, end, page, context, spans to blank) of each piece of text that may cite: a legal basis with the
+    lines it wraps onto (stray OCR marks between them blanked), header lines, preamble lines, items, table rows."""
+    chunk = None
+    for line in doc.lines:
+        role = layout.roles.get(line.index, "")
+        if chunk is not None and role == "basis" and not is_basis(line.text):
+            chunk[1] = line.end  # "Căn cứ Quyết định số 12/QĐ-UBND ngày" / "05/3/2025 của …"
+            continue
+        if chunk is not None and role == "noise":
+            chunk[4].append((line.start, line.end))
+            continue
+        if chunk is not None:
+            yield _closed(chunk)
+            chunk = None
+        context = "body" if line.index in preamble else _CONTEXTS.get(role)
+        if context:
+            chunk = [line.start, line.end, line.page, context, []]
+    if chunk is not None:
+        yield _closed(chunk)
+    for node in nodes:
+        if node.etype == "row" and node.last_line is not None:
+            yield node.last_line.start, node.last_line.end, node.last_line.page, "table", []
+        else:
+            yield node.start, node.end, node.page, "table" if node.etype == "row" else "body", []
+
+
+def _closed(chunk: list) -> tuple:
+    start, end, page, context, blanks = chunk
+    return start, end, page, context, [(s, e) for s, e in blanks if e <= end]
+
+
+def _cite(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> list:
+    """Citations in text[start:end], read with line breaks as spaces and stray OCR marks blanked (same length,
+    so spans hold); each hit's raw is the text as printed."""
+    piece = text[start:end]
+    readable = piece.replace("\n", " ")
+    for s, e in blanks:
+        readable = readable[: s - start] + " " * (e - s) + readable[e - start:]
+    hits = find_citations(readable)
+    for hit in hits:
+        hit.raw = piece[hit.start:hit.end]
+    return hits
 
 
 __all__ = ["extract_document", "build_document"]

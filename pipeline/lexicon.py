@@ -221,10 +221,11 @@ def doc_type_from_number(number: str) -> str | None:
 # --------------------------------------------------------------------------
 # Nghị định 30/2020/NĐ-CP: "1519/QĐ-UBND", "29-CT/TU"; legal normative documents add the year
 # ("14/2024/TT-BCT", "135/2025/QH15"); a series of resolutions numbers its parts with a dot
-# ("66.4/2025/NQ-CP"). Codes start with a capital; spaces may sit around the joiners ("301- KL/TU").
+# ("66.4/2025/NQ-CP"). Codes start with a capital; spaces may sit around the joiners ("301- KL/TU") and
+# between digits stamped one by one ("4 5/TTr-SNV").
 _CODE = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
 NUMBER_PATTERN = (
-    rf"(?<![\w/.])\d{{1,5}}(?:\.\d{{1,3}})?(?:\s*/\s*(?:19|20)\d{{2}})?\s*[/\-]\s*{_CODE}"
+    rf"(?<![\w/.])(?:\d(?: \d){{1,4}}(?!\d)|\d{{1,5}})(?:\.\d{{1,3}})?(?:\s*/\s*(?:19|20)\d{{2}})?\s*[/\-]\s*{_CODE}"
     rf"(?:(?:\s*[/\-]\s*|\.){_CODE})*"
 )
 NUMBER_RE = regex.compile(NUMBER_PATTERN)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract.citations import find_citations
+from pipeline.segment.header import continue_number, parse_number_line, parse_place_date
 from tests.helpers import FIXTURES, document_from_text
 
 SEED_TEXTS = [(FIXTURES / name).read_text(encoding="utf-8") for name in ("qd-12-ubnd-quy-che.txt", "cv-210-ubnd-phong-chong-lu.txt")]
@@ -11,6 +13,11 @@ PIECES = [
     "Điều 1.", "I.", "1.", "a)", "(1)", "- ", "+ ", "Căn cứ ", "Nơi nhận:", "QUYẾT ĐỊNH", "KẾ HOẠCH", "Số: 12/QĐ-UBND",
     "ngày 05 tháng 9 năm 2023", "Quý II/2024", "\t", "\n", "3.000 doanh nghiệp", "22,6 tỷ đồng", "(12 đầu việc)",
     "Phụ lục", "STT\tNội dung\tGhi chú", "TM. ỦY BAN NHÂN DÂN", "Ban hành kèm theo Quyết định số 1/QĐ-UBND",
+    # legal normative headers and the citation grammar (issue 13), OCR damage (issue 12)
+    "Luật số: 109/2025/QH15", "Nghị quyết số:", "Số 06/2026/", "TT-BTС", "66.15/2026/NQ-CP", "LUẬT", "QUỐC HỘI",
+    "Số:\t12/2025/\tHà Nội, ngày", "Ngày 8 tháng 12 năm 2025", "QUYẾT NGHỊ:", "Quốc hội ban hành Luật", "thông qua ngày",
+    "Căn cử", "xố 3l/2O24/QĐ-UBND", "ngảy l5 thảng", "I", "Z", ":", "VÀ", "theo Công văn ngày 05/3/2024 của",
+    "Luật Đất đai", "301- KL/TU", "4 5/TTr-SNV",
 ]
 
 
@@ -44,3 +51,18 @@ def test_mutated_decrees(seed, edits):
         position %= max(1, len(text))
         text = text[:position] + insert + text[position + length:]
     check(text)
+
+
+GRAMMAR_PIECES = st.sampled_from(PIECES) | st.text(max_size=12) | st.sampled_from(["số", "ngày", "tháng", "năm", "/", "-", "Luật", "của"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(GRAMMAR_PIECES, max_size=30).map(" ".join) | st.text(max_size=300))
+def test_header_and_citation_grammar_never_raise_and_spans_hold(text):
+    for hit in find_citations(text):
+        assert text[hit.start:hit.end] == hit.raw
+        assert hit.number is None or hit.number.strip() == hit.number
+    number = parse_number_line(text)
+    if number is not None and not number.complete:
+        continue_number(number, text)
+    parse_place_date(text)
