@@ -170,10 +170,12 @@ def doc_type_from_heading(line: str) -> DocType | None:
     if text.endswith(":") or len(text) > 30 or not is_upper_text(text) and not text.istitle():
         return None
     text = _BAN_PREFIX_RE.sub("", text)
-    exact = _HEADING_BY_SQUASH.get(squash(text))
+    squashed = squash(text)
+    exact = _HEADING_BY_SQUASH.get(squashed)
     if exact is not None:
         return exact
-    return next((t for t in HEADING_TYPES if fuzzy_equals(text, t.label)), None)
+    # a damaged heading: within two edits of a type name (only names of about its length can be)
+    return next((t for label, t in _HEADING_BY_SQUASH.items() if abs(len(label) - len(squashed)) <= 2 and fuzzy_equals(squashed, label)), None)
 
 
 def is_exact_heading(line: str) -> bool:

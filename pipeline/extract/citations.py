@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.extract.dates import DATE_WITH_DAY_WORD_RE, date_from_match, match_form
+from pipeline.extract.dates import DATE_WITH_DAY_WORD_RE, date_from_match
 from pipeline.lexicon import (
     FOLDED_TYPE_WORD_PATTERN,
     NUMBER_PATTERN,
@@ -56,6 +56,11 @@ __all__ = ["NUMBER_PATTERN", "NUMBER_RE", "CitationHit", "clean_number", "find_c
 _SO = r"(?:so|xo|s0|s6)"
 _TYPE_BEFORE_RE = regex.compile(rf"(?<![a-z0-9])(?P<type>{FOLDED_TYPE_WORD_PATTERN})\s*(?:{_SO}\s*)?[:.]?\s*$")
 _LAW_TYPES = r"bo\s+luat|luat|phap\s+lenh|hien\s+phap"
+# Cheap scans of the text as printed that rule it out before the grammar runs: no law word ("Luật", OCR's
+# "Luât", "Pháp lệnh"), no figure followed by a joiner, no "ngày <digit>" (OCR's "ngảy").
+_LAW_HINT_RE = regex.compile(r"[Ll][Uu]\w{1,2}[Tt]|[Pp][Hh]\w{1,2}[Pp]")
+_NUMBER_HINT_RE = regex.compile(r"\d\s*[/\-]")
+_DAY_HINT_RE = regex.compile(r"ng\w{1,2}y\s*\d", regex.IGNORECASE)
 _LAW_RE = regex.compile(rf"(?<![a-z0-9])(?P<type>{_LAW_TYPES})\s+(?=\S)")
 # Full type words (not codes) that may cite an unnumbered document, after a citing word.
 _TRIGGERED_TYPE_RE = regex.compile(
@@ -100,11 +105,14 @@ class CitationHit:
 
 def find_citations(text: str) -> list[CitationHit]:
     """Every cited document in `text`, in order, with spans into `text`."""
-    form = match_form(text)
     repaired = repair_digits(text)
-    hits = _named_laws(text, form, repaired)
+    numbered, law, dated = (_NUMBER_HINT_RE.search(repaired), _LAW_HINT_RE.search(text), _DAY_HINT_RE.search(text))
+    if not (numbered or law or dated):
+        return []  # most lines of a document: no figure with a joiner, no law word, no date
+    form = fold_chars(repaired)
+    hits = _named_laws(text, form, repaired) if law else []
     taken = [(h.start, h.end) for h in hits]
-    for m in NUMBER_RE.finditer(repaired):
+    for m in NUMBER_RE.finditer(repaired) if numbered else ():
         if any(s <= m.start() < e for s, e in taken):
             continue
         number = clean_number(m.group(0))
@@ -119,7 +127,8 @@ def find_citations(text: str) -> list[CitationHit]:
         issuer, end = _issuer_after(text, end)
         hits.append(CitationHit(doc_type, number, date, issuer, text[start:end], start, end))
         taken.append((start, end))
-    hits.extend(_dated_without_number(text, form, taken))
+    if dated:
+        hits.extend(_dated_without_number(text, form, taken))
     hits.sort(key=lambda h: h.start)
     return hits
 

@@ -51,7 +51,7 @@ class _FoldedMatcher:
     """The receiving stamp's words matched without diacritics: OCR reads "ĐẾN" as "ĐỀN", "Chuyển" as "Chuyên"."""
 
     def match(self, text: str):
-        return _RECEIVED_MARK_FOLDED_RE.match(ascii_fold(text.strip()))
+        return _RECEIVED_MARK_FOLDED_RE.match(ascii_fold(text.strip()[:24]))  # the marks are at the start
 
 
 RECEIVED_MARK_RE = _FoldedMatcher()

@@ -115,7 +115,7 @@ _ENACTING_SENTENCE_FOLDED_RE = regex.compile(
 
 def is_basis(text: str) -> bool:
     """A legal-basis line: "Căn cứ …", "Xét đề nghị …", "Theo đề nghị …" (OCR-damaged diacritics too)."""
-    return _BASIS_FOLDED_RE.match(fold_chars(text)) is not None and _DILIGENT_RE.match(text) is None
+    return _BASIS_FOLDED_RE.match(fold_chars(text[:40])) is not None and _DILIGENT_RE.match(text) is None
 
 
 def enacting_formula(text: str) -> str | None:
