@@ -120,12 +120,16 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         issued_date = _passing_date(doc.text)
         if issued_date:
             inferred.append("issued_date")
+    if issued_date is None and doc_type == "bien_ban":
+        issued_date = _record_date(doc, layout)
+        if issued_date:
+            inferred.append("issued_date")
     title = None
     if layout.title_lines:
         first, *rest = layout.title_lines
         title = " ".join([first.text[layout.title_prefix:].strip()] + [line.text.strip() for line in rest])
     elif layout.subject_lines:
-        title = SUBJECT_RE.sub("", " ".join(line.text.strip() for line in layout.subject_lines))
+        title = SUBJECT_RE.sub("", " ".join(text.strip() for text in layout.subject_texts))
     return DocumentInfo(
         doc_type=doc_type, doc_type_label=doc_type_label or (DOC_TYPE_BY_SLUG[doc_type].label if doc_type in DOC_TYPE_BY_SLUG else None),
         number=number, number_raw=number_raw, issuer=issuer, parent_issuer=parent_issuer, place=layout.place,
@@ -159,6 +163,21 @@ def _passing_date(text: str) -> str | None:
         found = find_date(form[m.end():m.end() + 40], require_day_word=True, folded=True)
         if found:
             return found[0].isoformat()
+    return None
+
+
+# A record (biên bản) has no place-and-date line: it opens with the time it was drawn up
+# ("Hôm nay, ngày 08/6/2026, tại …", "Vào hồi 9 giờ, ngày 08 tháng 6 năm 2026 …").
+_RECORD_OPENING_RE = regex.compile(r"^\s*(?:hom\s+nay|vao\s+(?:hoi|luc))(?![a-z])")
+
+
+def _record_date(doc: Assembled, layout: Layout) -> str | None:
+    after = layout.doc_type_line.index if layout.doc_type_line is not None else -1
+    for line in doc.lines[after + 1: after + 6]:
+        form = match_form(line.text)
+        if _RECORD_OPENING_RE.match(form):
+            found = find_date(form, folded=True)
+            return found[0].isoformat() if found else None
     return None
 
 

@@ -137,6 +137,18 @@ DOC_TYPES: tuple[DocType, ...] = (
     DocType("bien_ban", "BIÊN BẢN", ("BB",)),
     DocType("giay_moi", "GIẤY MỜI", ("GM",)),
     DocType("ket_luan", "KẾT LUẬN", ("KL",)),
+    # the other kinds of Nghị định 30/2020/NĐ-CP (Phụ lục III), and the licence most agencies issue
+    DocType("thong_cao", "THÔNG CÁO", ("TC",)),
+    DocType("hop_dong", "HỢP ĐỒNG", ("HĐ",)),
+    DocType("ban_ghi_nho", "BẢN GHI NHỚ", ("GNN",)),
+    DocType("ban_thoa_thuan", "BẢN THỎA THUẬN", ("BTT",)),
+    DocType("giay_uy_quyen", "GIẤY ỦY QUYỀN", ("GUQ",)),
+    DocType("giay_gioi_thieu", "GIẤY GIỚI THIỆU", ("GGT",)),
+    DocType("giay_nghi_phep", "GIẤY NGHỈ PHÉP", ("GNP",)),
+    DocType("giay_phep", "GIẤY PHÉP", ("GP",)),
+    DocType("phieu_gui", "PHIẾU GỬI", ("PG",)),
+    DocType("phieu_chuyen", "PHIẾU CHUYỂN", ("PC",)),
+    DocType("phieu_bao", "PHIẾU BÁO", ("PB",)),
     # Legal normative documents (Luật Ban hành văn bản quy phạm pháp luật): the laws and resolutions of
     # the Quốc hội carry no type code in their symbol ("135/2025/QH15"); a President's order is "L-CTN".
     DocType("bo_luat", "BỘ LUẬT", ()),
@@ -146,7 +158,7 @@ DOC_TYPES: tuple[DocType, ...] = (
     DocType("lenh", "LỆNH", ("L",)),
     DocType("cong_van", "CÔNG VĂN", ("CV",)),
     DocType("van_ban", "VĂN BẢN", ()),
-    DocType("du_an", "DỰ ÁN", ()),
+    DocType("du_an", "DỰ ÁN", ("DA",)),
     DocType("chien_luoc", "CHIẾN LƯỢC", ()),
     DocType("quy_hoach", "QUY HOẠCH", ()),
 )
@@ -169,8 +181,10 @@ def doc_type_from_heading(line: str) -> DocType | None:
     text = line.strip()
     if text.endswith(":") or len(text) > 30 or not is_upper_text(text) and not text.istitle():
         return None
-    text = _BAN_PREFIX_RE.sub("", text)
-    squashed = squash(text)
+    exact = _HEADING_BY_SQUASH.get(squash(text))  # "BẢN GHI NHỚ" is a type of its own
+    if exact is not None:
+        return exact
+    squashed = squash(_BAN_PREFIX_RE.sub("", text))
     exact = _HEADING_BY_SQUASH.get(squashed)
     if exact is not None:
         return exact
@@ -180,21 +194,27 @@ def doc_type_from_heading(line: str) -> DocType | None:
 
 def is_exact_heading(line: str) -> bool:
     """The heading names its type without a damaged letter (fuzzy matches may yield to the symbol)."""
-    return squash(_BAN_PREFIX_RE.sub("", line.strip())) in _HEADING_BY_SQUASH
+    return squash(line) in _HEADING_BY_SQUASH or squash(_BAN_PREFIX_RE.sub("", line.strip())) in _HEADING_BY_SQUASH
 
 
 def split_type_heading(line: str) -> tuple[DocType, int] | None:
-    """(type, offset of the subject) for a capitals heading that starts with a type name: "QUYẾT ĐỊNH VỀ VIỆC ..."."""
+    """(type, offset of the subject) for a capitals heading that starts with a type name: "QUYẾT ĐỊNH VỀ VIỆC ...",
+    "GIẤY PHÉP SỬ DỤNG …" (OCR-damaged names too: "HIẾN BẢN KIỂM TRA"). Longest names first."""
     text = line.strip()
     if not is_upper_text(text) or len(text) > 400:
         return None
     words = text.split()
-    for doc_type in HEADING_TYPES:
-        n = len(doc_type.label.split())
-        if len(words) > n + 1 and squash(" ".join(words[:n])) == squash(doc_type.label):
-            head = regex.match(r"\s*" + r"\s+".join(regex.escape(w) for w in words[:n]) + r"\s+", line)
+    for n in range(min(4, len(words) - 2), 0, -1):
+        doc_type = doc_type_from_heading(" ".join(words[:n]))
+        if doc_type is not None:
+            head = _leading_words_re(n).match(line)
             return (doc_type, head.end()) if head else None
     return None
+
+
+@lru_cache(maxsize=8)
+def _leading_words_re(n: int) -> regex.Pattern:
+    return regex.compile(r"\s*" + r"\s+".join([r"\S+"] * n) + r"\s+")
 
 
 def doc_type_from_code(code: str) -> str | None:
@@ -224,10 +244,10 @@ def doc_type_from_number(number: str) -> str | None:
 # Nghị định 30/2020/NĐ-CP: "1519/QĐ-UBND", "29-CT/TU"; legal normative documents add the year
 # ("14/2024/TT-BCT", "135/2025/QH15"); a series of resolutions numbers its parts with a dot
 # ("66.4/2025/NQ-CP"). Codes start with a capital; spaces may sit around the joiners ("301- KL/TU") and
-# between digits stamped one by one ("4 5/TTr-SNV").
+# between digits stamped one by one ("4 5/TTr-SNV"). A standard's code is not one ("QCVN 01:2019/BCT").
 _CODE = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
 NUMBER_PATTERN = (
-    rf"(?<![\w/.])(?:\d(?: \d){{1,4}}(?!\d)|\d{{1,5}})(?:\.\d{{1,3}})?(?:\s*/\s*(?:19|20)\d{{2}})?\s*[/\-]\s*{_CODE}"
+    rf"(?<![\w/.])(?<!\d:)(?:\d(?: \d){{1,4}}(?!\d)|\d{{1,5}})(?:\.\d{{1,3}})?(?:\s*/\s*(?:19|20)\d{{2}})?\s*[/\-]\s*{_CODE}"
     rf"(?:(?:\s*[/\-]\s*|\.){_CODE})*"
 )
 NUMBER_RE = regex.compile(NUMBER_PATTERN)

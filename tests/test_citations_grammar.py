@@ -65,6 +65,7 @@ def test_ocr_damaged_citations(text, expected):
     "theo kế hoạch ngày 12/3/2025 các đoàn sẽ đi kiểm tra",  # a plan, not a named document
     "Thực hiện 1.500 tin bài trong năm 2025, đạt 3l% kế hoạch.",
     "Quý II/2025 hoàn thành 12/15 hạng mục; tỷ lệ 3/4.",
+    "bảo đảm khoảng cách an toàn theo Quy chuẩn QCVN 01:2019/BCT của Bộ Công Thương",  # a standard
 ])
 def test_ordinary_prose_cites_nothing(text):
     assert find_citations(text) == []

@@ -219,3 +219,86 @@ def test_issuer_names_are_written_as_running_text_writes_them():
     assert agency_case("TÒA ÁN NHÂN DÂN TỐI CAO") == "Tòa án nhân dân tối cao"
     assert agency_case("BỘ giao thông vận tải") == "Bộ Giao thông vận tải"  # only the head typed in capitals
     assert agency_case("SỞ KH&CN") == "Sở KH&CN"
+
+
+# ---- headers and bases as OCR reads a scan (issue 12): columns run together, stray marks, handwritten slots
+SCANNED_CIRCULAR = """BỘ NỘI VỤ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+I
+Số: "/2025/TT-BNV
+:
+Độc lập - Tự do - Hạnh phúc Hà Nội, ngày 1 † tháng J_ nÄu-202#
+THÔNG TƯ
+Hướng dẫn chế độ báo cáo thống kê ngành nội vụ
+Cũn rứ Luật Thống kê ngày 23 tháng 11 năm 2015;
+,
+Bà >
+Căn cứ Nghị định sô 63/2022/NĐ-CP ngày 12 tháng 9 năm 2022 của Chính phủ;
+É
+Xót đệ nghị của Vụ trưởng Vụ Kế hoạch - Tài chính;
+_ Bộ trưởng Bộ Nội vụ ban hành Thông tư hướng dẫn chế độ báo cáo thống kê.
+Điều 1. Phạm vi điều chỉnh
+Thông tư này hướng dẫn chế độ báo cáo thống kê.
+INơi nhận:
+- Như Điều 1;
+BỘ TRƯỞNG
+"""
+
+
+def test_a_scanned_circular_with_a_handwritten_number_and_stray_marks():
+    doc = document_from_text(SCANNED_CIRCULAR)
+    info = doc.document
+    assert (info.doc_type, info.number, info.number_raw) == ("thong_tu", None, "/2025/TT-BNV")  # never guessed
+    assert (info.issuer, info.place, info.issued_date) == ("Bộ Nội vụ", "Hà Nội", None)
+    assert info.title == "Hướng dẫn chế độ báo cáo thống kê ngành nội vụ"
+    cited = {(c.doc_type, c.number, c.issued_date) for c in doc.citations}
+    assert cited == {("luat", None, "2015-11-23"), ("nghi_dinh", "63/2022/NĐ-CP", "2022-09-12")}
+    # no stray mark, basis, enacting sentence or closing line became an item
+    assert [(i.path, i.text) for i in doc.items] == [
+        ("Điều 1", "Phạm vi điều chỉnh"), ("Điều 1.¶1", "Thông tư này hướng dẫn chế độ báo cáo thống kê."),
+    ]
+
+
+def test_a_scanned_letter_whose_number_and_subject_run_together():
+    text = """BỘ CÔNG THƯƠNG
+CỤC HÓA CHẤT
+Số: Êđã /HC-KHCN V/v hướng dẫn khai báo hóa chất
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày °Ê tháng 4 năm 2026
+Kính gửi: Sở Công Thương các tỉnh
+1. Về khai báo hóa chất nhập khẩu.
+"""
+    info = document_from_text(text).document
+    assert (info.doc_type, info.number, info.number_raw) == ("cong_van", None, "/HC-KHCN")
+    assert info.title == "hướng dẫn khai báo hóa chất"
+    assert (info.issuer, info.parent_issuer, info.place, info.issued_date) == ("Cục Hóa chất", "Bộ Công Thương", "Hà Nội", None)
+
+
+def test_ocr_damaged_headings_and_a_record_that_opens_with_its_date():
+    licence = """ỦY BAN NHÂN DẦN
+TỈNH HÀ SƠN
+Số: 81/GP-UBND
+Hà Sơn, ngày 02 tháng 3 năm 2026
+GIẦY PHÉP SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ SƠN
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16/6/2025;
+Xét đề nghị của Công ty Cổ phần Đá Hà Sơn;
+Theo đề nghị của Sở Công Thương tại Tờ trình số 12/TTr-SCT ngày 20/02/2026;
+,
+Điều 1. Cho phép Công ty sử dụng vật liệu nổ công nghiệp.
+"""
+    info = document_from_text(licence).document
+    assert (info.doc_type, info.number, info.issuer) == ("giay_phep", "81/GP-UBND", "Ủy ban nhân dân tỉnh Hà Sơn")
+    assert info.title == "SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP"
+    record = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+HIẾN BẢN KIỂM TRA
+Hiện trường khu vực nổ mìn
+Hôm nay, ngày 08/6/2026, Sở Công Thương tiến hành kiểm tra hiện trường tại mỏ đá Hà Sơn.
+A. THÀNH PHẦN
+1. Đại diện Sở Công Thương.
+"""
+    doc = document_from_text(record)
+    assert (doc.document.doc_type, doc.document.place) == ("bien_ban", None)  # "Hôm nay" is no place
+    assert doc.document.issued_date == "2026-06-08" and doc.document.inferred == ["issued_date"]  # the record's opening
+    assert doc.document.title == "KIỂM TRA"  # the subject the heading line carries

@@ -64,7 +64,6 @@ _FILL_IN_RE = regex.compile(r"…+\.*|\.{2,}")
 _SPACES_RE = regex.compile(r"\s+")
 _RECEIVED_NUMBER_IN_RE = regex.compile(r"Số\s*(?:đến)?\s*:\s*(\d+)")
 _CODE_CHAR_RE = regex.compile(r"[\d/&]")
-_PLACE_UNIT_RE = regex.compile(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+(.+)$")
 _SEGMENT_JOINER_RE = regex.compile(r"(\s+và\s+|\s*-\s*|,\s*)")
 
 
@@ -103,7 +102,10 @@ class NumberLine:
 
 _DANGLING_JOINER_RE = regex.compile(r"^\s*[/\-]\s*$")
 _PARTIAL_NUMBER_RE = regex.compile(r"^\d{1,5}(?:\.\d{1,3})?(?:\s*/\s*(?:(?:19|20)\d{2})?\s*[/\-]?)?\s*$")
-_DRAFT_RE = regex.compile(r"^[\s.…_]*(?:\S{1,4}\s*)?(?P<code>/\s*[A-ZĐ][\w&.\-/ ]*?)(?=\s{2,}|\s+[A-ZĐ][a-zà-ỹ]|$)")
+# A number left blank or handwritten and not read: the symbol after it, year included ("Số: " /2024/TT-BCT").
+_DRAFT_RE = regex.compile(
+    r"^[\s.…_]*(?:\S{1,4}\s*)?(?P<code>/\s*(?:(?:19|20)\d{2}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s*[/\-.]\s*[A-ZĐ][A-Za-zĐđ0-9&]*)*)"
+)
 # What may continue a number broken off at a line or column end: a code, or digits and codes ("2025/NĐ-CP").
 NUMBER_CONTINUATION_RE = regex.compile(r"^\s*[/\-]?\s*[A-ZĐ0-9][A-Za-zĐđ0-9&]*(?:\s*[/\-.]\s*[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*\s*[/\-]?\s*$")
 
@@ -149,25 +151,44 @@ def continue_number(partial: NumberLine, text: str) -> NumberLine | None:
 
 
 def parse_place_date(text: str) -> tuple[str | None, dt.date | None] | None:
-    """(place, date) of the line "<place>, ngày … tháng … năm …", or of a date line without a place."""
+    """(place, date) of the line "<place>, ngày … tháng … năm …", of a date line without a place
+    ("Ngày 8 tháng 12 năm 2025"), or (place, None) where the day is handwritten and not read.
+
+    A sentence that starts with a date ("Hôm nay, ngày 08/6/2026, Sở … tiến hành …") is not the date line."""
     text = join_spaced_digits(clean_fill_ins(text))
     form = match_form(text)
     m = PLACE_DATE_RE.search(form)
-    if not m:
+    if m is None:
         if _DATE_ONLY_RE.match(form):
             found = find_date(form, require_day_word=True, folded=True)
             return None, (found[0] if found else None)
+        m = _PLACE_UNREAD_DATE_RE.search(form) if len(text) <= 80 else None
+        if m is None:
+            return None
+        found = None
+    elif len(form) - m.end() > _MAX_AFTER_DATE:
         return None
-    place = _FORMAT_CHARS_RE.sub("", text[m.start("place"):m.end("place")]).strip(" -–")
-    if _DIGIT_RE.search(text, 0, m.start("place")):
+    else:
+        found = find_date(form[m.start("rest") - 5:], require_day_word=True, folded=True) or find_date(form[m.start():], folded=True)
+    start = m.start("place")
+    motto = _MOTTO_END_RE.search(form, start, m.end("place"))  # "Độc lập - Tự do - Hạnh phúc Hà Nội, ngày …"
+    if motto:
+        start = motto.end()
+    place = _FORMAT_CHARS_RE.sub("", text[start:m.end("place")]).strip(" -–")
+    if _DIGIT_RE.search(text, 0, start):
         place = _NUMBER_BEFORE_PLACE_RE.sub("", place)
-    found = find_date(form[m.start("rest") - 5:], require_day_word=True, folded=True) or find_date(form[m.start():], folded=True)
+    if fold_chars(place) in _NOT_PLACES:
+        return None
     return place or None, (found[0] if found else None)
 
 
 _DIGIT_RE = regex.compile(r"\d")
-_FORMAT_CHARS_RE = regex.compile(r"\p{Cf}+")  # a left-to-right mark copied from a web page
 _NUMBER_BEFORE_PLACE_RE = regex.compile(r"^.*?(?:QĐ|KH|UBND|[A-Z]{2,})[\-/A-Z0-9]*\s+")
+_MAX_AFTER_DATE = 15  # "Hà Nội, ngày 31 tháng 12 năm 2025" ends its line (a stray mark or ")" may follow)
+_PLACE_UNREAD_DATE_RE = regex.compile(r"(?P<place>[^\d,;:]{2,40}?)\s*,\s*ngay\b[^,;]{0,20}?thang")
+_MOTTO_END_RE = regex.compile(r"^.*hanh\s+phuc\s*")
+_NOT_PLACES = {"hom nay", "hom nay la"}  # "Hôm nay, ngày …": the opening of a record
+_FORMAT_CHARS_RE = regex.compile(r"\p{Cf}+")  # a left-to-right mark copied from a web page
 
 
 def parse_received(lines: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -186,11 +207,16 @@ def parse_received(lines: list[str]) -> tuple[str | None, str | None, str | None
 
 
 def _keep_codes(printed: str, cased: str) -> str:
-    """Words holding digits or a slash are codes ("1050/QĐ-SCT"): keep them as printed."""
+    """Codes keep their printing: words holding digits, a slash or "&" ("1050/QĐ-SCT", "KH&CN") and
+    abbreviations without a vowel ("CP", "TNHH", "MTV")."""
     original, result = printed.split(), cased.split()
     if len(original) != len(result):
         return cased
-    return " ".join(o if _CODE_CHAR_RE.search(o) else r for o, r in zip(original, result))
+    return " ".join(o if _CODE_CHAR_RE.search(o) or _ABBREVIATION_RE.fullmatch(ascii_fold(o)) else r
+                    for o, r in zip(original, result))
+
+
+_ABBREVIATION_RE = regex.compile(r"[b-df-hj-np-tv-xz]{2,6}")
 
 
 def agency_case(name: str) -> str:
@@ -227,19 +253,27 @@ _PROPER_NOUN_RE = regex.compile(r"(?<!\w)(?:" + "|".join(_PROPER_NOUNS) + r")(?!
 
 
 def _agency_case(name: str) -> str:
-    upper = name.upper()
-    head = next((h for h in sorted(AGENCY_HEADS, key=len, reverse=True) if upper.startswith(h + " ") or upper == h), None)
+    """The head in its usual spelling ("Ủy ban nhân dân", compared folded, so OCR's "NHÂN DẦN" is the head too),
+    an administrative unit's name in title case, the rest in sentence case field by field."""
+    words = name.split()
+    folded = ascii_fold(name)
+    head = next((h for h, f in _HEADS_FOLDED if folded == f or folded.startswith(f + " ")), None)
     if head is None:
         return _capitalize_segments(name.lower())
     head_text = _ABBREVIATED_HEADS.get(head) or (head.capitalize() if " " not in head else head[0] + head[1:].lower())
-    rest = name[len(head):].strip()
-    if not rest:
+    rest_words = words[len(head.split()):]
+    if not rest_words:
         return head_text
-    place = _PLACE_UNIT_RE.match(rest.upper())
-    if place:
-        unit = place.group(1).lower() if place.group(1) != "THÀNH PHỐ" else "Thành phố"
-        return f"{head_text} {unit} {_title_words(rest[len(place.group(1)):].strip())}"
+    rest = " ".join(rest_words)
+    unit = next((u for u, f in _PLACE_UNITS_FOLDED if ascii_fold(rest).startswith(f + " ")), None)
+    if unit:
+        spelled = "Thành phố" if unit == "THÀNH PHỐ" else unit.lower()
+        return f"{head_text} {spelled} {_title_words(' '.join(rest_words[len(unit.split()):]))}"
     return f"{head_text} {_capitalize_segments(rest.lower())}"
+
+
+_HEADS_FOLDED = [(h, ascii_fold(h)) for h in sorted(AGENCY_HEADS, key=len, reverse=True)]
+_PLACE_UNITS_FOLDED = [(u, ascii_fold(u)) for u in ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")]
 
 
 _ABBREVIATED_HEADS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân"}

@@ -27,7 +27,6 @@ from pipeline.segment.patterns import (
     ATTACHED_RE,
     FORMULA_TYPES,
     KINH_GUI_RE,
-    RECIPIENTS_END_RE,
     SIGN_AUTHORITY_RE,
     SIGN_POSITION_RE,
     SIGNED_MARK_RE,
@@ -35,6 +34,7 @@ from pipeline.segment.patterns import (
     enacted_type,
     enacting_formula,
     is_basis,
+    is_recipients_start,
     match_enumerator,
     starts_with_agency_head,
 )
@@ -69,6 +69,7 @@ class Layout:
     enacted_type: str | None = None  # from the enacting formula or sentence ("QUYẾT NGHỊ:", "Quốc hội ban hành Luật …")
     title_lines: list[TextLine] = field(default_factory=list)
     subject_lines: list[TextLine] = field(default_factory=list)  # "V/v ..." of an official letter, and its wrap
+    subject_texts: list[str] = field(default_factory=list)  # their text from "V/v" on (a header column may precede it)
     recipients: list[str] = field(default_factory=list)
     authority_line: TextLine | None = None
     title_prefix: int = 0  # where the title starts in title_lines[0] (after a type name on the same line)
@@ -91,9 +92,12 @@ def is_body_start(text: str) -> bool:
 
 
 _TAB_PIECES_RE = regex.compile(r"\t+")
+_SUBJECT_AFTER_NUMBER_RE = regex.compile(r"\s(V/v|V/V|Về\s+việc)\b")
 _LIST_DASH_RE = regex.compile(r"^[-–+•]\s*\S")
 _LUU_RE = regex.compile(r"^Lưu\s*:")
 _ALNUM_RE = regex.compile(r"[\p{L}\p{N}]")
+_WORD3_RE = regex.compile(r"\p{L}{3}|\d{3}")  # a word, or a figure that may end a wrapped line ("2015;")
+_BARE_ENUMERATOR_RE = regex.compile(r"^\(?(?:\d{1,2}|[a-zđ]|[IVX]{1,4})[.)]$")  # "1." printed apart from its text
 # A title wraps over at most this many lines; its first line may be long (the subject of an amending
 # decree names every document it amends).
 _MAX_TITLE_LINES = 10
@@ -101,8 +105,12 @@ _MAX_TITLE = 1500
 
 
 def is_ocr_noise(text: str) -> bool:
-    """A stray mark OCR reads from a stamp or a punch hole: "I", "Z", ":", "VÀ" alone on a line (not an enumerator)."""
-    return len(_ALNUM_RE.findall(text)) <= 2 and len(text.strip()) <= 3 and match_enumerator(text) is None
+    """A stray mark OCR reads from a stamp, a signature or a punch hole: "I", "Z", ":", "Bà >", "sỹ sề" alone on
+    a line — no word of three letters, at most four letters and digits — and not an enumerator or an agency head."""
+    text = text.strip()
+    if len(text) > 8 or len(_ALNUM_RE.findall(text)) > 4 or _WORD3_RE.search(text) or _BARE_ENUMERATOR_RE.match(text):
+        return False
+    return match_enumerator(text) is None and not starts_with_agency_head(text)
 
 
 class _Walker:
@@ -211,6 +219,12 @@ class _Walker:
                 self.pending_number, self.pending_for = number, 3
             self.set(line, "number")
             self.place_date(text)
+            subject = _SUBJECT_AFTER_NUMBER_RE.search(text)
+            if subject and not lay.subject_lines and lay.doc_type is None:
+                # the two header columns read as one line: "Số: 813/HC-CNHC V/v trao đổi về …"
+                lay.subject_lines.append(line)
+                lay.subject_texts.append(text[subject.start(1):])
+                self.after_title = True
             return
         if is_ocr_noise(text) and ascii_fold(text) != "va":
             self.set(line, "noise")
@@ -238,6 +252,7 @@ class _Walker:
         if SUBJECT_RE.match(text) and not lay.subject_lines and lay.doc_type is None:
             # an official letter's "V/v ..." (after a type heading, "Về việc ..." is that document's title)
             lay.subject_lines.append(line)
+            lay.subject_texts.append(text)
             self.after_title = True
             self.set(line, "title")
             return
@@ -255,7 +270,7 @@ class _Walker:
             lay.parts[0].heading_lines.append(line)
             self.set(line, "attached_heading")
             return
-        if is_basis(text) or enacting_formula(text):
+        if is_basis(text, damaged=True) or enacting_formula(text):
             self.state = BASES
             self.bases(line, text)
             return
@@ -267,6 +282,7 @@ class _Walker:
                 and not lay.subject_lines[-1].text.rstrip().endswith((".", ";")) and len(lay.subject_lines) < 4 \
                 and not hdr.authority_body(text):
             lay.subject_lines.append(line)  # the subject line wraps
+            lay.subject_texts.append(text)
             self.set(line, "title")
             return
         if self.after_title:
@@ -334,7 +350,7 @@ class _Walker:
             text = following.text.strip()
             if not text or hdr.is_separator(text) or is_ocr_noise(text):
                 continue
-            if is_basis(text) or enacting_formula(text) or hdr.authority_body(text):
+            if is_basis(text, damaged=True) or enacting_formula(text) or hdr.authority_body(text):
                 return True
             seen += 1
             if seen >= _MAX_TITLE_LINES or match_enumerator(text) or text.endswith(":"):
@@ -353,7 +369,7 @@ class _Walker:
         return True
 
     def bases(self, line: TextLine, text: str) -> None:
-        if is_basis(text):
+        if is_basis(text, damaged=True):
             self.set(line, "basis")
             return
         formula = enacting_formula(text)
@@ -376,7 +392,7 @@ class _Walker:
         self.body(line, text)
 
     def body(self, line: TextLine, text: str) -> None:
-        if RECIPIENTS_END_RE.match(text):
+        if is_recipients_start(text):
             self.state = CLOSING
             self.in_recipients = True
             self.set(line, "closing")
@@ -389,6 +405,9 @@ class _Walker:
             return
         if is_basis(text) and not match_enumerator(text):
             self.set(line, "basis")
+            return
+        if enacting_formula(text) in ("quyet dinh", "quyet nghi"):
+            self.set(line, "formula")  # the bases were broken off by a line read as body (OCR)
             return
         if self.layout.enacted_type is None and self.previous_role(line) in ("basis", "authority", "title"):
             self.layout.enacted_type = enacted_type(text)
@@ -404,7 +423,7 @@ class _Walker:
             self.set(line, "attached_heading")
             self.state = ATTACHED
             return
-        if RECIPIENTS_END_RE.match(text):
+        if is_recipients_start(text):
             self.in_recipients = True
             self.set(line, "closing")
             return
