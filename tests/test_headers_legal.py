@@ -105,6 +105,15 @@ def test_number_conventions(number_lines, number):
     assert info.title == "Hướng dẫn quản lý kinh phí thử nghiệm"
 
 
+def test_a_title_citing_a_numbered_document_is_not_the_number_line():
+    text = decree_header("Số 65/2025/TT-BCT\nHà Nội, ngày 12 tháng 01 năm 2026").replace(
+        "Hướng dẫn quản lý kinh phí thử nghiệm\n",
+        "Quy định chi tiết một số điều của\nNghị định số 111/2015/NĐ-CP về phát triển công nghiệp hỗ trợ\n")
+    info = document_from_text(text).document
+    assert (info.number, info.doc_type) == ("65/2025/TT-BCT", "thong_tu")
+    assert info.title == "Quy định chi tiết một số điều của Nghị định số 111/2015/NĐ-CP về phát triển công nghiệp hỗ trợ"
+
+
 def test_numbers_of_a_series_carry_a_dot():
     info = document_from_text(decree_header("Số: 66.15/2026/NQ-CP\nHà Nội, ngày 3 tháng 2 năm 2026", "NGHỊ QUYẾT", "CHÍNH PHỦ")).document
     assert (info.doc_type, info.number, info.issuer) == ("nghi_quyet", "66.15/2026/NQ-CP", "Chính phủ")

@@ -210,6 +210,8 @@ class _Walker:
         number = hdr.parse_number_line(text)
         if number and not number.labelled and self.continues_issuer(line):
             number = None  # "ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT": the issuer's name goes on
+        if number and lay.doc_type is not None and (number.doc_type or lay.number is not None):
+            number = None  # after the type heading, "Nghị định số 111/2015/NĐ-CP …" is the title citing a document
         if number and (lay.number is None or number.labelled and not self.number_labelled):
             if lay.number_line is not None and self.layout.roles.get(lay.number_line.index) == "number":
                 self.set(lay.number_line, "header_other")  # a bare "Số 12/…" yields to the "Số:" line
