@@ -67,7 +67,7 @@ _TRIGGERED_TYPE_RE = regex.compile(
     r"(?<![a-z0-9])(?P<trigger>can\s+cu|xet|theo|thuc\s+hien|tai|trien\s+khai|boi|kem\s+theo)\s+(?:cac\s+)?"
     rf"(?P<type>{FOLDED_TYPE_WORD_PATTERN})\s+(?=\S)"
 )
-_BASIS_START_RE = regex.compile(r"^\s*can\s+c[uư]\s+")
+_BASIS_START_RE = regex.compile(r"^\s*can\s+cu\s+")
 _SO_NUMBER_RE = regex.compile(rf"\s*(?:{_SO}\s*[:.]?\s*)?$")
 # How a date is introduced after a name: ", ngày ...", "ban hành ngày ...", "được Quốc hội khóa XV thông qua ngày ..."
 _DATE_INTRO_RE = regex.compile(
