@@ -133,10 +133,10 @@ def is_basis(text: str, *, damaged: bool = False) -> bool:
 
 def enacting_formula(text: str) -> str | None:
     """The folded word of an enacting formula line in capitals ("QUYẾT ĐỊNH:" -> "quyet dinh"), else None."""
-    if not is_upper_text(text):
-        return None
+    if len(text) > 30:
+        return None  # the formula stands alone on its line
     m = _FORMULA_FOLDED_RE.match(fold_chars(text))
-    return " ".join(m.group("word").split()) if m else None
+    return " ".join(m.group("word").split()) if m and is_upper_text(text) else None
 
 
 def enacted_type(text: str) -> str | None:
