@@ -2,6 +2,8 @@
 header conventions of Nghị định 30/2020/NĐ-CP, on texts written for these tests."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from pipeline.segment.header import agency_case, continue_number, parse_number_line, parse_place_date
@@ -217,7 +219,7 @@ def test_number_line_parsing():
 
 
 def test_place_date_parsing():
-    assert parse_place_date("Hà Nội, ngày 31 tháng 12 năm 2025") == ("Hà Nội", __import__("datetime").date(2025, 12, 31))
+    assert parse_place_date("Hà Nội, ngày 31 tháng 12 năm 2025") == ("Hà Nội", dt.date(2025, 12, 31))
     assert parse_place_date("Ngày 8 tháng 12 năm 2025")[1].isoformat() == "2025-12-08"
     assert parse_place_date("Đà Nẵng, ngảy O5 thảng 3 năm 2O26")[1].isoformat() == "2026-03-05"  # OCR
 
