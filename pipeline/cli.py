@@ -297,6 +297,7 @@ def rebuild(home: Path = HOME_OPTION) -> None:
 from pipeline.query_cli import register as _register_query  # noqa: E402
 
 _register_query(app)
+from pipeline.words_cli import register as _register_words; _register_words(app)  # noqa: E402,E702  decree words
 
 # The maintainers' review site (pipeline/review/).
 from pipeline.review.cli import register as _register_review  # noqa: E402
