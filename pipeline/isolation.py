@@ -52,7 +52,9 @@ def _get_context(tokens: bool = False) -> multiprocessing.context.BaseContext:
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["pipeline.document", *(["pipeline.nlp"] if tokens else [])])
+        _context.set_forkserver_preload(["pipeline.document",
+                                          *(["pipeline.nlp"] if tokens else []),
+                                          "pipeline.worker_preload"])  # last: gc.freeze() what is loaded
     return _context
 
 

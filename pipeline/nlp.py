@@ -15,8 +15,8 @@ Two things underthesea does that we work around:
 
 * its POS features are rebuilt from the whole sentence for every word
   (``pos_tag.tagged_feature.template2features``), so tagging is quadratic in the
-  sentence length: 2,000 characters without a full stop tag at 7,000 chars/s,
-  20,000 at 4,000, where ordinary sentences go at 50,000. Sentences longer than
+  sentence length: 300 characters tag at about 50,000 chars/s, 2,000 without a full
+  stop at 27,000, 20,000 at 4,500. Sentences longer than
   ``MAX_PIECE_CHARS`` are therefore tagged in pieces cut after clause punctuation
   ("; " ", " ": "), or at a space when there is none; the tagger's context is two
   words either side, so only the words next to a cut can change.
@@ -57,8 +57,9 @@ from pipeline.tokens import register_extensions
 register_extensions()
 VOCAB = Vocab()
 
-# Sentences longer than this are tagged in pieces (see the module notes). 300 characters is about
-# 65 words: below it the quadratic part of underthesea's POS features is under a third of its time.
+# Sentences longer than this are tagged in pieces (see the module notes). 300 characters (about
+# 65 words) tag within 10 % of the speed of short sentences; on the shared corpus the pieces change
+# 0.07 % of the words and tags (1 % of its sentences are longer; none of the sample decrees').
 MAX_PIECE_CHARS = 300
 _CLAUSE_END = re.compile(r"[;,:]\s+")
 _WS_RUN = re.compile(r"\s+")
@@ -134,13 +135,18 @@ def _pieces(sentence: str) -> list[str]:
     return [p for p in pieces if p.strip()]
 
 
-def _segment(text: str, with_pos: bool) -> list[tuple[int, int, str | None, bool]]:
-    """(start, end, tag, sentence start) for each word of ``text``, in order.
+Words = list[tuple[int, int, "str | None", bool]]  # (start, end, tag, sentence start) per word
+
+
+def segment(text: str, with_pos: bool = True) -> Words:
+    """(start, end, tag, sentence start) for each word of ``text``, in order: underthesea's part.
 
     Words that cannot be aligned with the text (underthesea rewrote them) are
     replaced by the whitespace-separated chunks of the text they cover.
     """
-    out: list[tuple[int, int, str | None, bool]] = []
+    if not text.strip():
+        return []
+    out: Words = []
     append = out.append
     pos = 0
     for sentence in sent_tokenize(text):
@@ -205,6 +211,18 @@ def tokenize(text: str, *, with_pos: bool = False, source_offset: int = 0, bound
     (about twice the cost; "" for a chunk underthesea did not return).
     ``boundaries``: offsets into ``text`` where a token must end (fact edges).
     """
+    return make_doc(text, segment(text, with_pos), with_pos=with_pos, source_offset=source_offset,
+                    boundaries=boundaries)
+
+
+def make_doc(text: str, segmented: Words, *, with_pos: bool = True, source_offset: int = 0,
+             boundaries: Iterable[int] = ()) -> Doc:
+    """The Doc of ``text`` from its `segment` output (our part: tokens cut at ``boundaries``, whitespace).
+
+    Separate from `segment` so that a document's items can be segmented first and their Docs made
+    afterwards: made between underthesea's calls, on caches underthesea has just filled with its own
+    work, the same Python costs three times as much (measured by benchmarks/throughput.py).
+    """
     words: list[str] = []
     spaces: list[bool] = []
     tags: list[str] = []
@@ -225,8 +243,7 @@ def tokenize(text: str, *, with_pos: bool = False, source_offset: int = 0, bound
         sent_starts.append(False)
 
     pos = 0
-    segmented = _cut(_segment(text, with_pos), text, boundaries) if text.strip() else []
-    for start, end, tag, sent_start in segmented:
+    for start, end, tag, sent_start in _cut(segmented, text, boundaries):
         if start > pos:
             gap(pos, start)
         words.append(text[start:end])

@@ -3,8 +3,9 @@
 The stage after extraction. It runs in the document's worker (the sandboxed child
 of `pipeline/isolation.py`, after `extract_document`) and hands back `Tokens`: the
 item Docs packed in one spaCy ``DocBin``, which the dataset stores beside the
-document's Parquet files (``tokens.spacy``) and flattens into the ``tokens`` table
-(`pipeline/dataset/tokens.py`).
+document's Parquet files (``tokens.spacy``), and their rows of the ``tokens`` table
+(`token_rows`), made here because the workers run in parallel and the one writer
+does not (`pipeline/dataset/tokens.py` stores both).
 
 One Doc per item, over ``Document.text[item.span]`` (the item text up to its
 whitespace), so ``token.idx + doc._.source_offset`` is an offset into
@@ -36,9 +37,10 @@ import os
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version as _package_version
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:  # spaCy and the model are only needed when tokens are made or read
     from spacy.tokens import Doc
@@ -55,6 +57,10 @@ SETTING = "DECREE_TOKENS"
 
 DOCBIN_ATTRS = ["ORTH", "TAG", "SENT_START"]
 LABELS = {"quantity": "QUANTITY", "deadline": "DEADLINE", "agency": "AGENCY", "citation": "CITATION"}
+KINDS = {label: kind for kind, label in LABELS.items()}
+# The columns of the dataset's `tokens` table (pipeline/dataset/tables.py describes them).
+TOKEN_COLUMNS = ("doc_id", "item_id", "sentence", "position", "token_i", "text", "lower", "folded", "pos",
+                 "span_start", "span_end", "in_fact", "fact", "fact_no")
 _FACT_KEY = "decree.fact"  # doc.user_data[(_FACT_KEY, label, start_char, end_char)] = {"no", "json", "source"}
 
 
@@ -68,6 +74,7 @@ class Tokens:
     """What the stage hands back for one document: its item Docs as DocBin bytes, or why there are none."""
 
     data: bytes | None = None  # DocBin.to_bytes()
+    rows: dict[str, list] | None = None  # the `tokens` table's rows as columns, made in the worker with the Docs
     docs: int = 0
     words: int = 0
     version: str = VERSION
@@ -139,23 +146,55 @@ def set_fact(span, fact, no: int | None, source: tuple[int, int]) -> None:
         "no": no, "json": fact.model_dump_json(), "source": [int(source[0]), int(source[1])]}
 
 
+_msgpack_lock = threading.Lock()
+_msgpack_depth = 0
+
+
+@contextmanager
+def _msgpack_registry_once() -> Iterator[None]:
+    """srsly looks its msgpack extension registry up on every (un)pack, and the lookup scans the entry
+    points of every installed package (about 1 ms here): DocBin does it two or three times per Doc, in
+    `add` and in `get_docs`, which made packing a document's Docs cost 14 times more than the packing
+    itself. The registry cannot change while we pack, so inside this block it is looked up once."""
+    global _msgpack_depth
+    import srsly.msgpack as msgpack
+
+    registries = (msgpack.msgpack_encoders, msgpack.msgpack_decoders)
+    with _msgpack_lock:
+        if _msgpack_depth == 0:
+            for registry in registries:
+                found = registry.get_all()
+                registry.get_all = lambda found=found: dict(found)  # an instance attribute shadows the method
+        _msgpack_depth += 1
+    try:
+        yield
+    finally:
+        with _msgpack_lock:
+            _msgpack_depth -= 1
+            if _msgpack_depth == 0:
+                for registry in registries:
+                    del registry.get_all
+
+
 def pack(docs: list["Doc"]) -> bytes:
     """The Docs as DocBin bytes (words, tags, sentences, spans, the attributes above)."""
     from spacy.tokens import DocBin
 
     box = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
-    for doc in docs:
-        box.add(doc)
-    return box.to_bytes()
+    with _msgpack_registry_once():
+        for doc in docs:
+            box.add(doc)
+        return box.to_bytes()
 
 
-def unpack(data: bytes, vocab=None) -> Iterator["Doc"]:
+def unpack(data: bytes, vocab=None) -> list["Doc"]:
     """The Docs of DocBin bytes (a fresh Vocab unless one is given)."""
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
 
     register_extensions()
-    return DocBin().from_bytes(data).get_docs(vocab if vocab is not None else Vocab())
+    with _msgpack_registry_once():
+        return list(DocBin().from_bytes(data).get_docs(vocab if vocab is not None else Vocab()))
 
 
 # --------------------------------------------------------------------------
@@ -170,20 +209,87 @@ def _nlp():
     return nlp
 
 
-def item_doc(document: "Document", item) -> "Doc | None":
-    """One item's Doc (words, tags, sentences, facts), or None when its span is empty or out of range."""
+def _item_text(document: "Document", item) -> str | None:
+    start, end = item.span
+    return document.text[start:end] if 0 <= start < end <= len(document.text) else None
+
+
+def item_doc(document: "Document", item, segmented=None) -> "Doc | None":
+    """One item's Doc (words, tags, sentences, facts), or None when its span is empty or out of range.
+    ``segmented``: the item text's `pipeline.nlp.segment` output, when already made."""
     from pipeline.extract.facts import add_facts, fact_edges
 
-    start, end = item.span
-    if not (0 <= start < end <= len(document.text)):
+    text = _item_text(document, item)
+    if text is None:
         return None
-    text = document.text[start:end]
-    doc = _nlp().tokenize(text, with_pos=True, source_offset=start, boundaries=fact_edges(item, document.citations))
+    nlp = _nlp()
+    if segmented is None:
+        segmented = nlp.segment(text, with_pos=True)
+    doc = nlp.make_doc(text, segmented, with_pos=True, source_offset=item.span[0],
+                       boundaries=fact_edges(item, document.citations))
     doc._.doc_id = document.document.source.sha256
     doc._.item_id = item.id
     doc._.path = item.path
     add_facts(doc, item, document.citations)
     return doc
+
+
+def token_rows(doc_id: str, docs: Iterable["Doc"], texts: Iterable[str] | None = None) -> dict[str, list]:
+    """The rows of the dataset's ``tokens`` table for a document's item Docs, as columns (name -> values).
+
+    Plain lists, so the worker makes them without pyarrow and they travel cheaply to the writer
+    (`pipeline.dataset.tokens.token_table`), which checks them against the table's schema. The
+    words are read from one array per Doc, not from Token objects (which would cost more than all
+    the rest); items are short (17 words on average), too short for numpy to pay. ``texts``: the
+    Docs' texts when known (``doc.text`` joins a Token object per token).
+    """
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, TAG
+
+    from pipeline.lexicon import ascii_fold
+
+    columns: dict[str, list] = {name: [] for name in TOKEN_COLUMNS}
+    (c_doc, c_item, c_sent, c_pos, c_i, c_text, c_lower, c_folded, c_tag, c_start, c_end, c_in, c_fact,
+     c_no) = columns.values()
+    forms: dict[str, tuple[str, str]] = {}  # word -> (lower, folded): words repeat a lot
+    tags: dict[int, str | None] = {0: None}
+    for doc, text in zip(docs, texts) if texts is not None else ((doc, doc.text) for doc in docs):
+        item_id, offset = doc._.item_id, doc._.source_offset
+        facts: dict[int, tuple[str, int | None]] = {}
+        for span in sorted(doc.spans.get("facts", ()), key=lambda s: s.start - s.end):  # longest first
+            fact = (KINDS.get(span.label_, span.label_.lower()), span._.fact_no)
+            for i in range(span.start, span.end):
+                facts[i] = fact  # a shorter fact written later wins
+        sentence, position = -1, 0
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START, TAG]).tolist()
+        for i, (idx, length, is_space, sent_start, tag) in enumerate(rows):
+            if sent_start == 1:
+                sentence, position = sentence + 1, 0
+            if is_space:
+                continue
+            word = text[idx:idx + length]
+            form = forms.get(word)
+            if form is None:
+                lower = " ".join(word.split()).lower()
+                form = forms[word] = (lower, ascii_fold(lower))
+            if tag not in tags:
+                tags[tag] = doc.vocab.strings[tag] or None
+            fact = facts.get(i) if facts else None
+            c_doc.append(doc_id)
+            c_item.append(item_id)
+            c_sent.append(max(sentence, 0))
+            c_pos.append(position)
+            c_i.append(i)
+            c_text.append(word)
+            c_lower.append(form[0])
+            c_folded.append(form[1])
+            c_tag.append(tags[tag])
+            c_start.append(offset + idx)
+            c_end.append(offset + idx + length)
+            c_in.append(fact is not None)
+            c_fact.append(fact[0] if fact else None)
+            c_no.append(fact[1] if fact else None)
+            position += 1
+    return columns
 
 
 def tokenize_document(document: "Document") -> Tokens:
@@ -193,16 +299,31 @@ def tokenize_document(document: "Document") -> Tokens:
     named in ``Tokens.failed``; the other items and the document are not affected.
     """
     started = time.process_time()
-    docs, failed = [], []
+    nlp = _nlp()
+    docs, texts, failed = [], [], []
+    # underthesea over every item first, then our work over all of them (see pipeline.nlp.make_doc).
+    segmented: dict[str, object] = {}
     for item in document.items:
+        text = _item_text(document, item)
+        if text is None:
+            continue
         try:
-            doc = item_doc(document, item)
+            segmented[item.id] = nlp.segment(text, with_pos=True)
         except Exception as exc:  # one item's words are not worth the document's
+            failed.append(f"{item.id}: {type(exc).__name__}: {exc}"[:200])
+    for item in document.items:
+        if item.id not in segmented:
+            continue
+        try:
+            doc = item_doc(document, item, segmented[item.id])
+        except Exception as exc:
             failed.append(f"{item.id}: {type(exc).__name__}: {exc}"[:200])
             continue
         if doc is not None:
             docs.append(doc)
-    words = sum(1 for doc in docs for token in doc if not token.is_space)
-    return Tokens(data=pack(docs), docs=len(docs), words=words, failed=failed,
+            texts.append(_item_text(document, item))
+    # The rows here: the workers run in parallel, the writer does not.
+    rows = token_rows(document.document.source.sha256, docs, texts)
+    return Tokens(data=pack(docs), rows=rows, docs=len(docs), words=len(rows["doc_id"]), failed=failed,
                   seconds=time.process_time() - started)
 

@@ -69,7 +69,7 @@ from pipeline.dataset.tables import (
     to_table,
     validate_table,
 )
-from pipeline.dataset.tokens import FILE as TOKENS_FILE, token_table
+from pipeline.dataset.tokens import FILE as TOKENS_FILE, stored_rows, token_table
 from pipeline.errors import PipelineError
 from pipeline.model import Document
 from pipeline.tokens import Tokens
@@ -407,7 +407,10 @@ class Dataset:
             stamp = processed_at or _now()
             tables = rows_for_document(doc, archived_as=archive, original_names=names, processed_at=stamp)
             tables = apply_corrections(tables, corrections)
-            tables["tokens"] = token_table(doc_id, tokens_data)  # after the corrections, which never touch it
+            # After the corrections, which never touch it; the worker made the rows with the Docs.
+            fresh = tokens is not None and tokens.data is not None and tokens.rows is not None
+            tables["tokens"] = token_table(tokens.rows if fresh else stored_rows(doc_id, tokens_data) if tokens_data
+                                           else None)
             manifest = {
                 "doc_id": doc_id, "schema_version": SCHEMA_VERSION, "pipeline_version": doc.pipeline_version,
                 "document_schema_version": doc.schema_version, "file_name": doc.document.source.file_name,

@@ -2,8 +2,8 @@
 
 `Dataset.write_document(document, tokens=...)` stores the `pipeline.tokens.Tokens`
 of a document as ``tokens.spacy`` in the document's folder (replaced with it, like
-every other file there) and flattens its Docs into the ``tokens`` table with
-`token_table`: one row per word, whitespace left out. `docs(home, **filters)` reads
+every other file there) and their rows (one per word, whitespace left out, made in
+the worker by `pipeline.tokens.token_rows`) as the ``tokens`` table (`token_table`). `docs(home, **filters)` reads
 the Docs back for researchers, selected with the filters of `decree tasks`.
 
 Only spaCy is needed here, never underthesea.
@@ -15,57 +15,21 @@ from typing import Iterator
 
 import pyarrow as pa
 
-from pipeline.dataset.tables import arrow_schema, validate_table
-from pipeline.lexicon import ascii_fold
-from pipeline.tokens import unpack
+from pipeline.dataset.tables import arrow_schema
+from pipeline.tokens import token_rows, unpack
 
 FILE = "tokens.spacy"
-_KIND = {"QUANTITY": "quantity", "DEADLINE": "deadline", "AGENCY": "agency", "CITATION": "citation"}
 
 
-def _lower(text: str) -> str:
-    return (text if " " not in text and "\n" not in text and "\t" not in text else " ".join(text.split())).lower()
+def token_table(rows: dict[str, list] | None) -> pa.Table:
+    """The ``tokens`` table of a document from its rows (`pipeline.tokens.token_rows`; none for None)."""
+    schema = arrow_schema("tokens")
+    return pa.Table.from_pydict(rows, schema=schema) if rows else schema.empty_table()
 
 
-def token_table(doc_id: str, data: bytes | None) -> pa.Table:
-    """The ``tokens`` rows of a document's DocBin bytes (none for None)."""
-    columns: dict[str, list] = {name: [] for name in arrow_schema("tokens").names}
-    (c_doc, c_item, c_sent, c_pos_, c_i, c_text, c_lower, c_folded, c_tag, c_start, c_end, c_in, c_fact,
-     c_no) = columns.values()
-    for doc in unpack(data) if data else ():
-        item_id, offset = doc._.item_id, doc._.source_offset
-        facts: dict[int, tuple[str, int | None]] = {}
-        for span in sorted(doc.spans.get("facts", []), key=lambda s: s.start - s.end):  # longest first
-            fact = (_KIND.get(span.label_, span.label_.lower()), span._.fact_no)
-            for i in range(span.start, span.end):
-                facts[i] = fact  # a shorter fact written later wins
-        sentence, position = -1, 0
-        for token in doc:
-            if token.is_sent_start:
-                sentence, position = sentence + 1, 0
-            if token.is_space:
-                continue
-            text = token.text
-            lower = _lower(text)
-            fact = facts.get(token.i)
-            c_doc.append(doc_id)
-            c_item.append(item_id)
-            c_sent.append(max(sentence, 0))
-            c_pos_.append(position)
-            c_i.append(token.i)
-            c_text.append(text)
-            c_lower.append(lower)
-            c_folded.append(ascii_fold(lower))
-            c_tag.append(token.tag_ or None)
-            c_start.append(offset + token.idx)
-            c_end.append(offset + token.idx + len(text))
-            c_in.append(fact is not None)
-            c_fact.append(fact[0] if fact else None)
-            c_no.append(fact[1] if fact else None)
-            position += 1
-    table = pa.Table.from_pydict(columns, schema=arrow_schema("tokens"))
-    validate_table("tokens", table)
-    return table
+def stored_rows(doc_id: str, data: bytes) -> dict[str, list]:
+    """The rows of Docs stored as DocBin bytes (when a document is written again with the tokens it has)."""
+    return token_rows(doc_id, unpack(data))
 
 
 def docs(home: str | Path = ".", **filters) -> Iterator:

@@ -14,6 +14,7 @@ review site. Nothing here needs underthesea.
 """
 from __future__ import annotations
 
+import bisect
 from typing import Iterable, Iterator
 
 from spacy import displacy
@@ -52,17 +53,26 @@ def fact_edges(item: Item, citations: Iterable[Citation] = ()) -> set[int]:
 def add_facts(doc: Doc, item: Item, citations: Iterable[Citation] = ()) -> Doc:
     """Set `doc.spans["facts"]` to the item's facts (doc is the Doc of `Document.text[item.span]`)."""
     register_extensions()
-    offset = item.span[0]
+    offset, length = item.span[0], item.span[1] - item.span[0]  # (doc.text would join every token)
     spans: list[Span] = []
     seen: set[tuple[str, int, int]] = set()
+    starts: list[int] | None = None  # token offsets, made when the item has a fact
     for label, no, fact, (start, end) in _facts(item, citations):
-        start, end = max(start - offset, 0), min(end - offset, len(doc.text))
+        start, end = max(start - offset, 0), min(end - offset, length)
         if start >= end:
             continue
-        found = doc.char_span(start, end, alignment_mode="expand")
-        if found is None or len(found) == 0:
+        if starts is None:
+            starts = [int(i) for i in doc.to_array("IDX")]
+        # The tokens covering [start, end) (whole tokens: a fact edge inside one takes all of it).
+        first = max(bisect.bisect_right(starts, start) - 1, 0)
+        last = bisect.bisect_left(starts, end)
+        while first < last and doc[first].is_space:
+            first += 1
+        while last > first and doc[last - 1].is_space:
+            last -= 1
+        if first >= last:
             continue
-        span = Span(doc, found.start, found.end, label=label)
+        span = Span(doc, first, last, label=label)
         key = (label, span.start_char, span.end_char)
         if key in seen:  # the same words twice (a citation mentioned twice at one place cannot be)
             continue
