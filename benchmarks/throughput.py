@@ -35,6 +35,11 @@ and prints:
 5. an unchanged re-run (the same files copied back into the inbox: recognised by content
    hash and skipped) and a run over an empty inbox, as a share of the first run; target ≤ 2 %;
 6. the speed-up of the flow from workers=1 to workers=2 (fresh homes, same corpus);
+7. the tokens stage (``pipeline.tokens.tokenize_document`` and its Parquet rows) in a fresh
+   process set up as a document's worker, CPU time against underthesea alone on the same text
+   (per sentence, as one calls it: target <= 10 % more; and on the same pieces), interleaved
+   ``--rounds`` times, and our own work alone (underthesea's answers replayed from a cache),
+   over the generated text PDFs and, when present, ../shared/corpus/text;
 
 then a summary table. About 10 minutes on 2 cores (``--quick``: under 3).
 """

@@ -187,14 +187,23 @@ def pack(docs: list["Doc"]) -> bytes:
         return box.to_bytes()
 
 
+def reading_vocab():
+    """A Vocab with spaCy's Vietnamese lexical attributes (``lower_``, ``norm_``, ``like_num`` on "mười",
+    ``is_punct`` ...), for Docs read back: what Matcher patterns such as ``{"LOWER": "hỗ trợ"}`` look at.
+    (The worker makes its Docs with a bare Vocab: lexical attributes are not stored, only computed.)"""
+    from spacy.lang.vi import Vietnamese
+    from spacy.vocab import create_vocab
+
+    return create_vocab("vi", Vietnamese.Defaults)
+
+
 def unpack(data: bytes, vocab=None) -> list["Doc"]:
-    """The Docs of DocBin bytes (a fresh Vocab unless one is given)."""
+    """The Docs of DocBin bytes (in a new `reading_vocab` unless a Vocab is given)."""
     from spacy.tokens import DocBin
-    from spacy.vocab import Vocab
 
     register_extensions()
     with _msgpack_registry_once():
-        return list(DocBin().from_bytes(data).get_docs(vocab if vocab is not None else Vocab()))
+        return list(DocBin().from_bytes(data).get_docs(vocab if vocab is not None else reading_vocab()))
 
 
 # --------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 ``tokens`` table (underthesea's words: a multi-syllable word such as "doanh nghiệp"
 is one word) over the items `pipeline.query.tasks` selects with the same filters,
 by their lower-case form. Only words with a letter count (no punctuation, no bare
-numbers). Columns: ``word``, ``pos`` (its most frequent tag), ``n`` (occurrences),
+numbers). Columns: ``word``, ``pos`` (its most frequent tag; ties by name), ``n`` (occurrences),
 ``items`` and ``documents`` (how many hold it).
 """
 from __future__ import annotations
@@ -57,11 +57,14 @@ def word_counts(home: str | Path = ".", *, pos: Sequence[str] | str | None = Non
             where.append(f"t.pos IN ({', '.join('?' for _ in tags)})")
             params.extend(tags)
         sql = f"""
-            SELECT t.lower AS word, mode(t.pos) AS pos, count(*) AS n,
-                   count(DISTINCT (t.doc_id, t.item_id)) AS items, count(DISTINCT t.doc_id) AS documents
-            FROM tokens t JOIN _chosen c ON c.doc_id = t.doc_id AND c.item_id = t.item_id
-            WHERE {' AND '.join(where)}
-            GROUP BY t.lower ORDER BY n DESC, word"""
+            WITH w AS (
+                SELECT t.lower, t.pos, t.doc_id, t.item_id
+                FROM tokens t JOIN _chosen c ON c.doc_id = t.doc_id AND c.item_id = t.item_id
+                WHERE {' AND '.join(where)}),
+            tags AS (SELECT lower, pos, count(*) AS k FROM w GROUP BY lower, pos)
+            SELECT w.lower AS word, (SELECT first(pos ORDER BY k DESC, pos) FROM tags WHERE tags.lower = w.lower) AS pos,
+                   count(*) AS n, count(DISTINCT (w.doc_id, w.item_id)) AS items, count(DISTINCT w.doc_id) AS documents
+            FROM w GROUP BY w.lower ORDER BY n DESC, word"""
         if top is not None:
             sql += f" LIMIT {max(0, int(top))}"
         return con.execute(sql, params).df()

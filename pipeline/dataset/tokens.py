@@ -39,16 +39,16 @@ def docs(home: str | Path = ".", **filters) -> Iterator:
     search, kinds, with_quantities, min_confidence, max_confidence, limit). Each Doc has
     ``doc._.doc_id``, ``doc._.item_id``, ``doc._.path``, ``doc._.source_offset`` (where its
     text starts in the document text) and ``doc.spans["facts"]``; items of documents stored
-    without tokens are left out. The Docs of one call share a Vocab.
+    without tokens are left out. The Docs of one call share a Vocab (`pipeline.tokens.reading_vocab`:
+    spaCy's Vietnamese lexical attributes), so one `spacy.matcher.Matcher(doc.vocab)` serves them all.
     """
-    from spacy.vocab import Vocab
-
     from pipeline.dataset.store import dataset_at
     from pipeline.query import tasks  # the task filters live with the task table
+    from pipeline.tokens import reading_vocab
 
     chosen = tasks(home, **filters)
     dataset = dataset_at(home)
-    vocab = Vocab()
+    vocab = reading_vocab()
     wanted: dict[str, list[str]] = {}
     for doc_id, item_id in zip(chosen["doc_id"], chosen["item_id"]):
         wanted.setdefault(doc_id, []).append(item_id)
