@@ -97,22 +97,25 @@ class Tokens:
 # The Docs' extension attributes and their stored form (spaCy only, no underthesea)
 # --------------------------------------------------------------------------
 _registered = False
+_register_lock = threading.Lock()
 
 
 def register_extensions() -> None:
-    """Register the Doc and Span attributes our Docs carry (idempotent)."""
+    """Register the Doc and Span attributes our Docs carry (idempotent, thread-safe: the review site
+    reads Docs in its request threads)."""
     global _registered
     if _registered:
         return
     from spacy.tokens import Doc, Span
 
-    for name, default in (("source_offset", 0), ("doc_id", None), ("item_id", None), ("path", None)):
-        if not Doc.has_extension(name):
-            Doc.set_extension(name, default=default)
-    for name, getter in (("fact", _fact), ("fact_no", _fact_no), ("source", _source)):
-        if not Span.has_extension(name):
-            Span.set_extension(name, getter=getter)
-    _registered = True
+    with _register_lock:
+        for name, default in (("source_offset", 0), ("doc_id", None), ("item_id", None), ("path", None)):
+            if not Doc.has_extension(name):
+                Doc.set_extension(name, default=default)
+        for name, getter in (("fact", _fact), ("fact_no", _fact_no), ("source", _source)):
+            if not Span.has_extension(name):
+                Span.set_extension(name, getter=getter)
+        _registered = True
 
 
 def _record(span) -> dict | None:
@@ -148,14 +151,17 @@ def set_fact(span, fact, no: int | None, source: tuple[int, int]) -> None:
 
 _msgpack_lock = threading.Lock()
 _msgpack_depth = 0
+_packers = threading.local()
 
 
 @contextmanager
-def _msgpack_registry_once() -> Iterator[None]:
-    """srsly looks its msgpack extension registry up on every (un)pack, and the lookup scans the entry
-    points of every installed package (about 1 ms here): DocBin does it two or three times per Doc, in
-    `add` and in `get_docs`, which made packing a document's Docs cost 14 times more than the packing
-    itself. The registry cannot change while we pack, so inside this block it is looked up once."""
+def _quick_msgpack() -> Iterator[None]:
+    """DocBin (un)packs two or three small msgpack messages per Doc, and srsly makes each cost far
+    more than the packing: it looks its extension registry up every time (a scan of the entry
+    points of every installed package, about 1 ms here) and builds a new Packer (a 256 KiB buffer)
+    for every message. Packing a document's Docs cost 14 times what it does inside this block,
+    where the registry is looked up once and each thread reuses one Packer. The bytes are the
+    same; outside the block srsly is as it was."""
     global _msgpack_depth
     import srsly.msgpack as msgpack
 
@@ -165,6 +171,18 @@ def _msgpack_registry_once() -> Iterator[None]:
             for registry in registries:
                 found = registry.get_all()
                 registry.get_all = lambda found=found: dict(found)  # an instance attribute shadows the method
+            plain_dumps = msgpack.dumps
+
+            def dumps(data, **options):
+                if options != {"use_bin_type": True}:
+                    return plain_dumps(data, **options)
+                packer = getattr(_packers, "packer", None)
+                if packer is None:
+                    packer = _packers.packer = msgpack.Packer(use_bin_type=True)
+                return packer.pack(data)  # autoreset: the buffer is emptied after each message
+
+            dumps.plain = plain_dumps
+            msgpack.dumps = dumps
         _msgpack_depth += 1
     try:
         yield
@@ -174,6 +192,37 @@ def _msgpack_registry_once() -> Iterator[None]:
             if _msgpack_depth == 0:
                 for registry in registries:
                     del registry.get_all
+                msgpack.dumps = msgpack.dumps.plain
+
+
+def _add(box, doc) -> None:
+    """`DocBin.add`, keeping only the strings our Docs use: words, tags, span labels.
+
+    spaCy's own `add` reads nine string attributes of every token (lemma, norm, morph, dep,
+    entity ...), making a Token object for each, though our Docs set none of them but the text
+    and the tag: 13 % of our work in a worker. What it stores is what `add` stores, but for
+    the strings nobody reads back; tests/test_tokens.py checks that the Docs read back alike."""
+    import numpy
+    import srsly
+    from spacy.attrs import ORTH, SPACY, TAG
+
+    array = doc.to_array(box.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    box.tokens.append(array)
+    spaces = doc.to_array(SPACY)
+    box.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
+    box.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    strings = doc.vocab.strings
+    for key in set(array[:, [box.attrs.index(ORTH), box.attrs.index(TAG)]].ravel().tolist()):
+        if key in strings:
+            box.strings.add(strings[key])
+    box.cats.append(doc.cats)
+    box.user_data.append(srsly.msgpack_dumps(doc.user_data) if box.store_user_data else None)
+    box.span_groups.append(doc.spans.to_bytes())
+    for group in doc.spans.values():
+        for span in group:
+            box.strings.add(span.label_)
 
 
 def pack(docs: list["Doc"]) -> bytes:
@@ -181,9 +230,9 @@ def pack(docs: list["Doc"]) -> bytes:
     from spacy.tokens import DocBin
 
     box = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
-    with _msgpack_registry_once():
+    with _quick_msgpack():
         for doc in docs:
-            box.add(doc)
+            _add(box, doc)
         return box.to_bytes()
 
 
@@ -202,7 +251,7 @@ def unpack(data: bytes, vocab=None) -> list["Doc"]:
     from spacy.tokens import DocBin
 
     register_extensions()
-    with _msgpack_registry_once():
+    with _quick_msgpack():
         return list(DocBin().from_bytes(data).get_docs(vocab if vocab is not None else reading_vocab()))
 
 

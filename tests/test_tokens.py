@@ -260,3 +260,21 @@ def test_the_parent_gives_up_on_tokens_that_do_not_come():
     assert made.data is None and "longer than the 30 s" in made.skipped and process.killed
     made = _receive_tokens(Dead(), Process(), 0.0, Limits())
     assert made.data is None and "killed by signal 9" in made.skipped
+
+
+def test_packed_docs_read_back_as_docbin_add_makes_them():
+    from spacy.tokens import DocBin
+
+    from pipeline.tokens import DOCBIN_ATTRS, item_doc, pack
+
+    document = document_from_text(PLAN)
+    made = [item_doc(document, item) for item in document.items]
+    box = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+    for doc in made:
+        box.add(doc)
+
+    def seen(doc):
+        return ([(t.text, t.tag_, t.is_sent_start, t.whitespace_, t.lower_) for t in doc],
+                [(s.label_, s.start, s.end, s._.fact_no, s._.fact) for s in doc.spans["facts"]], doc.user_data)
+
+    assert [seen(d) for d in unpack(pack(made))] == [seen(d) for d in unpack(box.to_bytes())]
