@@ -1,6 +1,8 @@
 """pipeline.nlp: underthesea's sentences and words in a spaCy Doc that reproduces the text."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline import nlp
@@ -116,3 +118,40 @@ def test_punctuation_and_control_characters_keep_every_offset(text):
     assert doc.text == text
     for token in doc:
         assert text[token.idx:token.idx + len(token.text)] == token.text
+
+
+def test_nothing_is_downloaded_and_a_thread_may_not_import_underthesea_first(tmp_path):
+    """In a fresh interpreter with no home folder to find cached models in and every connection
+    refused: the stage runs on the models in underthesea's wheel; and a worker thread that would
+    import underthesea first is refused (it deadlocks inside Prefect task threads)."""
+    import subprocess
+    import sys
+
+    script = r'''
+import socket, threading
+def refuse(*args, **kwargs):
+    raise OSError("network use refused by the test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+from pipeline import tokens
+errors = []
+def in_a_thread():
+    try:
+        tokens.tokenize_document(None)
+    except RuntimeError as exc:
+        errors.append(str(exc))
+thread = threading.Thread(target=in_a_thread)
+thread.start(); thread.join()
+assert errors and "main thread" in errors[0], errors
+from tests.helpers import document_from_text
+document = document_from_text("KẾ HOẠCH\nI. NHIỆM VỤ\n1. Sở Tài chính hỗ trợ 300 doanh nghiệp trong Quý II/2024.\n")
+made = tokens.tokenize_document(document)
+assert made.words > 5 and not made.failed, made
+print("ok", made.words)
+'''
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("ok")
+    assert not (tmp_path / ".underthesea").exists()

@@ -3,8 +3,9 @@
 `Dataset.write_document(document, tokens=...)` stores the `pipeline.tokens.Tokens`
 of a document as ``tokens.spacy`` in the document's folder (replaced with it, like
 every other file there) and their rows (one per word, whitespace left out, made in
-the worker by `pipeline.tokens.token_rows`) as the ``tokens`` table (`token_table`). `docs(home, **filters)` reads
-the Docs back for researchers, selected with the filters of `decree tasks`.
+the worker by `pipeline.tokens.token_rows`) as the ``tokens`` table (`token_table`).
+`docs(home, **filters)` reads the Docs back for researchers, selected with the
+filters of `decree tasks`.
 
 Only spaCy is needed here, never underthesea.
 """
