@@ -173,7 +173,8 @@ def _print_summary(summary, seconds: float, title: str = "decree process", *, st
     from rich.table import Table
     from rich.text import Text
 
-    outcomes = summary.outcomes + summary.waiting
+    rank = {"quarantined": 0, "waiting": 1, "processed": 2, "skipped": 3}  # what needs a clerk first
+    outcomes = sorted(summary.outcomes + summary.waiting, key=lambda o: (rank.get(o.status, 9), o.name))
     styles = {"processed": "green", "skipped": "dim", "quarantined": "red", "waiting": "yellow"}
     when = f"{time.strftime('%H:%M:%S')} " if stamp else ""
     if outcomes and out.is_terminal:
