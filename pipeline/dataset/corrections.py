@@ -8,14 +8,21 @@ A correction is one decision about one extracted fact, appended to the
     "quantities[N]"  a quantity      accept | set |    {"value": 3000, "unit": "doanh nghiệp", ...}
                                      reject
     "quantities[N].value"            set               3000             (one field at a time)
+    "quantities"     a quantity the  add               {"value": 3000, "unit": "doanh nghiệp", "kind": "count",
+                     pipeline missed                    "raw": "3.000 doanh nghiệp"}
     "deadline"       the stated      accept | set |    {"start": null, "end": "2024-06-30", "recurrence": null}
-                     deadline        reject
+                     deadline        reject | add      (add: an item with no stated deadline)
     "agencies[N]"    an agency       accept | set |    {"name": "Sở Tài chính", "role": "lead"}
                                      reject
-    "<column>"       a documents     set | accept      "45/KH-UBND"
-                     column (number, issued_date, issuer, title, ...)
+    "agencies"       a missing one   add               {"name": "Sở Công Thương", "role": "lead"}
+    "citations[N]"   a citation      accept | set |    {"number": "12/QĐ-UBND", "issued_date": "2024-03-05"}
+                                     reject
+    "<column>"       a documents     set | accept      "45/KH-UBND"  (accept: the value as it is, also an
+                     column (number, issued_date, issuer, title, ...)  empty one: it leaves the queue)
     "target_link"    a link between  accept | reject   null             (recorded on the citing document;
     "document_link"  two documents                                       see "Links between documents" below)
+    any of these     an earlier      undo              null             (``before.undoes`` = its correction_id)
+                     correction
 
 ``before`` holds what the maintainer saw, including ``item_text`` and the fact's
 ``raw`` text: that is how a correction finds its fact again after re-extraction.
@@ -26,8 +33,13 @@ all of the document's corrections, oldest first, to the freshly flattened rows:
 
 * accept: confidence 1.0, ``review = 'accepted'``;
 * set: the values replace the extracted ones, confidence 1.0, ``review = 'corrected'``;
+* add: a row the pipeline did not extract is appended, confidence 1.0, ``review = 'added'``
+  (when a later pipeline extracts the same fact itself, that row is accepted instead);
 * reject: the fact is dropped from its table (an item is kept, ``review = 'rejected'``,
-  and leaves the review queue); what was dropped stays visible in ``correction_status``.
+  and leaves the review queue); what was dropped stays visible in ``correction_status``;
+* undo: the correction it names is not applied any more (its status is ``undone``) and the
+  pipeline's value is back. Nothing is deleted: an undo is itself a correction, and undoing
+  an undo puts the first decision back in force.
 
 A correction finds its target by id (same ``item_id`` and fact number, and —
 when known — the same item text and fact text), else by text (an item with the
@@ -65,7 +77,10 @@ if TYPE_CHECKING:  # pragma: no cover
 LINK_FIELDS = {"target_link": "target_links", "document_link": "document_links"}  # field -> the pair's table
 ACCEPT_ACTIONS = ("accept", "confirm")
 REJECT_ACTIONS = ("reject", "remove")
-WHATS = ("item", "quantity", "deadline", "agency")
+UNDO = "undo"
+ADD = "add"
+WHATS = ("item", "quantity", "deadline", "agency", "citation")
+ADDABLE = ("quantity", "deadline", "agency")  # facts a maintainer may add to an item
 RECURRENCES = ("daily", "weekly", "monthly", "quarterly", "semiannual", "yearly")
 ROLES = ("lead", "support", "assignee")
 QUANTITY_KINDS = ("count", "percent", "money", "measure", "multiplier", "other")
@@ -74,14 +89,15 @@ DOCUMENT_FIELDS = {
     "doc_type": "str", "doc_type_label": "str", "number": "str", "issuer": "str", "parent_issuer": "str",
     "place": "str", "issued_date": "date", "title": "str", "signer_name": "str", "signer_position": "str",
 }
-# What a `set` may change, per fact.
+# What a `set` may change, per fact (an `add` takes the same keys, and `raw`: the fact as printed).
 SETTABLE = {
     "quantity": ("value", "value_max", "unit", "unit_normalized", "kind", "qualifier"),
     "deadline": ("start", "end", "recurrence"),
     "agency": ("name", "normalized", "role"),
+    "citation": ("number", "issued_date"),
 }
-_FIELD_RE = re.compile(r"^(?:(quantities|agencies)\[(\d{1,5})\]|(deadline|item))(?:\.([a-z_]{1,32}))?$")
-_TABLE_OF = {"quantity": "quantities", "deadline": "deadlines", "agency": "agencies"}
+_FIELD_RE = re.compile(r"^(?:(quantities|agencies|citations)(?:\[(\d{1,5})\])?|(deadline|item))(?:\.([a-z_]{1,32}))?$")
+_TABLE_OF = {"quantity": "quantities", "deadline": "deadlines", "agency": "agencies"}  # facts of an item
 _NO_COLUMN = {"quantity": "quantity_no", "agency": "agency_no"}
 
 
@@ -100,11 +116,10 @@ class Target:
 
 
 def field_name(what: str, fact_no: int | None = None) -> str:
-    """The `field` a decision about a whole fact is stored under."""
-    if what == "quantity":
-        return f"quantities[{int(fact_no)}]"
-    if what == "agency":
-        return f"agencies[{int(fact_no)}]"
+    """The `field` a decision about a whole fact is stored under (an added fact: no number)."""
+    plural = {"quantity": "quantities", "agency": "agencies", "citation": "citations"}.get(what)
+    if plural:
+        return plural if fact_no is None else f"{plural}[{int(fact_no)}]"
     if what in ("deadline", "item"):
         return what
     raise CorrectionError(f"cannot correct a {what!r}")
@@ -114,7 +129,7 @@ def parse_field(name: str) -> Target | None:
     m = _FIELD_RE.match(name or "")
     if m:
         plural, number, single, sub = m.groups()
-        what = {"quantities": "quantity", "agencies": "agency"}.get(plural) if plural else single
+        what = {"quantities": "quantity", "agencies": "agency", "citations": "citation"}.get(plural) if plural else single
         return Target(what, int(number) if number is not None else None, sub)
     if name in DOCUMENT_FIELDS:
         return Target("document", None, name)
@@ -174,17 +189,36 @@ def _choice(value: Any, what: str, allowed: tuple[str, ...], *, required: bool =
     return text
 
 
-def clean_values(what: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Validate and normalise the attributes a `set` changes; raise CorrectionError on bad input."""
+def _clean_number_text(value: Any, what: str, *, required: bool = False) -> str | None:
+    """A số ký hiệu as the dataset keeps it: spaces removed ("45 / KH-UBND" -> "45/KH-UBND")."""
+    text = _clean_str(value, what, required=required)
+    return None if text is None else re.sub(r"\s+", "", text)
+
+
+def clean_values(what: str, values: dict[str, Any], *, adding: bool = False) -> dict[str, Any]:
+    """Validate and normalise the attributes a `set` changes (or an `add` gives); raise CorrectionError on bad input."""
     if what not in SETTABLE:
         raise CorrectionError(f"a {what} cannot be edited, only accepted or rejected")
-    unknown = set(values) - set(SETTABLE[what])
+    if adding and what not in ADDABLE:
+        raise CorrectionError(f"a {what} cannot be added")
+    allowed = (*SETTABLE[what], "raw") if adding else SETTABLE[what]
+    unknown = set(values) - set(allowed)
     if unknown:
         raise CorrectionError(f"cannot set {', '.join(sorted(unknown))} on a {what}")
+    if adding:  # what an added fact needs
+        values = dict(values)
+        if what == "quantity":
+            values.setdefault("kind", "count")
+            values.setdefault("value", None)
+        elif what == "agency":
+            values.setdefault("name", None)
+            values.setdefault("role", None)
     out: dict[str, Any] = {}
     for key, value in values.items():
         label = f"{what} {key}"
-        if what == "quantity":
+        if key == "raw":
+            out[key] = _clean_str(value, label)
+        elif what == "quantity":
             if key in ("value", "value_max"):
                 out[key] = _clean_number(value, label, required=key == "value")
             elif key == "kind":
@@ -198,14 +232,29 @@ def clean_values(what: str, values: dict[str, Any]) -> dict[str, Any]:
                 out[key] = _choice(value, label, ROLES, required=True)
             else:
                 out[key] = _clean_str(value, label, required=True)
+        elif what == "citation":
+            out[key] = _clean_date(value, label) if key == "issued_date" else _clean_number_text(value, label)
     if what == "deadline" and out.get("start") and out.get("end") and out["start"] > out["end"]:
         raise CorrectionError("the deadline's start is after its end")
-    if what == "deadline" and {"start", "end", "recurrence"} <= set(out) and not any(out.values()):
-        raise CorrectionError("a deadline needs a start, an end or a recurrence (reject it instead)")
+    if what == "deadline" and ({"start", "end", "recurrence"} <= set(out) or adding) \
+            and not any(out.get(k) for k in ("start", "end", "recurrence")):
+        raise CorrectionError("a deadline needs a start, an end or a recurrence" + ("" if adding else " (reject it instead)"))
     if what == "quantity" and out.get("value_max") is not None and out.get("value") is not None \
             and out["value_max"] < out["value"]:
         raise CorrectionError("the upper bound is below the value")
     return out
+
+
+def clean_document_value(name: str, value: Any) -> Any:
+    """A documents column's new value, validated (an ISO date for issued_date); None for an empty one."""
+    if name not in DOCUMENT_FIELDS:
+        raise CorrectionError(f"{name!r} is not a document field a maintainer may set "
+                              f"({', '.join(DOCUMENT_FIELDS)})")
+    if DOCUMENT_FIELDS[name] == "date":
+        return _clean_date(value, name)
+    if name == "number":
+        return _clean_number_text(value, name)
+    return _clean_str(value, name)
 
 
 # --------------------------------------------------------------------------
@@ -331,6 +380,207 @@ def _settle_unread(document: dict, field: str) -> None:
         document["unread"], document["unread_printed"] = fields[:k] + fields[k + 1:], printed[:k] + printed[k + 1:]
 
 
+def _find_span(rows: _Rows, item: dict, text: str | None) -> tuple[int | None, int | None]:
+    """Where `text` is printed in the item (its text, or for a table row one of its cells): document offsets."""
+    if not text:
+        return None, None
+    places = [(item["text"], item["span_start"])]
+    for row in rows.tables.get("table_rows", []):
+        if row["item_id"] == item["item_id"]:
+            for cell in json.loads(row.get("row_cells_json") or "[]"):
+                if cell.get("role") != "number" and len(cell.get("spans") or []) == 1:
+                    places.append((cell.get("text") or "", cell["spans"][0][0]))
+    needle = unicodedata.normalize("NFC", text).casefold()
+    for hay, base in places:
+        folded = unicodedata.normalize("NFC", hay).casefold()
+        if base is None or len(folded) != len(hay):
+            continue
+        at = folded.find(needle)
+        if at >= 0:
+            return base + at, base + at + len(needle)
+    return None, None
+
+
+def _same_fact(what: str, row: dict, values: dict) -> bool:
+    """An extracted fact that already says what an `add` adds."""
+    if what == "agency":
+        name = _norm(values.get("normalized") or values.get("name"))
+        return row["role"] == values.get("role") and name in (_norm(row["normalized"]), _norm(row["name"]))
+    if what == "quantity":
+        unit = values.get("unit_normalized") or values.get("unit")
+        return row["value"] == values.get("value") and (
+            unit is None or _norm(unit) in (_norm(row["unit_normalized"]), _norm(row["unit"])))
+    return False
+
+
+def _apply_add(rows: _Rows, correction: dict, target: Target, status: dict) -> dict:
+    """A fact the pipeline did not extract, added to its item (or, when extracted after all, accepted)."""
+    after = correction["after_value"]
+    if target.what not in ADDABLE or target.fact_no is not None or target.sub is not None:
+        status["detail"] = "only a quantity, a deadline or an agency can be added (field quantities, deadline or agencies)"
+        return status
+    try:
+        values = clean_values(target.what, after if isinstance(after, dict) else {}, adding=True)
+    except CorrectionError as exc:
+        status["detail"] = f"invalid value: {exc}"
+        return status
+    item_id, _, matched_by, detail = _locate(rows, Target("item"), correction["item_id"], correction["before_value"])
+    if matched_by is None:
+        status["detail"] = detail
+        return status
+    item = rows.items[item_id]
+    raw = values.pop("raw", None)
+    status.update(item_id=item_id, matched_by=matched_by)
+    table = _TABLE_OF[target.what]
+    if target.what == "deadline":
+        row = rows.fact("deadline", item_id, None)
+        if row is not None:  # the pipeline states one now: the maintainer's values replace it
+            done = "the item has a stated deadline now: set"
+        else:
+            for inherited in rows.tables[table]:
+                if inherited["item_id"] == item_id and not inherited["stated"]:
+                    inherited["_rejected"] = True  # one deadline row per item: the stated one replaces it
+            start, end = _find_span(rows, item, raw)
+            row = {"doc_id": item["doc_id"], "item_id": item_id, "stated": True, "start": None, "end": None,
+                   "recurrence": None, "raw": raw or "", "inherited_from": None, "span_start": start, "span_end": end}
+            rows.tables[table].append(row)
+            rows.facts[("deadline", item_id, None)] = row
+            item["effective_deadline_inherited_from"] = None
+            done = "added"
+        values = {"start": None, "end": None, "recurrence": None, **values}
+        for key in ("start", "end"):
+            row[key] = dt.date.fromisoformat(values[key]) if values[key] else None
+        row["recurrence"] = values["recurrence"]
+        _set_deadline_columns(rows, item_id, values)
+        row.update(confidence=1.0, reasons=[], review="added" if done == "added" else "corrected")
+        status.update(status="applied", raw=row["raw"],
+                      detail="; ".join(filter(None, [f"{done} " + ", ".join(f"{k}={v}" for k, v in values.items() if v),
+                                                     detail])))
+        return status
+    existing = [(no, row) for no, row in rows.facts_of(target.what, item_id) if not row.get("_rejected")]
+    same = next(((no, row) for no, row in existing if _same_fact(target.what, row, values)), None)
+    if same is not None:
+        no, row = same
+        row.update(confidence=1.0, reasons=[], review="accepted")
+        status.update(status="applied", fact_no=no, raw=row["raw"],
+                      detail="; ".join(filter(None, ["already extracted: accepted", detail])))
+        return status
+    no = max([n for n, _ in rows.facts_of(target.what, item_id)] + [-1]) + 1
+    notes = []
+    if target.what == "agency":
+        name = values["name"]
+        row = {"agency_no": no, "name": name, "normalized": values.get("normalized") or name, "role": values["role"],
+               "raw": raw or name, "inherited": False, "inherited_from": None}
+        if values["role"] == "lead":  # a lead named by the maintainer replaces one passed down by a heading
+            for _, other in existing:
+                if other["role"] == "lead" and other.get("inherited"):
+                    other["_rejected"] = True
+                    notes.append(f"replaces the inherited lead {other['normalized']!r}")
+    else:
+        unit = values.get("unit")
+        row = {"quantity_no": no, "value": values["value"], "value_max": values.get("value_max"), "unit": unit,
+               "unit_normalized": values.get("unit_normalized") or unit, "kind": values["kind"],
+               "qualifier": values.get("qualifier"),
+               "raw": raw or " ".join(filter(None, [f"{values['value']:g}", unit]))}
+    start, end = _find_span(rows, item, raw or (row["name"] if target.what == "agency" else None))
+    row.update(doc_id=item["doc_id"], item_id=item_id, span_start=start, span_end=end, confidence=1.0, reasons=[],
+               review="added")
+    rows.tables[table].append(row)
+    rows.facts[(target.what, item_id, no)] = row
+    status.update(status="applied", fact_no=no, raw=row["raw"],
+                  detail="; ".join(filter(None, [f"added as {table}[{no}]", *notes, detail])))
+    return status
+
+
+def _apply_citation(rows: _Rows, correction: dict, target: Target, status: dict) -> dict:
+    """A decision on a citation (no item: found by its number in the document, then by its text)."""
+    action, after = correction["action"], correction["after_value"]
+    before = correction["before_value"] if isinstance(correction["before_value"], dict) else {}
+    raw = before.get("raw")
+    citations = [c for c in rows.tables.get("citations", []) if not c.get("_rejected")]
+    found, matched_by = next((c for c in citations if c["citation_no"] == target.fact_no
+                              and (raw is None or _norm(c["raw"]) == _norm(raw))), None), "id"
+    if found is None and raw is not None:
+        found, matched_by = next((c for c in citations if _norm(c["raw"]) == _norm(raw)), None), "text"
+    if found is None:
+        status["detail"] = f"the citation {raw!r} is no longer extracted" if raw else "no such citation any more"
+        return status
+    status.update(fact_no=found["citation_no"], raw=found["raw"], matched_by=matched_by)
+    if action in ACCEPT_ACTIONS:
+        found.update(confidence=1.0, reasons=[])
+        done = "accepted"
+    elif action in REJECT_ACTIONS:
+        found["_rejected"] = True
+        done = "rejected: dropped from citations"
+    elif action == "set":
+        try:
+            values = clean_values("citation", {target.sub: after} if target.sub else (after if isinstance(after, dict) else {}))
+            if not values:
+                raise CorrectionError("nothing to set")
+        except CorrectionError as exc:
+            status.update(matched_by=None, detail=f"invalid value: {exc}")
+            return status
+        for key, value in values.items():
+            found[key] = dt.date.fromisoformat(value) if key == "issued_date" and value else value
+        found.update(confidence=1.0, reasons=[])
+        done = "set " + ", ".join(f"{k}={v}" for k, v in values.items())
+    else:
+        status.update(matched_by=None, detail=f"action {action!r} is not supported on a citation")
+        return status
+    status.update(status="applied", detail=done if matched_by == "id" else f"{done}; matched by text")
+    return status
+
+
+# --------------------------------------------------------------------------
+# Undo
+# --------------------------------------------------------------------------
+def undone_id(correction: dict) -> str | None:
+    """The correction an undo names (``before.undoes``); None for any other correction."""
+    if correction["action"] != UNDO:
+        return None
+    before = correction.get("before_value")
+    value = before.get("undoes") if isinstance(before, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def undo_state(corrections: list[dict]) -> dict[str, str]:
+    """{correction_id: the undo in force that cancels it}; a correction not in it is in force.
+
+    An undo cancels an earlier correction unless it is itself cancelled (undoing an undo puts the
+    first decision back in force). Settled newest first: an undo is always newer than what it undoes."""
+    order = {c["correction_id"]: n for n, c in enumerate(sorted(corrections, key=lambda c: (c["at"], c["correction_id"])))}
+    undoers: dict[str, list[str]] = {}
+    for c in corrections:
+        target = undone_id(c)
+        if target in order and order[target] < order[c["correction_id"]]:
+            undoers.setdefault(target, []).append(c["correction_id"])
+    cancelled: dict[str, str] = {}
+    for correction_id in sorted(order, key=order.__getitem__, reverse=True):
+        live = [u for u in undoers.get(correction_id, []) if u not in cancelled]
+        if live:
+            cancelled[correction_id] = max(live, key=order.__getitem__)
+    return cancelled
+
+
+def _undo_status(correction: dict, known: dict[str, dict], cancelled: dict[str, str]) -> tuple[str, str]:
+    """(status, detail) of an undo, or of a correction an undo cancels."""
+    correction_id = correction["correction_id"]
+    if correction_id in cancelled:
+        by = cancelled[correction_id]
+        if correction["action"] == UNDO:
+            return "undone", f"undone by {by}: the correction it undid ({undone_id(correction)}) is in force again"
+        return "undone", f"undone by {by} ({known[by]['who']}, {known[by]['at']:%Y-%m-%d %H:%M})"
+    target = undone_id(correction)
+    if target is None:
+        return "unapplied", "an undo must name the correction it undoes (before.undoes)"
+    if target not in known:
+        return "unapplied", f"undoes {target}, which is not a correction of this document"
+    if target not in cancelled:
+        return "unapplied", f"undoes {target}, which is not earlier than it"
+    undone = known[target]
+    return "applied", f"undid {undone['action']} of {undone['field']} ({target}, by {undone['who']})"
+
+
 def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
     """Apply one correction to `rows` in place; return its status row."""
     action = correction["action"]
@@ -359,6 +609,11 @@ def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
         else:
             status["detail"] = f"action {action!r} is not supported on a document field"
         return status
+
+    if target.what == "citation":
+        return _apply_citation(rows, correction, target, status)
+    if action == ADD:
+        return _apply_add(rows, correction, target, status)
 
     item_id, fact_no, matched_by, detail = _locate(rows, target, correction["item_id"], correction["before_value"])
     if matched_by is None:
@@ -423,11 +678,20 @@ def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
 def apply_corrections(tables: dict[str, pa.Table], corrections: list[dict]) -> dict[str, pa.Table]:
     """The document's tables with its corrections applied, plus its `correction_status` table."""
     rows = _Rows({name: table.to_pylist() for name, table in tables.items()})
+    cancelled = undo_state(corrections)
+    known = {c["correction_id"]: c for c in corrections}
     statuses = []
     for correction in corrections:
         if correction["field"] in LINK_FIELDS:
             continue  # applied to the pair's links by apply_link_corrections
         target = parse_field(correction["field"])
+        if correction["action"] == UNDO or correction["correction_id"] in cancelled:
+            state, detail = _undo_status(correction, known, cancelled)
+            statuses.append({"doc_id": correction["doc_id"], "correction_id": correction["correction_id"],
+                             "status": state, "matched_by": None, "what": target.what if target else "document",
+                             "item_id": None, "fact_no": None, "action": correction["action"], "raw": None,
+                             "detail": detail})
+            continue
         if target is None:
             statuses.append({"doc_id": correction["doc_id"], "correction_id": correction["correction_id"],
                              "status": "unapplied", "matched_by": None, "what": "document", "item_id": None,
@@ -449,6 +713,12 @@ def apply_corrections(tables: dict[str, pa.Table], corrections: list[dict]) -> d
             item["n_quantities"] = counts.get(("n_quantities", item["item_id"]), 0)
             item["n_agencies"] = counts.get(("n_agencies", item["item_id"]), 0)
         out["items"] = to_table("items", rows.tables["items"])
+        if "citations" in rows.tables:
+            kept = [{k: v for k, v in row.items() if k != "_rejected"}
+                    for row in rows.tables["citations"] if not row.get("_rejected")]
+            out["citations"] = to_table("citations", kept)
+            for document in rows.tables["documents"]:
+                document["n_citations"] = len(kept)
         out["documents"] = to_table("documents", rows.tables["documents"])
     out["correction_status"] = to_table("correction_status", statuses)
     return out
@@ -493,13 +763,19 @@ def _find_link(rows: list[dict], field: str, before: dict) -> tuple[dict | None,
 def apply_link_corrections(tables: dict[str, list[dict]], corrections: list[dict]) -> list[dict]:
     """Apply the decisions on one pair's links to its rows (dicts, in place); return their status rows."""
     statuses = []
+    cancelled = undo_state(corrections)
+    known = {c["correction_id"]: c for c in corrections}
     for c in corrections:
         field, before = c["field"], c["before_value"] or {}
         rows = tables.get(LINK_FIELDS[field], [])
-        row, matched_by = _find_link(rows, field, before)
         status = {"doc_id": c["doc_id"], "correction_id": c["correction_id"], "citing_doc_id": c["doc_id"],
                   "cited_doc_id": before.get("cited_doc_id") or "", "status": "unapplied", "matched_by": None,
                   "what": field, "link_no": None, "action": c["action"], "detail": None}
+        if c["action"] == UNDO or c["correction_id"] in cancelled:
+            status["status"], status["detail"] = _undo_status(c, known, cancelled)
+            statuses.append(status)
+            continue
+        row, matched_by = _find_link(rows, field, before)
         if row is None:
             status["detail"] = "the link it was made on is no longer found (the documents changed)"
         elif c["action"] in ACCEPT_ACTIONS:
@@ -525,44 +801,121 @@ def _jsonable(row: dict, keys: tuple[str, ...]) -> dict:
     return out
 
 
-def describe_fact(dataset: "Dataset", doc_id: str, what: str, item_id: str, fact_no: int | None) -> dict:
-    """What a maintainer sees of a fact now: the `before` of a decision (with item text and raw text to re-match)."""
+def describe_fact(dataset: "Dataset", doc_id: str, what: str, item_id: str | None, fact_no: int | None) -> dict:
+    """What a maintainer sees of a fact now: the `before` of a decision (with item text and raw text to re-match).
+
+    `fact_no` None for a quantity or an agency: the item alone (the `before` of an `add`)."""
+    if what == "citation":
+        for row in dataset.read_rows(doc_id, "citations"):
+            if row["citation_no"] == fact_no:
+                return {"raw": row["raw"], **_jsonable(row, ("doc_type", *SETTABLE["citation"])),
+                        "confidence": row["confidence"]}
+        raise CorrectionError(f"no citation {fact_no} in document {doc_id}")
     items = {row["item_id"]: row for row in dataset.read_rows(doc_id, "items")}
-    item = items.get(item_id)
+    item = items.get(item_id or "")
     if item is None:
         raise CorrectionError(f"no item {item_id} in document {doc_id}")
     before = {"item_text": item["text"], "item_path": item["path"]}
-    if what == "item":
+    if what == "item" or (what in _NO_COLUMN and fact_no is None):
         return {**before, "confidence": item["confidence"]}
-    if what not in SETTABLE:
+    if what not in _TABLE_OF:
         raise CorrectionError(f"cannot correct a {what!r}")
     for row in dataset.read_rows(doc_id, _TABLE_OF[what]):
         if row["item_id"] != item_id:
             continue
         if what == "deadline" and row["stated"] or what != "deadline" and row[_NO_COLUMN[what]] == fact_no:
             return {**before, "raw": row["raw"], **_jsonable(row, SETTABLE[what]), "confidence": row["confidence"]}
+    if what == "deadline" and fact_no is None:
+        return before  # an item with no stated deadline (the `before` of an `add`)
     raise CorrectionError(f"no {what} {'' if fact_no is None else fact_no} on item {item_id}")
 
 
 def record_decision(
-    dataset: "Dataset", *, who: str, doc_id: str, what: str, item_id: str, fact_no: int | None, action: str,
+    dataset: "Dataset", *, who: str, doc_id: str, what: str, item_id: str | None, fact_no: int | None, action: str,
     values: dict[str, Any] | None = None, note: str | None = None,
 ) -> str:
-    """Append one decision (accept | set | reject) about a fact and re-apply the document's corrections at once."""
+    """Append one decision about a fact and re-apply the document's corrections at once; returns its id.
+
+    accept | set | reject a fact (an item: accept | reject; a citation: `item_id` None), or add a
+    quantity, deadline or agency the pipeline missed (`fact_no` None, `values` as for a set, plus `raw`)."""
     if what not in WHATS:
         raise CorrectionError(f"cannot correct a {what!r}")
-    if action not in ("accept", "set", "reject"):
-        raise CorrectionError(f"action must be accept, set or reject, not {action!r}")
-    after = clean_values(what, values or {}) if action == "set" else None
-    if action == "set" and not after:
-        raise CorrectionError("nothing to set")
+    if action not in ("accept", "set", "reject", ADD):
+        raise CorrectionError(f"action must be accept, set, reject or add, not {action!r}")
+    if what == "citation" and item_id is not None:
+        raise CorrectionError("a citation belongs to the document, not to an item (no item_id)")
+    if action == ADD:
+        if what not in ADDABLE or fact_no is not None:
+            raise CorrectionError("only a quantity, a deadline or an agency can be added, without a fact number")
+        after = clean_values(what, values or {}, adding=True)
+    elif action == "set":
+        after = clean_values(what, values or {})
+        if not after:
+            raise CorrectionError("nothing to set")
+    else:
+        after = None
+        if what in _NO_COLUMN and fact_no is None:
+            raise CorrectionError(f"which {what}? (a fact number is needed)")
     with dataset.lock():
         before = describe_fact(dataset, doc_id, what, item_id, fact_no)
+        if action != ADD and what == "deadline" and "raw" not in before:
+            raise CorrectionError(f"item {item_id} states no deadline (add one instead)")
+        if action == ADD and what == "deadline" and "raw" in before:
+            raise CorrectionError(f"item {item_id} has a deadline already: edit it")
         correction_id = dataset.append_correction(
             who=who, doc_id=doc_id, item_id=item_id, field=field_name(what, fact_no), action=action,
             before=before, after=after, note=note or None)
         reapply_corrections(dataset, [doc_id])
     return correction_id
+
+
+def record_header(dataset: "Dataset", *, who: str, doc_id: str, field: str, action: str, value: Any = None,
+                  note: str | None = None) -> str:
+    """Set a header field (a `documents` column: number, issued_date, issuer …), or accept it as it is
+    (also an empty one the pipeline could not read: it leaves the review queue); re-applied at once."""
+    if action not in ("set", "accept"):
+        raise CorrectionError(f"a header field can be set or accepted, not {action!r}")
+    after = clean_document_value(field, value) if action == "set" else None
+    if action == "set" and after is None:
+        raise CorrectionError(f"type a value for {field} (or accept it as it is)")
+    with dataset.lock():
+        rows = dataset.read_rows(doc_id, "documents")
+        if not rows:
+            raise CorrectionError(f"no document {doc_id}")
+        document = rows[0]
+        unread = list(document.get("unread") or [])
+        printed = dict(zip(unread, document.get("unread_printed") or []))
+        current = document.get(field)
+        before = {"value": current.isoformat() if isinstance(current, (dt.date, dt.datetime)) else current}
+        if field in printed:
+            before.update(unread=True, printed=printed[field])
+        correction_id = dataset.append_correction(who=who, doc_id=doc_id, field=field, action=action, before=before,
+                                                  after=after, note=note or None)
+        reapply_corrections(dataset, [doc_id])
+    return correction_id
+
+
+def record_undo(dataset: "Dataset", *, who: str, correction_id: str, note: str | None = None) -> tuple[str, dict]:
+    """Undo an earlier correction by recording one more (never by deleting it); (the undo's id, the undone one).
+
+    Undoing an undo puts the correction it undid back in force. The document's rows are re-applied at
+    once; for a decision on a link, the caller recomputes the pair (`pipeline.link.refresh.refresh_links`)."""
+    with dataset.lock():
+        every = corrections_for(dataset)
+        undone = next((c for c in every if c["correction_id"] == correction_id), None)
+        if undone is None:
+            raise CorrectionError(f"no correction {correction_id}")
+        mine = [c for c in every if c["doc_id"] == undone["doc_id"]]
+        cancelled = undo_state(mine)
+        if correction_id in cancelled:
+            raise CorrectionError(f"{correction_id} is undone already (by {cancelled[correction_id]})")
+        before = dict(undone["before_value"]) if isinstance(undone["before_value"], dict) else {}
+        before.update(undoes=correction_id, undone_action=undone["action"], undone_after=undone["after_value"])
+        new_id = dataset.append_correction(who=who, doc_id=undone["doc_id"], item_id=undone["item_id"],
+                                           field=undone["field"], action=UNDO, before=before, note=note or None)
+        if undone["field"] not in LINK_FIELDS:
+            reapply_corrections(dataset, [undone["doc_id"]])
+    return new_id, undone
 
 
 def reapply_corrections(dataset: "Dataset", doc_ids: list[str] | None = None) -> dict[str, str]:
@@ -591,10 +944,12 @@ class CorrectionSummary:
     total: int = 0
     applied: int = 0
     unapplied: list[dict] = field(default_factory=list)  # rows of the corrections_unapplied view
+    undone: int = 0  # withdrawn by an undo (the undos themselves count as applied)
 
     def lines(self, limit: int = 20) -> list[str]:
         """Lines for a status printout."""
-        out = [f"corrections {self.total} ({self.applied} applied, {len(self.unapplied)} not applying)"]
+        undone = f", {self.undone} undone" if self.undone else ""
+        out = [f"corrections {self.total} ({self.applied} applied{undone}, {len(self.unapplied)} not applying)"]
         for row in self.unapplied[:limit]:
             out.append(f"  - {row['correction_id']} {row['doc_id'][:12]} {row['item_id'] or ''} {row['field']} "
                        f"{row['action']} by {row['who']}: {row['reason']}")
@@ -610,15 +965,18 @@ def correction_summary(home) -> CorrectionSummary:
     con = dataset_at(home).connect()
     try:
         total = con.execute("SELECT count(*) FROM corrections").fetchone()[0]
+        undone = con.execute("""SELECT count(*) FROM (SELECT correction_id FROM correction_status WHERE status = 'undone'
+                                UNION SELECT correction_id FROM link_correction_status WHERE status = 'undone')""").fetchone()[0]
         frame = con.execute("SELECT * FROM corrections_unapplied ORDER BY \"at\", correction_id").df()
     finally:
         con.close()
     unapplied = frame.to_dict(orient="records")
-    return CorrectionSummary(total=total, applied=total - len(unapplied), unapplied=unapplied)
+    return CorrectionSummary(total=total, applied=total - len(unapplied) - undone, unapplied=unapplied, undone=undone)
 
 
 __all__ = [
     "LINK_FIELDS", "apply_link_corrections", "link_before", "link_corrections",
     "CorrectionError", "CorrectionSummary", "apply_corrections", "clean_values", "correction_summary",
     "corrections_for", "describe_fact", "field_name", "parse_field", "reapply_corrections", "record_decision",
+    "clean_document_value", "record_header", "record_undo", "undo_state", "undone_id",
 ]

@@ -78,7 +78,7 @@ from pipeline.model import Document
 from pipeline.tokens import Tokens
 
 DOC_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
-CORRECTION_ACTIONS = ("accept", "set", "add", "remove", "confirm", "reject")
+CORRECTION_ACTIONS = ("accept", "set", "add", "remove", "confirm", "reject", "undo")
 VIEW_NAMES = (*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied",
               "citation_checks", *LINK_TABLES)
 # A pair's link rows are shown while both of its documents are in the dataset (a removed document's pairs
@@ -729,43 +729,47 @@ def _digest_of(statements: list[str]) -> str:
 
 def _status_counts(table: pa.Table) -> dict[str, int]:
     statuses = table.column("status").to_pylist()
-    return {"applied": statuses.count("applied"), "unapplied": statuses.count("unapplied")}
+    counts = {"applied": statuses.count("applied"), "unapplied": statuses.count("unapplied")}
+    if "undone" in statuses:
+        counts["undone"] = statuses.count("undone")
+    return counts
 
 
 def review_queue_select(threshold: float = REVIEW_THRESHOLD) -> str:
     """The review queue's SELECT for a threshold (the `review_queue` view uses REVIEW_THRESHOLD)."""
     t = float(threshold)
     return f"""
-SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
-    SELECT doc_id, item_id, 'item' AS what, CAST(NULL AS INTEGER) AS fact_no, text AS "value", page, confidence, reasons
+SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons, cited_doc_id FROM (
+    SELECT doc_id, item_id, 'item' AS what, CAST(NULL AS INTEGER) AS fact_no, text AS "value", page, confidence, reasons,
+           CAST(NULL AS VARCHAR) AS cited_doc_id
     FROM items WHERE confidence < {t} AND review IS DISTINCT FROM 'rejected'
     UNION ALL
-    SELECT q.doc_id, q.item_id, 'quantity', q.quantity_no, q.raw, i.page, q.confidence, q.reasons
+    SELECT q.doc_id, q.item_id, 'quantity', q.quantity_no, q.raw, i.page, q.confidence, q.reasons, NULL
     FROM quantities q LEFT JOIN items i ON i.doc_id = q.doc_id AND i.item_id = q.item_id WHERE q.confidence < {t}
     UNION ALL
-    SELECT d.doc_id, d.item_id, 'deadline', NULL, d.raw, i.page, d.confidence, d.reasons
+    SELECT d.doc_id, d.item_id, 'deadline', NULL, d.raw, i.page, d.confidence, d.reasons, NULL
     FROM deadlines d LEFT JOIN items i ON i.doc_id = d.doc_id AND i.item_id = d.item_id
     WHERE d.stated AND d.confidence < {t}
     UNION ALL
-    SELECT a.doc_id, a.item_id, 'agency', a.agency_no, a.raw, i.page, a.confidence, a.reasons
+    SELECT a.doc_id, a.item_id, 'agency', a.agency_no, a.raw, i.page, a.confidence, a.reasons, NULL
     FROM agencies a LEFT JOIN items i ON i.doc_id = a.doc_id AND i.item_id = a.item_id
     WHERE a.confidence < {t} AND NOT a.inherited  -- an inherited lead is reviewed where it is named
     UNION ALL
-    SELECT doc_id, NULL, 'citation', citation_no, raw, first_page, confidence, reasons
+    SELECT doc_id, NULL, 'citation', citation_no, raw, first_page, confidence, reasons, NULL
     FROM citations WHERE confidence < {t}
     UNION ALL
     SELECT citing_doc_id, report_item_id, 'target_link', link_no,
            coalesce(target_number, '') || ' ' || target_path || ' → ' || coalesce(report_path, '') || ' (' || relation
-           || '): ' || left(report_text, 80), report_page, confidence, reasons
+           || '): ' || left(report_text, 80), report_page, confidence, reasons, cited_doc_id
     FROM target_links WHERE relation IS NOT NULL AND review IS NULL AND confidence < {t}
     UNION ALL
     SELECT citing_doc_id, NULL, 'document_link', link_no, relation || ' ' || coalesce(cited_number, cited_doc_id),
-           NULL, confidence, reasons
+           NULL, confidence, reasons, cited_doc_id
     FROM document_links WHERE review IS NULL AND confidence < {t}
     UNION ALL
     SELECT doc_id, NULL, field, NULL, nullif(printed, ''), 1, 0.0,
            ['header field not read: ' || CASE WHEN printed = '' THEN 'not found' ELSE 'printed but unreadable' END
-            || ' (set documents.' || field || ' with a correction)']
+            || ' (set documents.' || field || ' with a correction)'], NULL
     FROM (SELECT doc_id, number, issued_date, unnest(unread) AS field, unnest(unread_printed) AS printed FROM documents)
     WHERE (field = 'number' AND number IS NULL) OR (field = 'issued_date' AND issued_date IS NULL)
 )
@@ -808,6 +812,6 @@ LEFT JOIN (SELECT doc_id, correction_id, status, detail FROM correction_status
            UNION ALL SELECT doc_id, correction_id, status, detail FROM link_correction_status) s
        ON s.doc_id = c.doc_id AND s.correction_id = c.correction_id
 LEFT JOIN documents d ON d.doc_id = c.doc_id
-WHERE s.status IS DISTINCT FROM 'applied'
+WHERE s.status IS NULL OR s.status NOT IN ('applied', 'undone')  -- an undone correction is withdrawn, not failing
 ORDER BY c."at", c.correction_id
 """

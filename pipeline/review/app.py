@@ -1,16 +1,22 @@
 """The maintainers' review site: FastAPI + Jinja2 pages rendered on the server.
 
-    /queue         extractions below the threshold, least confident first; one at a time,
-                   with the passage highlighted, the page crop, values, reasons and the
-                   accept / edit / reject forms (keys a, e, r; j / k move)
-    /doc/<id>      a document: metadata, structure tree, citations (linked when the cited
-                   document is in the dataset), tables, corrections
+    /queue         every row of the `review_queue` view, least confident first; one at a time,
+                   with a readable title, the passage highlighted, the page crop, values,
+                   reasons, what each button records, and its forms (keys a, e, r — r asks
+                   once more; j / k move); links go to /targets, each item to its page
+    /doc/<id>      a document: the header (each field editable), citations, the structure
+                   tree with every fact (accept / edit / reject, or add a missing one),
+                   tables, and its corrections (each can be undone)
     /doc/<id>/item/<item>  an item's text with its facts marked from its spaCy Doc (displaCy's
-                   entity view) and its words with their part-of-speech tags
+                   entity view), its words and their part-of-speech tags, and its facts' forms
     /dashboard     targets by year and agency, confidence histogram, documents per day (SVG)
-    /corrections   every correction with its status; those that no longer apply first
+    /corrections   every correction with its status, those that no longer apply first; each
+                   can be undone (an undo is one more correction: nothing is deleted)
     /targets       a plan's targets and what later documents report on them (chart, links,
                    accept / reject of each link)
+
+Every decision goes through `pipeline.dataset.corrections` (record_decision, record_header,
+record_undo): appended to corrections/, applied at once and again after every re-run.
 
 Security (see `create_app`): a token when served beyond the loopback interface, a
 per-session CSRF token on every POST, Host checking, escaped output (Jinja2
@@ -19,7 +25,6 @@ and images only for documents in the dataset, found through their manifest.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -38,24 +43,32 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline.dataset import Dataset, DatasetError, dataset_at
-from pipeline.dataset.corrections import SETTABLE, CorrectionError, corrections_for, record_decision
+from pipeline.dataset.corrections import (
+    ADDABLE, DOCUMENT_FIELDS, LINK_FIELDS, QUANTITY_KINDS, SETTABLE, CorrectionError, corrections_for, record_decision,
+    record_header, record_undo, undo_state)
 from pipeline.dataset.store import review_queue_select
 from pipeline.dataset.tables import REVIEW_THRESHOLD
+from pipeline.review import facts as F
 from pipeline.review import render
 from pipeline.review.images import NoImage, archived_original, render_crop
 
 HERE = Path(__file__).parent
 DOC_ID_RE = re.compile(r"[0-9a-f]{64}")
 ITEM_ID_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+CORRECTION_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,80}")
+# The site's own pages a form may return to ("back=here").
+HERE_RE = re.compile(r"/(queue(\?i=\d{1,6})?|doc/[0-9a-f]{64}(/item/[A-Za-z0-9_.-]{1,64})?|corrections"
+                     r"|targets(\?doc=[0-9a-f]{64})?|dashboard)")
 SESSION_COOKIE = "decree_session"
 TOKEN_COOKIE = "decree_token"
 TOKEN_HEADER = "x-decree-token"
 MAX_FORM_BYTES = 64 * 1024
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 QUEUE_LIMIT = 2000
-REVIEWABLE = ("item", "quantity", "deadline", "agency")
+REVIEWABLE = ("item", "quantity", "deadline", "agency", "citation")  # decided through /decide
 RECURRENCES = ("daily", "weekly", "monthly", "quarterly", "semiannual", "yearly")
 ROLES = ("lead", "support", "assignee")
+VERBS = {"accept": "accepted", "set": "corrected", "reject": "rejected", "add": "added"}
 
 
 @dataclass
@@ -85,94 +98,162 @@ def _query(dataset: Dataset, sql: str, params: list | None = None) -> list[dict]
         con.close()
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1e15 else f"{value:,.0f}"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
+_fmt = F.fmt
 
 
 def queue_entries(dataset: Dataset, threshold: float) -> list[dict]:
+    """Every row of the review queue (for `threshold`): facts, citations, header fields, links."""
     sql = (f"SELECT q.*, d.file_name, d.number FROM ({review_queue_select(threshold)}) q "
-           f"LEFT JOIN documents d USING (doc_id) WHERE q.what IN ('item', 'quantity', 'deadline', 'agency') "
+           f"LEFT JOIN documents d USING (doc_id) "
            f"ORDER BY q.confidence, q.doc_id, q.what, q.item_id, q.fact_no LIMIT {QUEUE_LIMIT}")
     return _query(dataset, sql)
 
 
-def _facts_of_item(dataset: Dataset, doc_id: str, item_id: str) -> dict[str, list[dict]]:
-    return {
-        "quantity": [r for r in dataset.read_rows(doc_id, "quantities") if r["item_id"] == item_id],
-        "deadline": [r for r in dataset.read_rows(doc_id, "deadlines") if r["item_id"] == item_id and r["stated"]],
-        "agency": [r for r in dataset.read_rows(doc_id, "agencies") if r["item_id"] == item_id],
-    }
+def _tables(dataset: Dataset, doc_id: str, *names: str) -> dict[str, list[dict]]:
+    return {name: dataset.read_rows(doc_id, name) for name in names}
 
 
-def entry_detail(dataset: Dataset, entry: dict) -> dict:
-    """Everything the queue page shows about one entry."""
+def _table_row_of(dataset: Dataset, doc_id: str, item: dict) -> dict | None:
+    if item.get("kind") != "table_row":
+        return None
+    return next((r for r in dataset.read_rows(doc_id, "table_rows") if r["item_id"] == item["item_id"]), None)
+
+
+def _fact_detail(dataset: Dataset, entry: dict) -> dict:
     doc_id, item_id, what = entry["doc_id"], entry["item_id"], entry["what"]
     items = {r["item_id"]: r for r in dataset.read_rows(doc_id, "items")}
     item = items.get(item_id)
     if item is None:
         raise HTTPException(404, "item not found")
     document = (dataset.read_rows(doc_id, "documents") or [{}])[0]
-    facts = _facts_of_item(dataset, doc_id, item_id)
-    base = item["span_start"] or 0
-    marks, target = [], None
-    for kind, rows in facts.items():
-        for row in rows:
-            no = row.get("quantity_no", row.get("agency_no"))
-            focus = kind == what and (kind == "deadline" or no == entry["fact_no"])
-            if focus:
-                target = row
-            if row.get("span_start") is None or item["span_start"] is None:
-                continue
-            title = {"quantity": lambda r: f"{_fmt(r['value'])} {r['unit'] or ''}",
-                     "deadline": lambda r: f"{_fmt(r['start'])} → {_fmt(r['end'])} {r['recurrence'] or ''}",
-                     "agency": lambda r: f"{r['normalized']} ({r['role']})"}[kind](row)
-            marks.append(render.Mark(row["span_start"] - base, row["span_end"] - base, kind, focus,
-                                     unit=row.get("unit") if kind == "quantity" else None, title=title.strip()))
+    facts = F.item_facts(_tables(dataset, doc_id, *F.FACT_TABLES.values()), item_id)
+    target = None
+    for fact in facts:
+        if fact.what == what and (what == "deadline" or fact.no == entry["fact_no"]):
+            fact.focus, target = True, fact.row
     if what != "item" and target is None:
         raise HTTPException(404, "fact not found")
-    values = []
     if what == "item":
         values = [("kind", item["kind"]), ("path", item["path"]), ("page", item["page"])]
-    elif target is not None:
+    else:
         keys = {"quantity": ("raw", "value", "value_max", "unit", "unit_normalized", "kind", "qualifier"),
                 "deadline": ("raw", "start", "end", "recurrence"),
                 "agency": ("raw", "name", "normalized", "role")}[what]
         values = [(key, _fmt(target.get(key))) for key in keys]
-    has_box = item.get("bbox_x0") is not None
+        if what == "agency" and target.get("span_start") is None:
+            values.append(("read from", "a cell of the row" if item["kind"] == "table_row" else "not located in the text"))
     return {
-        "item": item, "document": document, "target": target, "fields": values,
-        "passage": render.highlight(item["text"], marks),
-        "image": document.get("format") in ("pdf", "image"),
-        "has_box": has_box,
-        "reasons": list(entry["reasons"] or []),
-        "edit": {key: _edit_value(target, key) for key in SETTABLE.get(what, ())},
+        "kind": "fact", "item": item, "document": document, "target": target, "fields": values,
+        "title": F.title(what, target, item, document),
+        "passage": F.passage(item, facts, _table_row_of(dataset, doc_id, item)),
+        "image": document.get("format") in ("pdf", "image"), "has_box": item.get("bbox_x0") is not None,
+        "edit": F.form_values(what, target),
     }
 
 
-def _edit_value(row: dict | None, key: str) -> str:
-    """A value as the edit form shows it (numbers without thousands separators)."""
-    value = None if row is None else row.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
-    return _fmt(value)
+def _citation_detail(dataset: Dataset, entry: dict) -> dict:
+    doc_id = entry["doc_id"]
+    citation = next((c for c in dataset.read_rows(doc_id, "citations") if c["citation_no"] == entry["fact_no"]), None)
+    if citation is None:
+        raise HTTPException(404, "citation not found")
+    document = (dataset.read_rows(doc_id, "documents") or [{}])[0]
+    start, end = citation["first_span_start"], citation["first_span_end"]
+    holders = [i for i in dataset.read_rows(doc_id, "items") if i["span_start"] is not None
+               and i["span_start"] <= start and end <= i["span_end"]]
+    item = min(holders, key=lambda i: i["span_end"] - i["span_start"]) if holders else None
+    if item is not None:
+        mark = render.Mark(start - item["span_start"], end - item["span_start"], "citation", True,
+                           title=F.fact_value("citation", citation))
+        passage = render.highlight(item["text"], [mark])
+    else:  # in the header or the legal bases, outside every item
+        passage = render.highlight(citation["raw"], [render.Mark(0, len(citation["raw"]), "citation", True)])
+    values = [(key, _fmt(citation.get(key))) for key in ("raw", "doc_type", "number", "issued_date", "issuer",
+                                                         "n_mentions", "first_page")]
+    values.append(("contexts", ", ".join(citation.get("contexts") or [])))
+    return {"kind": "citation", "item": item, "document": document, "target": citation, "fields": values,
+            "title": F.title("citation", citation, None, document), "passage": passage,
+            "image": item is not None and document.get("format") in ("pdf", "image"),
+            "has_box": item is not None and item.get("bbox_x0") is not None,
+            "edit": F.form_values("citation", citation)}
 
 
-def build_tree(items: list[dict]) -> list[dict]:
-    nodes = {row["item_id"]: {**row, "children": []} for row in items}
+def _header_detail(dataset: Dataset, entry: dict) -> dict:
+    document = (dataset.read_rows(entry["doc_id"], "documents") or [{}])[0]
+    name = entry["what"]
+    printed = entry["value"] or ""
+    values = [("printed", printed or "(nothing found)"), ("read as", _fmt(document.get(name)) or "(not read)"),
+              ("file", document.get("file_name") or "")]
+    return {"kind": "header", "item": None, "document": document, "target": document, "fields": values,
+            "title": F.title(name, None, None, document), "field": name,
+            "passage": render.highlight(printed, []) if printed else None,
+            "image": document.get("format") in ("pdf", "image"), "has_box": False,
+            "edit": F.form_values(name, document)}
+
+
+def _link_detail(dataset: Dataset, entry: dict) -> dict:
+    what, citing, cited = entry["what"], entry["doc_id"], entry["cited_doc_id"]
+    table = LINK_FIELDS[what]
+    link = next((r for r in _query(dataset, f"SELECT * FROM {table} WHERE citing_doc_id = ? AND cited_doc_id = ? "
+                                             "AND link_no = ?", [citing, cited, entry["fact_no"]])), None)
+    if link is None:
+        raise HTTPException(404, "link not found")
+    document = (dataset.read_rows(citing, "documents") or [{}])[0]
+    if what == "target_link":
+        values = [("target", f"{link['target_number'] or ''} {link['target_path']}: {link['target_text']}"),
+                  ("report", f"{link['report_number'] or ''} {link['report_path'] or ''}: {link['report_text'] or ''}"),
+                  ("relation", link["relation"]), ("agency", link["agency"] or ""),
+                  ("progress", "" if link["progress"] is None else f"{link['progress'] * 100:.0f} %")]
+    else:
+        values = [("relation", link["relation"]), ("cited", link["cited_number"] or cited[:12]),
+                  ("evidence", "; ".join(link["evidence"] or []))]
+    return {"kind": "link", "item": None, "document": document, "target": link, "fields": values,
+            "title": F.title(what, {"value": entry["value"]}, None, document), "passage": None,
+            "image": False, "has_box": False, "edit": {}, "cited": cited}
+
+
+def entry_detail(dataset: Dataset, entry: dict) -> dict:
+    """Everything the queue page shows about one entry."""
+    what = entry["what"]
+    if what in LINK_FIELDS:
+        detail = _link_detail(dataset, entry)
+    elif what == "citation":
+        detail = _citation_detail(dataset, entry)
+    elif what in DOCUMENT_FIELDS:
+        detail = _header_detail(dataset, entry)
+    else:
+        detail = _fact_detail(dataset, entry)
+    detail["reasons"] = list(entry["reasons"] or [])
+    return detail
+
+
+def build_tree(items: list[dict], facts_of: dict[str, list] | None = None) -> list[dict]:
+    nodes = {row["item_id"]: {**row, "children": [], "facts": (facts_of or {}).get(row["item_id"], [])}
+             for row in items}
     roots = []
     for row in items:
         node = nodes[row["item_id"]]
         parent = nodes.get(row["parent_id"]) if row["parent_id"] else None
         (parent["children"] if parent is not None else roots).append(node)
     return roots
+
+
+def _fact_entries(rows: dict[str, list[dict]], item: dict) -> list[dict]:
+    """An item's facts as the document and item pages list them, each with its form's values."""
+    return [{"what": fact.what, "no": fact.no, "row": fact.row, "value": F.fact_value(fact.what, fact.row),
+             "title": F.title(fact.what, fact.row, item), "edit": F.form_values(fact.what, fact.row)}
+            for fact in F.item_facts(rows, item["item_id"])]
+
+
+def _with_status(dataset: Dataset, doc_id: str) -> list[dict]:
+    statuses = {r["correction_id"]: r for r in _query(
+        dataset, "SELECT correction_id, status, detail FROM link_correction_status WHERE doc_id = ?", [doc_id])}
+    statuses.update({r["correction_id"]: r for r in dataset.read_rows(doc_id, "correction_status")})
+    rows = []
+    for c in corrections_for(dataset, doc_id):
+        status = statuses.get(c["correction_id"])
+        rows.append({**c, "status": status["status"] if status else "unapplied",
+                     "detail": status["detail"] if status else "not applied yet"})
+    return rows
 
 
 def document_view(dataset: Dataset, doc_id: str) -> dict:
@@ -186,6 +267,7 @@ def document_view(dataset: Dataset, doc_id: str) -> dict:
             known.setdefault(row["number"].casefold(), row["doc_id"])
     for citation in citations:
         citation["link"] = known.get((citation["number"] or "").casefold()) if citation["number"] else None
+        citation["edit"] = F.form_values("citation", citation)
     tables: dict[Any, dict] = {}
     for row in dataset.read_rows(doc_id, "table_rows"):
         cells = json.loads(row["cells_json"] or "{}")
@@ -194,26 +276,33 @@ def document_view(dataset: Dataset, doc_id: str) -> dict:
             if column not in table["columns"]:
                 table["columns"].append(column)
         table["rows"].append({**row, "cells": cells})
-    statuses = {r["correction_id"]: r for r in dataset.read_rows(doc_id, "correction_status")}
-    corrections = []
-    for c in corrections_for(dataset, doc_id):
-        status = statuses.get(c["correction_id"])
-        corrections.append({**c, "status": status["status"] if status else "unapplied",
-                            "detail": status["detail"] if status else "not applied yet"})
-    counts = {"quantities": len(dataset.read_rows(doc_id, "quantities")),
-              "agencies": len(dataset.read_rows(doc_id, "agencies"))}
-    return {"document": document, "tree": build_tree(items), "citations": citations, "tables": list(tables.values()),
-            "corrections": corrections, "n_items": len(items), "counts": counts}
+    rows = _tables(dataset, doc_id, *F.FACT_TABLES.values())
+    facts_of = {item["item_id"]: _fact_entries(rows, item) for item in items}
+    unread = dict(zip(document.get("unread") or [], document.get("unread_printed") or []))
+    header = [{"field": name, "label": F.HEADER_NAMES[name], "value": _fmt(document.get(name)),
+               "edit": F.edit_value(document, name), "date": kind == "date", "unread": name in unread,
+               "printed": unread.get(name)} for name, kind in DOCUMENT_FIELDS.items()]
+    counts = {"quantities": len(rows["quantities"]), "agencies": len(rows["agencies"])}
+    return {"document": document, "tree": build_tree(items, facts_of), "citations": citations,
+            "tables": list(tables.values()), "corrections": _with_status(dataset, doc_id), "n_items": len(items),
+            "counts": counts, "header": header}
 
 
 def item_view(dataset: Dataset, doc_id: str, item_id: str) -> dict:
     """An item's page: its Doc (from the document's tokens.spacy) rendered, or its stored facts when
-    the document was stored without tokens."""
+    the document was stored without tokens; its facts (as corrected) with their forms."""
     items = [r for r in dataset.read_rows(doc_id, "items") if r["item_id"] == item_id]
     if not items:
         raise HTTPException(404, "no such item")
     item = items[0]
     document = (dataset.read_rows(doc_id, "documents") or [{}])[0]
+    rows = _tables(dataset, doc_id, *F.FACT_TABLES.values())
+    table_row = _table_row_of(dataset, doc_id, item)
+    stored = F.passage(item, F.item_facts(rows, item_id), table_row)
+    entries = _fact_entries(rows, item)
+    base = {"item": item, "document": document, "entries": entries, "where": F.where(item),
+            "cells": stored if table_row is not None else None,
+            "has_deadline": any(e["what"] == "deadline" for e in entries)}
     data = dataset.read_tokens(doc_id)
     doc = None
     if data:
@@ -221,16 +310,9 @@ def item_view(dataset: Dataset, doc_id: str, item_id: str) -> dict:
 
         doc = next((d for d in unpack(data) if d._.item_id == item_id), None)
     if doc is None:
-        base = item["span_start"] or 0
-        marks = [render.Mark(r["span_start"] - base, r["span_end"] - base, kind, unit=r.get("unit"))
-                 for kind, rows in _facts_of_item(dataset, doc_id, item_id).items() for r in rows
-                 if r.get("span_start") is not None and item["span_start"] is not None]
-        return {"item": item, "document": document, "passage": render.highlight(item["text"], marks),
-                "words": [], "facts": [], "tokenized": False}
+        return {**base, "passage": stored, "words": [], "tokenized": False}
     words = [(t.text, t.tag_) for t in doc if not t.is_space]
-    facts = [(s.label_.lower(), s.text, render.fact_tip(s)) for s in doc.spans.get("facts", [])]
-    return {"item": item, "document": document, "passage": render.doc_entities(doc), "words": words,
-            "facts": facts, "tokenized": True}
+    return {**base, "passage": render.doc_entities(doc), "words": words, "tokenized": True}
 
 
 def dashboard_data(dataset: Dataset) -> dict:
@@ -323,8 +405,8 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
     app.state.settings = settings
     templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html: autoescape on
     templates.env.autoescape = True
-    templates.env.globals["fmt"] = _fmt
-    flashes: dict[str, str] = {}
+    templates.env.globals.update(fmt=_fmt, recurrences=RECURRENCES, roles=ROLES, quantity_kinds=QUANTITY_KINDS)
+    flashes: dict[str, tuple[str, str | None]] = {}
     flash_lock = threading.Lock()
 
     def dataset() -> Dataset:
@@ -333,17 +415,20 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
     def csrf_for(session: str) -> str:
         return hmac.new(settings.secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()
 
-    def flash(request: Request, message: str) -> None:
+    def flash(request: Request, message: str, undo: str | None = None) -> None:
+        """A message for the next page; `undo`: the correction just recorded (the message offers to undo it)."""
         with flash_lock:
-            flashes[request.state.session] = message
+            flashes[request.state.session] = (message, undo)
 
-    def take_flash(request: Request) -> str | None:
+    def take_flash(request: Request) -> tuple[str | None, str | None]:
         with flash_lock:
-            return flashes.pop(request.state.session, None)
+            return flashes.pop(request.state.session, (None, None))
 
     def page(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+        message, undo = take_flash(request)
         base = {"csrf": request.state.csrf, "threshold": settings.threshold, "who": settings.who,
-                "message": take_flash(request)}
+                "message": message, "undo": undo, "here": request.url.path + (
+                    f"?{request.url.query}" if request.url.query else "")}
         return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
 
     def valid_doc(doc_id: str) -> str:
@@ -431,28 +516,105 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
             "recurrences": RECURRENCES, "roles": ROLES, "limit": QUEUE_LIMIT,
         })
 
-    @app.post("/decide")
-    async def decide(request: Request):
-        form = await read_form(request)
-        doc_id = valid_doc(form.get("doc_id", ""))
-        item_id, what, action = form.get("item_id", ""), form.get("what", ""), form.get("action", "")
-        if not ITEM_ID_RE.fullmatch(item_id) or what not in REVIEWABLE or action not in ("accept", "set", "reject"):
-            raise HTTPException(400, "bad request")
+    def back_to(form: dict[str, str], doc_id: str | None = None, item_id: str | None = None) -> str:
+        """Where a form's POST returns: the page it was sent from (only the site's own pages)."""
+        back = form.get("back", "")
+        if back == "here" and HERE_RE.fullmatch(form.get("here", "")):
+            return form["here"]
+        if back in ("queue", ""):
+            try:
+                index = max(0, int(form.get("i") or 0))
+            except ValueError:
+                index = 0
+            return f"/queue?i={index}"
+        if back == "corrections":
+            return "/corrections"
+        if doc_id and back == "item" and item_id:
+            return f"/doc/{doc_id}/item/{item_id}"
+        if doc_id and back == "doc":
+            anchor = f"#item-{item_id}" if item_id else ("#header" if form.get("field") else "")
+            return f"/doc/{doc_id}{anchor}"
+        return "/queue"
+
+    def fact_number(text: str | None) -> int | None:
         try:
-            fact_no = int(form["fact_no"]) if form.get("fact_no") not in (None, "") else None
-            index = max(0, int(form.get("i") or 0))
+            return int(text) if text not in (None, "") else None
         except ValueError:
             raise HTTPException(400, "bad request") from None
-        values = {key: form[key] for key in SETTABLE.get(what, ()) if key in form} if action == "set" else None
+
+    @app.post("/decide")
+    async def decide(request: Request):
+        """Accept, edit (set), reject or add a fact: one correction, applied at once."""
+        form = await read_form(request)
+        doc_id = valid_doc(form.get("doc_id", ""))
+        item_id, what, action = form.get("item_id") or None, form.get("what", ""), form.get("action", "")
+        if what not in REVIEWABLE or action not in VERBS or (action == "add" and what not in ADDABLE):
+            raise HTTPException(400, "bad request")
+        if (what == "citation") != (item_id is None) or (item_id is not None and not ITEM_ID_RE.fullmatch(item_id)):
+            raise HTTPException(400, "bad request")
+        fact_no = fact_number(form.get("fact_no"))
+        keys = (*SETTABLE.get(what, ()), *(("raw",) if action == "add" else ()))
+        values = {key: form[key] for key in keys if key in form} if action in ("set", "add") else None
+        ds = dataset()
         try:
-            record_decision(dataset(), who=settings.who, doc_id=doc_id, what=what, item_id=item_id,
-                            fact_no=fact_no, action=action, values=values, note=form.get("note") or None)
+            correction_id = record_decision(ds, who=settings.who, doc_id=doc_id, what=what, item_id=item_id,
+                                            fact_no=fact_no, action=action, values=values,
+                                            note=form.get("note") or None)
         except (CorrectionError, DatasetError) as exc:
             flash(request, f"not saved: {exc}")
         else:
-            flash(request, {"accept": "accepted", "set": "corrected", "reject": "rejected"}[action]
-                  + f" {what} of {item_id}")
-        return RedirectResponse(f"/queue?i={index}", status_code=303)
+            item = next((r for r in ds.read_rows(doc_id, "items") if r["item_id"] == item_id), None)
+            place = F.where(item) if item else "the document"
+            flash(request, f"{VERBS[action]} {what} of {place}: recorded, and kept after every re-run", correction_id)
+        return RedirectResponse(back_to(form, doc_id, item_id), status_code=303)
+
+    @app.post("/header")
+    async def header(request: Request):
+        """Set a header field (number, date, issuer …) or accept it as it is."""
+        form = await read_form(request)
+        doc_id = valid_doc(form.get("doc_id", ""))
+        name, action = form.get("field", ""), form.get("action", "")
+        if name not in DOCUMENT_FIELDS or action not in ("set", "accept"):
+            raise HTTPException(400, "bad request")
+        try:
+            correction_id = record_header(dataset(), who=settings.who, doc_id=doc_id, field=name, action=action,
+                                          value=form.get("value"), note=form.get("note") or None)
+        except (CorrectionError, DatasetError) as exc:
+            flash(request, f"not saved: {exc}")
+        else:
+            flash(request, f"{'set' if action == 'set' else 'accepted'} {F.HEADER_NAMES[name].lower()}: recorded, "
+                           "and kept after every re-run", correction_id)
+        return RedirectResponse(back_to(form, doc_id), status_code=303)
+
+    @app.post("/undo")
+    async def undo(request: Request):
+        """Undo a correction: one more correction that withdraws it (undoing an undo restores it)."""
+        from pipeline.link.refresh import refresh_links
+
+        form = await read_form(request)
+        correction_id = form.get("correction_id", "")
+        if not CORRECTION_ID_RE.fullmatch(correction_id):
+            raise HTTPException(400, "bad request")
+        ds = dataset()
+        doc_id, item_id = None, None
+        try:
+            new_id, undone = record_undo(ds, who=settings.who, correction_id=correction_id,
+                                         note=form.get("note") or None)
+        except (CorrectionError, DatasetError) as exc:
+            flash(request, f"not undone: {exc}")
+        else:
+            doc_id, item_id = undone["doc_id"], undone["item_id"]
+            if undone["field"] in LINK_FIELDS:
+                cited = (undone["before_value"] or {}).get("cited_doc_id")
+                if cited:
+                    refresh_links(ds, only=[(doc_id, cited)])
+            verb = "restored" if undone["action"] == "undo" else "undid"
+            flash(request, f"{verb} {undone['action']} of {undone['field']} by {undone['who']}: recorded as one more "
+                           "correction (nothing is deleted)", new_id)
+        if form.get("back") == "doc" and DOC_ID_RE.fullmatch(form.get("doc_id", "")):
+            doc_id = form["doc_id"]
+            item_id = item_id if item_id and ITEM_ID_RE.fullmatch(item_id) else None
+        return RedirectResponse(back_to(form, doc_id, item_id), status_code=303)
 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse)
     def document(request: Request, doc_id: str):
@@ -486,6 +648,22 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
             raise HTTPException(404, f"no page image: {exc}") from None
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
+    @app.get("/doc/{doc_id}/header.png")
+    def header_image(doc_id: str):
+        """The top of the first page, where the number and the date are printed."""
+        ds = dataset()
+        valid_doc(doc_id)
+        pages = ds.read_document(doc_id).pages
+        info = pages[0] if pages else None
+        if info is None or not info.width or not info.height:
+            raise HTTPException(404, "no page image")
+        try:
+            path = archived_original(settings.home, ds, doc_id)
+            data = render_crop(path, 1, (0.0, 0.0, info.width, info.height * 0.4), (info.width, info.height))
+        except NoImage as exc:
+            raise HTTPException(404, f"no page image: {exc}") from None
+        return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
+
     @app.get("/dashboard", response_class=HTMLResponse)
     def dashboard(request: Request):
         return page(request, "dashboard.html", dashboard_data(dataset()))
@@ -508,12 +686,15 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
         except ValueError:
             raise HTTPException(400, "bad request") from None
         try:
-            record_link_decision(dataset(), who=settings.who, what=what, citing_doc_id=citing, cited_doc_id=cited,
-                                 link_no=link_no, action=action)
+            correction_id = record_link_decision(dataset(), who=settings.who, what=what, citing_doc_id=citing,
+                                                 cited_doc_id=cited, link_no=link_no, action=action)
         except (CorrectionError, DatasetError) as exc:
             flash(request, f"not saved: {exc}")
         else:
-            flash(request, f"{action}ed {what.replace('_', ' ')} {link_no}")
+            flash(request, f"{action}ed {what.replace('_', ' ')} {link_no}: recorded, and kept after every re-run",
+                  correction_id)
+        if form.get("back") == "queue":
+            return RedirectResponse(back_to(form), status_code=303)
         back = form.get("doc", "")
         return RedirectResponse(f"/targets?doc={back}" if DOC_ID_RE.fullmatch(back) else "/targets", status_code=303)
 
@@ -529,8 +710,19 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
                    ON s.doc_id = c.doc_id AND s.correction_id = c.correction_id
             LEFT JOIN corrections_unapplied u ON u.correction_id = c.correction_id
             LEFT JOIN documents d ON d.doc_id = c.doc_id
-            ORDER BY (coalesce(s.status, 'unapplied') = 'applied'), c."at" DESC""")
-        return page(request, "corrections.html", {"rows": rows})
+            ORDER BY (coalesce(s.status, 'unapplied') <> 'unapplied'), c."at" DESC""")
+        seen: set[str] = set()
+        unique = []
+        for row in rows:  # a decision on a link has a status per pair: one row each
+            if row["correction_id"] not in seen:
+                seen.add(row["correction_id"])
+                unique.append(row)
+        for row in unique:
+            row["before_value"] = _loads(row["before"])
+        cancelled = undo_state([{**r, "before_value": r["before_value"]} for r in unique])
+        for row in unique:
+            row["undone_by"] = cancelled.get(row["correction_id"])
+        return page(request, "corrections.html", {"rows": unique})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: HTTPException):
@@ -541,6 +733,13 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
+
+
+def _loads(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def _secure(response: Response) -> Response:
