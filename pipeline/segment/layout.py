@@ -102,6 +102,9 @@ _BARE_ENUMERATOR_RE = regex.compile(r"^\(?(?:\d{1,2}|[a-zđ]|[IVX]{1,4})[.)]$") 
 # decree names every document it amends).
 _MAX_TITLE_LINES = 10
 _MAX_TITLE = 1500
+# A line of running text in the header zone holds at least this many words (the longest header field
+# outside the title, a wrapped "V/v" subject or an issuer's name, holds fewer on one line).
+_BODY_MIN_WORDS = 14
 
 
 def is_ocr_noise(text: str) -> bool:
@@ -120,6 +123,7 @@ class _Walker:
         self.state = HEADER
         self.after_title = False  # the type line has been seen: following lines are the subject
         self.in_kinh_gui = False
+        self.seen_kinh_gui = False  # "Kính gửi:" has been read: the title is over, the body is next
         self.in_recipients = False
         self.attached_heading_open = False  # inside "(Ban hành kèm theo ..." until ")"
         self.pending_number: hdr.NumberLine | None = None  # a number broken off at a line or column end
@@ -197,8 +201,12 @@ class _Walker:
 
     def header(self, line: TextLine, text: str) -> None:
         lay = self.layout
-        if self.in_kinh_gui and _LIST_DASH_RE.match(text):
-            lay.recipients.append(text.lstrip("-–+• ").rstrip(";,. "))
+        if self.in_kinh_gui and (_LIST_DASH_RE.match(text) or self.continues_recipient(line, text)):
+            if _LIST_DASH_RE.match(text) or not lay.recipients:
+                lay.recipients.append(text.lstrip("-–+• ").rstrip(";,. "))
+            else:
+                comma = "," if self.prev_text(line).rstrip().endswith(",") else ""
+                lay.recipients[-1] = f"{lay.recipients[-1]}{comma} {text.rstrip(';,. ')}"  # the name wraps
             self.set(line, "recipients")
             return
         self.in_kinh_gui = False
@@ -263,8 +271,12 @@ class _Walker:
             rest = text[kinh_gui.end():].strip()
             if rest:
                 lay.recipients.append(rest.lstrip("-–+• ").rstrip(";,. "))
-            self.in_kinh_gui = True
+            self.in_kinh_gui = self.seen_kinh_gui = True
             self.set(line, "recipients")
+            return
+        if is_recipients_start(text) and (lay.number is not None or lay.issued_date):
+            self.state = CLOSING  # "Nơi nhận:" right after the header: a body too short to be seen
+            self.body(line, text)
             return
         if self.attached_heading_open or (lay.doc_type is not None and ATTACHED_RE.match(text)):
             # "(Ban hành kèm theo Quyết định số ...)": this document was issued with a decision
@@ -287,6 +299,12 @@ class _Walker:
             lay.subject_texts.append(text)
             self.set(line, "title")
             return
+        if self.seen_kinh_gui or self.reads_as_body(text):
+            # after "Kính gửi:" comes the body (a letter's paragraphs); and a sentence after the number or
+            # date cannot be a header field (a letter whose "V/v" line was not read)
+            self.state = BODY
+            self.body(line, text)
+            return
         if self.after_title:
             body = hdr.authority_body(text)
             if body and lay.authority_line is None and (lay.title_lines or lay.subject_lines):
@@ -308,6 +326,22 @@ class _Walker:
             self.set(line, "issuer")
             return
         self.set(line, "header_other")
+
+    def continues_recipient(self, line: TextLine, text: str) -> bool:
+        """The addressee's name wrapped onto the next line ("Kính gửi: Ủy ban nhân dân các tỉnh," / "thành phố
+        trực thuộc Trung ương"): it goes on in lower case, or after a comma or "và", and is no sentence."""
+        if not self.layout.recipients or len(text) > 80 or text.endswith((".", ":")) or match_enumerator(text):
+            return False
+        previous = self.prev_text(line).rstrip()
+        if previous.endswith((";", ".")):
+            return False
+        return text[:1].islower() or previous.endswith((",", " và")) and starts_with_agency_head(text)
+
+    def reads_as_body(self, text: str) -> bool:
+        """A sentence in running text after the number or the date: header fields are short or in capitals."""
+        lay = self.layout
+        return (lay.number is not None or lay.issued_date is not None) and not self.after_title \
+            and len(text.split()) >= _BODY_MIN_WORDS and not is_upper_text(text) and text[:1].isupper()
 
     def continues_issuer(self, line: TextLine) -> bool:
         """The issuer block's previous line ends with a type word ("THEO QUYẾT ĐỊNH"): a "SỐ …" line continues that name."""
