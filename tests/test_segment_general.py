@@ -74,3 +74,72 @@ Căn cứ Luật Đầu tư công ngày 29 tháng 11 năm 2024;
     assert doc.document.doc_type == "to_trinh"
     assert doc.document.title == "Về việc phê duyệt danh mục dự án đầu tư công năm 2026"
     assert texts(doc) == ["Ủy ban nhân dân tỉnh kính trình Hội đồng nhân dân tỉnh xem xét, phê duyệt danh mục dự án."]
+
+
+# ---- 2. what is not an item: a farewell, a footnote, a form's title, an unread signature block -----
+def test_farewell_line_is_closing_not_an_item():
+    doc = document_from_text(HEADER + """V/v phòng chống lụt bão
+Kính gửi: Sở Nông nghiệp và Môi trường
+Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão.
+Trân trọng./.
+""" + CLOSING)
+    assert texts(doc) == ["Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão."]
+
+
+def test_recipients_heading_with_a_wrong_tone_mark_alone_on_its_line():
+    doc = document_from_text(HEADER + """V/v phòng chống lụt bão
+Kính gửi: Sở Nông nghiệp và Môi trường
+Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão.
+""" + CLOSING.replace("Nơi nhận:", "Nối nhận"))
+    assert len(doc.items) == 1 and doc.document.signer is not None
+
+
+FOOTNOTED = HEADER.replace("210/UBND-NLN", "15/QĐ-UBND") + """QUYẾT ĐỊNH
+Về việc ban hành Quy chế quản lý cụm công nghiệp
+ỦY BAN NHÂN DÂN TỈNH
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2025;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý cụm công nghiệp trên địa bàn tỉnh¹.
+Điều 2. Sở Công Thương chủ trì, phối hợp với
+¹ Nghị định số 32/2024/NĐ-CP ngày 15 tháng 3 năm 2024 của Chính phủ về quản lý, phát triển cụm công nghiệp.\fỦy ban nhân dân các xã hướng dẫn, kiểm tra việc thực hiện Quy chế này.
+Điều 3. Quyết định này có hiệu lực kể từ ngày ký./.
+""" + CLOSING
+
+
+def test_footnote_at_a_page_foot_is_no_item():
+    doc = document_from_text(FOOTNOTED)
+    assert not any("Nghị định số 32/2024" in t for t in texts(doc))
+    assert [item.path for item in doc.items][:2] == ["Điều 1", "Điều 2"]
+    assert texts(doc)[-1] == "Quyết định này có hiệu lực kể từ ngày ký./."
+
+
+def test_form_title_after_the_body_opens_an_attached_part():
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "20/KH-UBND") + """KẾ HOẠCH
+Triển khai thực hiện chuyển đổi số năm 2026
+I. MỤC TIÊU
+1. Hoàn thành số hóa hồ sơ thủ tục hành chính trong năm 2026.
+II. TỔ CHỨC THỰC HIỆN
+Các sở, ngành báo cáo kết quả theo Biểu 01 kèm theo Kế hoạch này.
+""" + CLOSING + """PHỤ LỤC I
+DANH MỤC NHIỆM VỤ
+1. Số hóa hồ sơ thủ tục hành chính.
+Biểu 01: BÁO CÁO TIẾN ĐỘ THỰC HIỆN
+Kỳ báo cáo: quý II năm 2026.
+""")
+    assert not any(t.startswith(("Biểu 01", "BÁO CÁO TIẾN ĐỘ")) for t in texts(doc))
+    assert [item.path for item in doc.items if item.path.startswith(("I", "II"))][:3] == ["I", "I.1", "II"]
+
+
+def test_signature_block_not_read_as_such_is_no_item():
+    """"Nơi nhận:" lost (a column OCR did not read): the receivers, "Lưu:" and the signer's lines the body
+    ends with are the closing, not paragraphs."""
+    doc = document_from_text(HEADER + """V/v phòng chống lụt bão
+Kính gửi: Sở Nông nghiệp và Môi trường
+Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão.
+Sở Tài chính bố trí kinh phí thực hiện từ nguồn dự phòng ngân sách tỉnh năm 2026.
+- Như trên;
+- Lưu: VT, NLN.
+ủy ban nhân dân tỉnh
+Nguyễn Văn An
+""")
+    assert [t[:20] for t in texts(doc)] == ["Ủy ban nhân dân tỉnh", "Sở Tài chính bố trí "]

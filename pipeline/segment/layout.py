@@ -25,6 +25,7 @@ from pipeline.lexicon import DocType, ascii_fold, doc_type_from_heading, is_exac
 from pipeline.segment.patterns import (
     APPENDIX_RE,
     ATTACHED_RE,
+    FORM_RE,
     FORMULA_TYPES,
     KINH_GUI_RE,
     SIGN_AUTHORITY_RE,
@@ -34,6 +35,7 @@ from pipeline.segment.patterns import (
     enacted_type,
     enacting_formula,
     is_basis,
+    is_farewell,
     is_recipients_start,
     match_enumerator,
     starts_with_agency_head,
@@ -107,6 +109,36 @@ _MAX_TITLE = 1500
 _BODY_MIN_WORDS = 14
 
 
+# A footnote's mark: a superscript number, a mark OCR reads for one ("'", "*"), or a number before the
+# document the note names ("1 Nghị định số …").
+_NOTE_RE = regex.compile(
+    r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[*'’‘\"“]+)\s*\p{Lu}"
+    r"|^\d{1,2}\s+(?:Nghị\s+định|Nghị\s+quyết|Thông\s+tư|Luật|Bộ\s+luật|Quyết\s+định|Công\s+văn|Chỉ\s+thị|"
+    r"Kế\s+hoạch|Văn\s+bản|Báo\s+cáo|Thông\s+báo|Hướng\s+dẫn|Theo|Xem)\b"
+)
+_SENTENCE_END_RE = regex.compile(r"[.:;!?]\s*$")
+
+
+def _closing_strength(text: str, last: bool) -> bool | None:
+    """How a line at the end of a body reads: True a signer's line or "Lưu:" (a closing surely), False a
+    line a closing may hold (a receiver "- Như trên;", a short line in capitals, a stray mark), None body."""
+    bare = text.lstrip("-–+•. ")
+    if not bare:
+        return False
+    if is_signature_line(bare) or _LUU_RE.match(bare) or last and hdr.looks_like_person_name(bare):
+        return True
+    words = len(bare.split())
+    if words <= 10 and bare == text and starts_with_agency_head(bare) and not _SENTENCE_END_RE.search(bare):
+        return True  # the issuing body's name over the signature ("TM. " lost, or typed in lower case)
+    if len(bare) <= 12 or words <= 3 and not _SENTENCE_END_RE.search(bare):
+        return False
+    if len(text) <= 80 and (text[:1] in "-–+•" or is_upper_text(bare)) and not text.endswith(":"):
+        return False
+    if len(bare) <= 40 and bare.endswith(";"):
+        return False  # "Phòng ĐTDATĐ;": a receiver whose dash was not read
+    return None
+
+
 def is_ocr_noise(text: str) -> bool:
     """A stray mark OCR reads from a stamp, a signature or a punch hole: "I", "Z", ":", "Bà >", "sỹ sề" alone on
     a line — no word of three letters, at most four letters and digits — and not an enumerator or an agency head."""
@@ -158,6 +190,7 @@ class _Walker:
                 self.header_columns(line, text)
                 continue
             getattr(self, self.state)(line, text)
+        self.trailing_closing()
         return self.layout
 
     # ---- stamps -------------------------------------------------------
@@ -439,6 +472,12 @@ class _Walker:
             return
         if self.starts_attached(line, text):
             return
+        if is_farewell(text):
+            self.set(line, "closing")  # "Trân trọng./."
+            return
+        if self.is_footnote(line, text):
+            self.set(line, "footnote")
+            return
         if is_basis(text) and not match_enumerator(text):
             self.set(line, "basis")
             return
@@ -505,8 +544,9 @@ class _Walker:
         self.body(line, text)
 
     def starts_attached(self, line: TextLine, text: str) -> bool:
-        """A type heading ("KẾ HOẠCH", "QUY ĐỊNH") or "Phụ lục I" after the body opens a new part."""
-        appendix = APPENDIX_RE.match(text)
+        """A type heading ("KẾ HOẠCH", "QUY ĐỊNH"), "Phụ lục I" or a form's title ("Biểu 01: …", "Mẫu số 02")
+        after the body opens a new part."""
+        appendix = APPENDIX_RE.match(text) or FORM_RE.match(text)
         if appendix and len(text) < 120 and (is_upper_text(text) or appendix.end() >= len(text.rstrip()) - 1 or text[appendix.end():].strip()[:1].isupper()):
             self.new_part("appendix", None)
             self.layout.parts[-1].heading_lines.append(line)
@@ -521,6 +561,45 @@ class _Walker:
             self.state = ATTACHED
             return True
         return False
+
+    def is_footnote(self, line: TextLine, text: str) -> bool:
+        """A note at the foot of a page ("¹ Nghị định số 26/2026/NĐ-CP ngày … quy định …"): a line that opens
+        with a note's mark, and after which the page holds only more notes, their wrapped lines and stray
+        marks, before the document goes on on the next page."""
+        if not _NOTE_RE.match(text) or match_enumerator(text):
+            return False
+        for following in self.lines[line.index + 1:]:
+            if following.page != line.page:
+                return True
+            rest = following.text.strip()
+            if rest and not (_NOTE_RE.match(rest) or rest[:1].islower() or len(rest) <= 12):
+                return False
+        return False  # the last page: notes are printed under the signature there
+
+    def trailing_closing(self) -> None:
+        """The signature block and receivers list a part's body ends with when "Nơi nhận" and the signer's
+        title were not read as such (a lost column, a name typed in lower case: "ủy ban nhân dân tỉnh …"):
+        the run of closing-like lines after the last paragraph, if it holds a signer's line or "Lưu:"."""
+        by_part: dict[int, list[TextLine]] = {}
+        for line in self.lines:
+            if self.layout.roles.get(line.index) == "body":
+                by_part.setdefault(self.layout.part_of[line.index], []).append(line)
+        for body in by_part.values():
+            run: list[tuple[TextLine, bool]] = []
+            for line in reversed(body):
+                strength = _closing_strength(line.text.strip(), last=not run)
+                if strength is None or run and self.table_between(line.index, run[-1][0].index):
+                    break  # a table after it: the body goes on there
+                run.append((line, strength))
+            if len(run) == len(body) or not any(strong for _, strong in run):
+                continue  # a whole body is never a signature block
+            for line, strong in run:
+                self.layout.roles[line.index] = "signature" if strong and not _LUU_RE.match(line.text.lstrip("-–+• ")) else "closing"
+            found = [line for line, strong in run if self.layout.roles[line.index] == "signature"]
+            self.layout.signature_lines = sorted(self.layout.signature_lines + found, key=lambda l: l.index)
+
+    def table_between(self, before: int, after: int) -> bool:
+        return any(self.layout.roles.get(i) in ("table_row", "table_header") for i in range(before + 1, after))
 
     def table_row(self, line: TextLine) -> None:
         if self.state in (HEADER, BASES, CLOSING, ATTACHED):
