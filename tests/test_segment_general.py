@@ -143,3 +143,49 @@ Sở Tài chính bố trí kinh phí thực hiện từ nguồn dự phòng ngâ
 Nguyễn Văn An
 """)
     assert [t[:20] for t in texts(doc)] == ["Ủy ban nhân dân tỉnh", "Sở Tài chính bố trí "]
+
+
+# ---- 3. articles and chapters --------------------------------------------------------------------
+DECREE = HEADER.replace("210/UBND-NLN", "15/QĐ-UBND") + """QUYẾT ĐỊNH
+Ban hành Quy định quản lý vật liệu nổ công nghiệp
+ỦY BAN NHÂN DÂN TỈNH
+Căn cứ Luật Quản lý, sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ ngày 29 tháng 6 năm 2024;
+QUYẾT ĐỊNH:
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+Quy định này quy định việc quản lý vật liệu nổ công nghiệp trên địa bàn tỉnh.
+ChươnH
+TỔ CHỨC THỰC HIỆN
+Điều 2.
+1. Sở Công Thương chủ trì kiểm tra việc sử dụng vật liệu nổ công nghiệp theo quy định:
+“Tổ chức sử dụng vật liệu nổ công nghiệp phải có giấy phép.”
+2. Sở Xây dựng phối hợp với
+Ủy ban nhân dân các xã kiểm tra các công trình sử dụng vật liệu nổ công nghiệp.
+""" + CLOSING
+
+
+def test_chapter_heading_damaged_by_ocr_is_the_next_chapter():
+    paths = [item.path for item in document_from_text(DECREE).items]
+    assert "Chương II" in paths and "ChươnH" not in " ".join(paths)
+
+
+def test_article_without_a_title_is_kept_in_its_clauses_paths():
+    """"Điều 2." alone on its line, its clauses below: no empty item, the clauses keep "Điều 2" in their paths."""
+    doc = document_from_text(DECREE)
+    paths = set(by_path(doc))
+    assert "Chương II.Điều 2" not in paths and {"Chương II.Điều 2.1", "Chương II.Điều 2.2"} <= paths
+
+
+def test_quoted_provision_and_a_phrase_broken_after_a_linking_word_stay_in_their_clause():
+    items = by_path(document_from_text(DECREE))
+    assert items["Chương II.Điều 2.1"].text.endswith('theo quy định: "Tổ chức sử dụng vật liệu nổ công nghiệp phải có giấy phép."')
+    assert items["Chương II.Điều 2.2"].text == (
+        "Sở Xây dựng phối hợp với Ủy ban nhân dân các xã kiểm tra các công trình sử dụng vật liệu nổ công nghiệp.")
+
+
+def test_chapter_title_in_capitals_is_not_continued_by_a_lowercase_line():
+    """A chapter's title in capitals goes on in capitals only: a lowercase line under it (OCR's reading of a
+    "Mục 1" heading, a stray mark) is not part of the title."""
+    doc = document_from_text(DECREE.replace("ChươnH\nTỔ CHỨC THỰC HIỆN\n", "Chương II\nTỔ CHỨC THỰC HIỆN\nca ỐC ĐỘ\n"))
+    assert by_path(doc)["Chương II"].text == "TỔ CHỨC THỰC HIỆN"
