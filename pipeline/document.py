@@ -175,12 +175,12 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
 def _doc_type(layout: Layout, number: str | None) -> str | None:
     """The document's type: from its heading; where the heading is missing or damaged, from the type word of its
     number line ("Luật số: …"), the code in its symbol ("NQ" in "66.4/2025/NQ-CP"), its enacting formula or
-    sentence ("QUYẾT NGHỊ:", "Quốc hội ban hành Luật …"); an official letter is known by its "V/v" line."""
+    sentence ("QUYẾT NGHỊ:", "Quốc hội ban hành Luật …"); an official letter is known by its "V/v" line, or by "Kính gửi:" under a number."""
     heading = layout.doc_type.slug if layout.doc_type else None
     if heading and layout.doc_type_exact:
         return heading
     return (layout.number_type or (doc_type_from_number(number) if number else None) or heading or layout.enacted_type
-            or ("cong_van" if layout.subject_lines else None))
+            or ("cong_van" if layout.subject_lines or layout.recipients and layout.number is not None else None))
 
 
 # Laws and the Quốc hội's resolutions print no date in their header: they bear the date they are passed,

@@ -332,3 +332,45 @@ def survey_pdf_bytes() -> bytes:
 def write_survey(path: Path) -> Path:
     path.write_bytes(survey_pdf_bytes())
     return path
+
+
+def _justified(pdf, x, y, text, right=190):
+    """One printed line stretched to the right margin, as a justified paragraph's full lines are."""
+    pdf.set_char_spacing(0)
+    gap = (right - x - pdf.get_string_width(text)) / (len(text) - 1)
+    pdf.set_char_spacing(gap * 72 / 25.4)  # points
+    pdf.set_xy(x, y)
+    pdf.cell(0, 6, text)
+    pdf.set_char_spacing(0)
+
+
+# A justified flow whose paragraphs start with a first-line indent, at one line pitch throughout:
+# (indented?, full line?, text). Pairs of a full line ending in ":" or before an amount, wrapped onto a
+# line at the margin; points "c." / "d." (a letter and a full stop); two indented sentences.
+INDENTED_FLOW = [
+    (True, False, "Điều 1. Phạm vi điều chỉnh"),
+    (True, True, "Quyết định này quy định việc cấp giấy phép hành nghề cho người có quốc tịch:"),
+    (False, False, "Việt Nam, người nước ngoài cư trú hợp pháp tại Việt Nam."),
+    (True, True, "Tổng kinh phí thực hiện kế hoạch giai đoạn 2026 - 2030 dự kiến khoảng"),
+    (False, False, "39.897 tỷ đồng, bố trí từ ngân sách nhà nước và các nguồn hợp pháp khác."),
+    (True, True, "Các sở, ngành triển khai thực hiện các nhiệm vụ và rà soát các công trình sau:"),
+    (True, False, "c. Công trình cấp nước sinh hoạt tập trung;"),
+    (True, False, "d. Bể nước phòng cháy chữa cháy."),
+    (True, True, "Ủy ban nhân dân các xã chịu trách nhiệm rà soát, thống kê các công trình."),
+    (True, False, "Các đơn vị báo cáo kết quả trước ngày 30 tháng 6 năm 2026."),
+]
+
+
+def indented_flow_pdf_bytes() -> bytes:
+    require_fonts()
+    pdf = _new_pdf(running=False)
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=12)
+    for i, (indented, full, text) in enumerate(INDENTED_FLOW):
+        x, y = 30 if indented else 20, 20 + 6 * i
+        if full:
+            _justified(pdf, x, y, text)
+        else:
+            pdf.set_xy(x, y)
+            pdf.cell(0, 6, text)
+    return bytes(pdf.output())

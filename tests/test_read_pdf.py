@@ -62,6 +62,18 @@ def test_enumerated_paragraphs_stay_apart(decree):
     assert "b) Sở Nội vụ hướng dẫn nghiệp vụ lưu trữ." in texts
 
 
+def test_paragraphs_of_an_indented_flow(tmp_path):
+    """Where paragraphs start indented, a line back at the margin under a full line goes on with its
+    paragraph even after ":" or before an amount ("39.897 tỷ đồng" is no enumerator "39."); an indented
+    line after a full stop starts one; "d. Bể nước" (a letter and a full stop) is a point of its own."""
+    fx.require_fonts()
+    path = tmp_path / "flow.pdf"
+    path.write_bytes(fx.indented_flow_pdf_bytes())
+    flow = [text for _, _, text in fx.INDENTED_FLOW]
+    assert [line.text for line in read_pdf(path).lines] == [
+        flow[0], f"{flow[1]} {flow[2]}", f"{flow[3]} {flow[4]}", *flow[5:]]
+
+
 def test_page_numbers_and_running_header_dropped(decree):
     for line in decree.lines:
         assert fx.RUNNING_HEADER not in line.text

@@ -27,8 +27,10 @@ Algorithm, per page:
    one Line unless a new paragraph starts: a larger vertical gap, a font-size
    change, an enumerator ("Điều 3.", "1.", "a)", "-" ...), an opener ("Căn cứ",
    "Kính gửi" ...), an all-caps heading, a first-line indent, or a sentence end
-   (". : ;") followed by an uppercase letter. A row starting in lowercase
-   continues the sentence. Hyphenated line ends are repaired.
+   (". : ;") followed by an uppercase letter — except, in a flow whose
+   paragraphs start indented, a row back at the left margin under a full row,
+   which goes on with its paragraph. A row starting in lowercase continues
+   the sentence. Hyphenated line ends are repaired.
 7. **Reading order.** Text and table rows are merged by vertical position.
    Each page's piece of a table gets a table number of its own, its first row
    marked ``header_row``: which pieces are one table continued over pages, and
@@ -858,13 +860,15 @@ _ENUMERATOR = re.compile(
     r"|(?:Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN)\s+[0-9IVXLCDM]+\b(?:\s*[.:\-]|\s*$|\s+(?=[A-ZĐÀ-Ỹ]))"
     r"|(?:Phụ\s+lục|PHỤ\s+LỤC)\s+[0-9IVXLCDM]+\b"
     r"|[IVXLCDM]+[.)]\s"
-    r"|\d+(?:\.\d+)*[.)]\s"
-    r"|\d+(?:\.\d+)+\s"
+    r"|\d{1,3}(?:\.\d{1,2})*[.)]\s"  # "1.", "1.2.", not an amount ("39.897 tỷ đồng", "300.000 bộ")
+    r"|\d{1,2}(?:\.\d{1,2})+\s"
     r"|[a-zđ]\)\s"
     r"|\(\d+\)|\([a-zđ]\)"
     r"|[-+•–—*·]\s?"
     r")"
 )
+# "d. Bể nước" (a letter and a full stop before a capital), as decisions often print their points
+_LETTER_POINT = re.compile(r"^[a-zđ]\.\s+(\w)")
 _OPENER = re.compile(r"^(?:Căn\s+cứ|Xét\b|Theo\s+đề\s+nghị|Nơi\s+nhận|Kính\s+gửi|V/v\b)")
 _MOTTO = re.compile(r"doc\s*lap\W+tu\s*do\W+hanh\s*phuc")
 _SENTENCE_END = (".", ":", ";", "!", "?")
@@ -893,6 +897,7 @@ class _Flow:
     right: float
     pitch: float  # usual distance between the tops of two lines of one paragraph
     join_caps: bool
+    indents: bool = False  # its paragraphs start with a first-line indent
 
 
 def _flow_geometry(rows: list[_Row], in_block: bool) -> _Flow:
@@ -900,7 +905,31 @@ def _flow_geometry(rows: list[_Row], in_block: bool) -> _Flow:
     size = statistics.median(r.size for r in rows)
     pitch = Counter(pitches).most_common(1)[0][0] if pitches else 1.2 * size
     pitch = min(max(pitch, size), 2 * size)
-    return _Flow(min(r.x0 for r in rows), max(r.x1 for r in rows), pitch, join_caps=not in_block)
+    left, right = min(r.x0 for r in rows), max(r.x1 for r in rows)
+    return _Flow(left, right, pitch, join_caps=not in_block, indents=_indents(rows, left, right, size))
+
+
+def _indents(rows: list[_Row], left: float, right: float, size: float) -> bool:
+    """Do the flow's paragraphs start with a first-line indent? Judged on the lines that surely start one:
+    those after a line that ends a sentence well short of the right margin."""
+    width = right - left
+    indent = max(0.6 * size, 0.03 * width)
+    indented = flush = 0
+    for a, b in zip(rows, rows[1:]):
+        if a.x1 < right - 0.15 * width and a.text.endswith(_SENTENCE_END) and 0 < b.top - a.top < 3 * a.size:
+            if left + indent < b.x0 < left + 0.25 * width:
+                indented += 1
+            elif b.x0 <= left + indent:
+                flush += 1
+    return indented >= 2 and indented > 2 * flush
+
+
+def _wraps_on(prev: _Row, cur: _Row, flow: _Flow, size: float) -> bool:
+    """A full line, then a line back at the left margin, in a flow whose paragraphs start indented: one
+    paragraph wrapped there, even after a full stop or a colon ("… Quốc tịch:" / "Việt Nam.")."""
+    width = flow.right - flow.left
+    return flow.indents and prev.x1 >= flow.right - max(1.5 * size, 0.03 * width) \
+        and cur.x0 <= flow.left + max(0.6 * size, 0.03 * width)
 
 
 def _starts_paragraph(prev: _Row, cur: _Row, flow: _Flow) -> bool:
@@ -910,7 +939,8 @@ def _starts_paragraph(prev: _Row, cur: _Row, flow: _Flow) -> bool:
     if abs(cur.size - prev.size) > 1:
         return True
     text, before = cur.text, prev.text
-    if _ENUMERATOR.match(text) or _OPENER.match(text):
+    point = _LETTER_POINT.match(text)
+    if _ENUMERATOR.match(text) or _OPENER.match(text) or point and point.group(1).isupper():
         # "... quy định tại" / "Phụ lục IV ban hành kèm theo ...": a reference, not a heading
         return not (text.startswith("Phụ lục") and before and not before.endswith(_SENTENCE_END)
                     and not _is_caps(before))
@@ -928,7 +958,7 @@ def _starts_paragraph(prev: _Row, cur: _Row, flow: _Flow) -> bool:
     if first.islower():
         return False  # the sentence goes on
     if before.endswith(_SENTENCE_END) and first.isupper():
-        return True
+        return not _wraps_on(prev, cur, flow, size)
     width = flow.right - flow.left
     if cur.x0 > prev.x0 + max(0.6 * size, 0.03 * width):
         return True  # first-line indent

@@ -26,6 +26,7 @@ from pipeline.lexicon import DocType, ascii_fold, doc_type_from_heading, is_exac
 from pipeline.segment.patterns import (
     APPENDIX_RE,
     ATTACHED_RE,
+    FORM_RE,
     FORMULA_TYPES,
     KINH_GUI_RE,
     SIGN_AUTHORITY_RE,
@@ -35,6 +36,7 @@ from pipeline.segment.patterns import (
     enacted_type,
     enacting_formula,
     is_basis,
+    is_farewell,
     is_recipients_start,
     match_enumerator,
     starts_with_agency_head,
@@ -103,6 +105,39 @@ _BARE_ENUMERATOR_RE = regex.compile(r"^\(?(?:\d{1,2}|[a-zđ]|[IVX]{1,4})[.)]$") 
 # decree names every document it amends).
 _MAX_TITLE_LINES = 10
 _MAX_TITLE = 1500
+# A line of running text in the header zone holds at least this many words (the longest header field
+# outside the title, a wrapped "V/v" subject or an issuer's name, holds fewer on one line).
+_BODY_MIN_WORDS = 14
+
+
+# A footnote's mark: a superscript number, a mark OCR reads for one ("'", "*"), or a number before the
+# document the note names ("1 Nghị định số …").
+_NOTE_RE = regex.compile(
+    r"^(?:[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[*'’‘\"“]+)\s*\p{Lu}"
+    r"|^\d{1,2}\s+(?:Nghị\s+định|Nghị\s+quyết|Thông\s+tư|Luật|Bộ\s+luật|Quyết\s+định|Công\s+văn|Chỉ\s+thị|"
+    r"Kế\s+hoạch|Văn\s+bản|Báo\s+cáo|Thông\s+báo|Hướng\s+dẫn|Theo|Xem)\b"
+)
+_SENTENCE_END_RE = regex.compile(r"[.:;!?]\s*$")
+
+
+def _closing_strength(text: str, last: bool) -> bool | None:
+    """How a line at the end of a body reads: True a signer's line or "Lưu:" (a closing surely), False a
+    line a closing may hold (a receiver "- Như trên;", a short line in capitals, a stray mark), None body."""
+    bare = text.lstrip("-–+•. ")
+    if not bare:
+        return False
+    if is_signature_line(bare) or _LUU_RE.match(bare) or last and hdr.looks_like_person_name(bare):
+        return True
+    words = len(bare.split())
+    if words <= 10 and bare == text and starts_with_agency_head(bare) and not _SENTENCE_END_RE.search(bare):
+        return True  # the issuing body's name over the signature ("TM. " lost, or typed in lower case)
+    if len(bare) <= 12 or words <= 3 and not _SENTENCE_END_RE.search(bare):
+        return False
+    if len(text) <= 80 and (text[:1] in "-–+•" or is_upper_text(bare)) and not text.endswith(":"):
+        return False
+    if len(bare) <= 40 and bare.endswith(";"):
+        return False  # "Phòng ĐTDATĐ;": a receiver whose dash was not read
+    return None
 
 
 def is_ocr_noise(text: str) -> bool:
@@ -121,6 +156,7 @@ class _Walker:
         self.state = HEADER
         self.after_title = False  # the type line has been seen: following lines are the subject
         self.in_kinh_gui = False
+        self.seen_kinh_gui = False  # "Kính gửi:" has been read: the title is over, the body is next
         self.in_recipients = False
         self.attached_heading_open = False  # inside "(Ban hành kèm theo ..." until ")"
         self.pending_number: hdr.NumberLine | None = None  # a number broken off at a line or column end
@@ -155,6 +191,7 @@ class _Walker:
                 self.header_columns(line, text)
                 continue
             getattr(self, self.state)(line, text)
+        self.trailing_closing()
         return self.layout
 
     # ---- stamps -------------------------------------------------------
@@ -198,8 +235,12 @@ class _Walker:
 
     def header(self, line: TextLine, text: str) -> None:
         lay = self.layout
-        if self.in_kinh_gui and _LIST_DASH_RE.match(text):
-            lay.recipients.append(text.lstrip("-–+• ").rstrip(";,. "))
+        if self.in_kinh_gui and (_LIST_DASH_RE.match(text) or self.continues_recipient(line, text)):
+            if _LIST_DASH_RE.match(text) or not lay.recipients:
+                lay.recipients.append(text.lstrip("-–+• ").rstrip(";,. "))
+            else:
+                comma = "," if self.prev_text(line).rstrip().endswith(",") else ""
+                lay.recipients[-1] = f"{lay.recipients[-1]}{comma} {text.rstrip(';,. ')}"  # the name wraps
             self.set(line, "recipients")
             return
         self.in_kinh_gui = False
@@ -264,8 +305,12 @@ class _Walker:
             rest = text[kinh_gui.end():].strip()
             if rest:
                 lay.recipients.append(rest.lstrip("-–+• ").rstrip(";,. "))
-            self.in_kinh_gui = True
+            self.in_kinh_gui = self.seen_kinh_gui = True
             self.set(line, "recipients")
+            return
+        if is_recipients_start(text) and (lay.number is not None or lay.issued_date):
+            self.state = CLOSING  # "Nơi nhận:" right after the header: a body too short to be seen
+            self.body(line, text)
             return
         if self.attached_heading_open or (lay.doc_type is not None and ATTACHED_RE.match(text)):
             # "(Ban hành kèm theo Quyết định số ...)": this document was issued with a decision
@@ -288,6 +333,12 @@ class _Walker:
             lay.subject_texts.append(text)
             self.set(line, "title")
             return
+        if self.seen_kinh_gui or self.reads_as_body(text):
+            # after "Kính gửi:" comes the body (a letter's paragraphs); and a sentence after the number or
+            # date cannot be a header field (a letter whose "V/v" line was not read)
+            self.state = BODY
+            self.body(line, text)
+            return
         if self.after_title:
             body = hdr.authority_body(text)
             if body and lay.authority_line is None and (lay.title_lines or lay.subject_lines):
@@ -309,6 +360,22 @@ class _Walker:
             self.set(line, "issuer")
             return
         self.set(line, "header_other")
+
+    def continues_recipient(self, line: TextLine, text: str) -> bool:
+        """The addressee's name wrapped onto the next line ("Kính gửi: Ủy ban nhân dân các tỉnh," / "thành phố
+        trực thuộc Trung ương"): it goes on in lower case, or after a comma or "và", and is no sentence."""
+        if not self.layout.recipients or len(text) > 80 or text.endswith((".", ":")) or match_enumerator(text):
+            return False
+        previous = self.prev_text(line).rstrip()
+        if previous.endswith((";", ".")):
+            return False
+        return text[:1].islower() or previous.endswith((",", " và")) and starts_with_agency_head(text)
+
+    def reads_as_body(self, text: str) -> bool:
+        """A sentence in running text after the number or the date: header fields are short or in capitals."""
+        lay = self.layout
+        return (lay.number is not None or lay.issued_date is not None) and not self.after_title \
+            and len(text.split()) >= _BODY_MIN_WORDS and not is_upper_text(text) and text[:1].isupper()
 
     def continues_issuer(self, line: TextLine) -> bool:
         """The issuer block's previous line ends with a type word ("THEO QUYẾT ĐỊNH"): a "SỐ …" line continues that name."""
@@ -408,6 +475,12 @@ class _Walker:
             return
         if self.starts_attached(line, text):
             return
+        if is_farewell(text):
+            self.set(line, "closing")  # "Trân trọng./."
+            return
+        if self.is_footnote(line, text):
+            self.set(line, "footnote")
+            return
         if is_basis(text) and not match_enumerator(text):
             self.set(line, "basis")
             return
@@ -474,8 +547,9 @@ class _Walker:
         self.body(line, text)
 
     def starts_attached(self, line: TextLine, text: str) -> bool:
-        """A type heading ("KẾ HOẠCH", "QUY ĐỊNH") or "Phụ lục I" after the body opens a new part."""
-        appendix = APPENDIX_RE.match(text)
+        """A type heading ("KẾ HOẠCH", "QUY ĐỊNH"), "Phụ lục I" or a form's title ("Biểu 01: …", "Mẫu số 02")
+        after the body opens a new part."""
+        appendix = APPENDIX_RE.match(text) or FORM_RE.match(text)
         if appendix and len(text) < 120 and (is_upper_text(text) or appendix.end() >= len(text.rstrip()) - 1 or text[appendix.end():].strip()[:1].isupper()):
             self.new_part("appendix", None)
             self.layout.parts[-1].heading_lines.append(line)
@@ -490,6 +564,45 @@ class _Walker:
             self.state = ATTACHED
             return True
         return False
+
+    def is_footnote(self, line: TextLine, text: str) -> bool:
+        """A note at the foot of a page ("¹ Nghị định số 26/2026/NĐ-CP ngày … quy định …"): a line that opens
+        with a note's mark, and after which the page holds only more notes, their wrapped lines and stray
+        marks, before the document goes on on the next page."""
+        if not _NOTE_RE.match(text) or match_enumerator(text):
+            return False
+        for following in self.lines[line.index + 1:]:
+            if following.page != line.page:
+                return True
+            rest = following.text.strip()
+            if rest and not (_NOTE_RE.match(rest) or rest[:1].islower() or len(rest) <= 12):
+                return False
+        return False  # the last page: notes are printed under the signature there
+
+    def trailing_closing(self) -> None:
+        """The signature block and receivers list a part's body ends with when "Nơi nhận" and the signer's
+        title were not read as such (a lost column, a name typed in lower case: "ủy ban nhân dân tỉnh …"):
+        the run of closing-like lines after the last paragraph, if it holds a signer's line or "Lưu:"."""
+        by_part: dict[int, list[TextLine]] = {}
+        for line in self.lines:
+            if self.layout.roles.get(line.index) == "body":
+                by_part.setdefault(self.layout.part_of[line.index], []).append(line)
+        for body in by_part.values():
+            run: list[tuple[TextLine, bool]] = []
+            for line in reversed(body):
+                strength = _closing_strength(line.text.strip(), last=not run)
+                if strength is None or run and self.table_between(line.index, run[-1][0].index):
+                    break  # a table after it: the body goes on there
+                run.append((line, strength))
+            if len(run) == len(body) or not any(strong for _, strong in run):
+                continue  # a whole body is never a signature block
+            for line, strong in run:
+                self.layout.roles[line.index] = "signature" if strong and not _LUU_RE.match(line.text.lstrip("-–+• ")) else "closing"
+            found = [line for line, strong in run if self.layout.roles[line.index] == "signature"]
+            self.layout.signature_lines = sorted(self.layout.signature_lines + found, key=lambda l: l.index)
+
+    def table_between(self, before: int, after: int) -> bool:
+        return any(self.layout.roles.get(i) in ("table_row", "table_header") for i in range(before + 1, after))
 
     def table_row(self, line: TextLine) -> None:
         if self.state in (HEADER, BASES, CLOSING, ATTACHED):

@@ -156,9 +156,32 @@ RECIPIENTS_END_RE = regex.compile(r"^N[ơo]i\s+nh[ậâấầẫẩạa]n\s*:?",
 _RECIPIENTS_FUZZY_RE = regex.compile(r"^[^a-z0-9]{0,2}[a-z|!]?\s*(?:noi\s+nhan){e<=1}\s*:")
 
 
+# "Nối nhận" (a wrong tone mark, a font's wrong letter) alone on its line: no colon is needed then
+_RECIPIENTS_ALONE_RE = regex.compile(r"^[^a-z0-9]{0,2}n(?:oi\s+nhan){e<=1}\s*[:.]?\s*$")
+
+
 def is_recipients_start(text: str) -> bool:
     """ "Nơi nhận:", the start of the closing (OCR-damaged too)."""
-    return RECIPIENTS_END_RE.match(text) is not None or _RECIPIENTS_FUZZY_RE.match(fold_chars(text[:16])) is not None
+    if RECIPIENTS_END_RE.match(text) is not None:
+        return True
+    head = fold_chars(text[:16])
+    return _RECIPIENTS_FUZZY_RE.match(head) is not None or len(text) <= 14 and _RECIPIENTS_ALONE_RE.match(head) is not None
+
+
+# The letter's closing formula ("Trân trọng./.", "Trân trọng cảm ơn!", "Xin trân trọng cảm ơn."), a line of its own.
+_FAREWELL_RE = regex.compile(
+    r"^(?:xin\s+)?tran\s+trong(?:\s+(?:cam\s+on|kinh\s+chao))?(?:\s+(?:quy\s+)?(?:co\s+quan|don\s+vi))?"
+    r"[^a-z]*(?:[a-z]{1,2}[^a-z]*){0,2}$"  # then only marks, or a stray mark OCR read ("7k~")
+)
+
+
+def is_farewell(text: str) -> bool:
+    """ "Trân trọng./.": how a letter takes leave before "Nơi nhận" (OCR may add a stray mark after it)."""
+    return len(text) <= 48 and _FAREWELL_RE.match(fold_chars(text.strip())) is not None
+
+
+# A form attached to a plan or a report outline: "Biểu 01: BÁO CÁO TIẾN ĐỘ …", "Mẫu số 02/BC", "Biểu mẫu số 3"
+FORM_RE = regex.compile(r"^(?:Biểu|BIỂU|Mẫu|MẪU)(?:\s+(?:mẫu|MẪU))?\s+(?:(?:số|SỐ)\s*)?\d{1,3}[a-z]?(?:[/.\-][\w.\-]+)?\s*[.:\-]?")
 KINH_GUI_RE = regex.compile(r"^K[íi]nh\s+g[ửu]i\s*:?\s*", regex.IGNORECASE)
 SUBJECT_RE = regex.compile(r"^(?:V/v|V/V|Về\s+việc)\s*[:.]?\s*", regex.IGNORECASE)
 ATTACHED_RE = regex.compile(r"^\(?\s*(?:Ban\s+hành\s+)?(?:kèm\s+theo|Kèm\s+theo)\b", regex.IGNORECASE)

@@ -27,7 +27,7 @@ from pipeline.model import TextLine
 from pipeline.model import BBox
 from pipeline.segment.layout import Layout
 from pipeline.lexicon import ascii_fold, is_upper_text
-from pipeline.segment.patterns import ROMAN, match_enumerator
+from pipeline.segment.patterns import ROMAN, Enumerator, match_enumerator, roman_to_int
 from pipeline.segment.tables import RowItem, TableReading, read_tables
 
 _RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
@@ -71,6 +71,18 @@ class Node:
         return f"{symbol}{self.counters[symbol]}"
 
 
+# A line ending in one of these words stops in the middle of a phrase: the next line goes on with it,
+# whatever its case (a page break before "Ủy ban nhân dân tỉnh …"). Not words a heading may end with
+# ("đạt được", "tiếp theo", "chuyển đổi số", "cuối cùng", "nêu trên").
+_OPEN_END_RE = regex.compile(
+    r"(?:^|\s)(?:của|và|với|cho|tại|về|là|do|ở|từ|đến|thuộc|các|những|trong|hoặc|để|bởi|nếu|khi|mà|đối|giữa|gồm)$"
+)
+_QUOTE_START = ("“", '"', "‘", "'")
+# "Chương II" as OCR reads it when the numeral's strokes join ("ChươnH", "Chuong ll"): the word a few
+# letters off, then nothing or a Roman-looking mark. Matched on the folded line, which is short.
+_DAMAGED_CHAPTER_RE = regex.compile(r"^(?:chuong){e<=2}\s*[ivxlh|1!]{0,5}\s*[.:]?$")
+
+
 class TreeBuilder:
     def __init__(self, text: str):
         self.text = text
@@ -80,6 +92,7 @@ class TreeBuilder:
         self.tables = TableReading()  # the records of every table, read by segment/tables.py
         self.table_no: int | None = None
         self.row_stack: list[Node] = []
+        self.part_nodes: list[Node] = []
 
     # ---- nodes ----------------------------------------------------------
     def new_node(self, line: TextLine, etype: str, label: str, enumerator: str | None, start: int, parent: Node | None) -> Node:
@@ -109,6 +122,7 @@ class TreeBuilder:
         if parent is not None:
             parent.children.append(node)
         self.nodes.append(node)
+        self.part_nodes.append(node)
         return node
 
     def extend(self, node: Node, line: TextLine) -> None:
@@ -125,12 +139,13 @@ class TreeBuilder:
         self.stack = []
         self.row_stack = []
         self.table_no = None
+        self.part_nodes: list[Node] = []  # the nodes of the part being built
 
     def add_body_line(self, line: TextLine, preamble: bool) -> str:
         """Place one body line; return the role it took: "item", "continuation" or "preamble"."""
         text = line.text
         lead = len(text) - len(text.lstrip())
-        enumerator = match_enumerator(text.lstrip())
+        enumerator = match_enumerator(text.lstrip()) or self.damaged_chapter(text.strip())
         if enumerator is None:
             last = self.nodes[-1] if self.nodes else None
             if last is not None and last.etype in _RANK and last.etype != "dieu" and last.last_line is not None and is_upper_text(text) and (
@@ -169,6 +184,20 @@ class TreeBuilder:
         node = self.new_node(line, etype, label, printed, line.start + lead + end, parent)
         self.stack.append(node)
         return "item"
+
+    def damaged_chapter(self, text: str) -> Enumerator | None:
+        """A chapter heading OCR damaged ("ChươnH" for "Chương II"), when the next chapter is due: the part
+        has chapters, and the line is only the word "Chương" a few letters off and a Roman-looking mark."""
+        if len(text) > 14:
+            return None
+        chapters = [n for n in self.part_nodes if n.etype == "chuong"]
+        if not chapters or not _DAMAGED_CHAPTER_RE.match(ascii_fold(text).lower()):
+            return None
+        number = roman_to_int(chapters[-1].label.split()[-1]) or (int(chapters[-1].label.split()[-1])
+                                                                   if chapters[-1].label.split()[-1].isdigit() else None)
+        if number is None:
+            return None
+        return Enumerator("chuong", f"Chương {_roman(number + 1)}", text, len(text))
 
     def close_run_in(self) -> None:
         """A new paragraph ends the run-in heading open before it (and the bullets it held)."""
@@ -225,10 +254,18 @@ class TreeBuilder:
         previous = node.last_line.text.rstrip()
         current = line.text.strip()
         if not current or not previous or node.last_line.index != line.index - 1:
-            return False  # a blank line always ends a paragraph
+            return False  # a blank line always ends a paragraph (and a unit's text is one span of the document)
+        if previous.endswith(":") and current.startswith(_QUOTE_START) and not match_enumerator(current[1:].lstrip()):
+            return True  # the provision a unit quotes: "… quy định:" / "“Miễn trừ …”"
         if previous.endswith((".", ";", ":", "!", "?", "./.", "/.")):
             return False
-        return current[0].islower() or current[0] in ",)" or (current[0].isdigit() and not previous[-1].isalnum())
+        if node.etype in _RANK and is_upper_text(self.text[node.start:node.end]) and not is_upper_text(current):
+            return False  # a heading's title in capitals goes on in capitals only ("ca ỐC ĐỘ": OCR's "Mục 1")
+        if current[0].islower() or current[0] in ",)":
+            return True
+        if current[0].isdigit():
+            return not previous[-1].isalnum()
+        return _OPEN_END_RE.search(previous) is not None
 
     # ---- tables ---------------------------------------------------------
     def add_table_line(self, line: TextLine) -> None:
@@ -452,4 +489,28 @@ def build_tree(
             if role == "preamble":
                 preamble_lines.add(line.index)
     assign_kinds(builder.nodes, text, addressee)
-    return builder.nodes, preamble_lines
+    return _without_empty_headings(builder.nodes), preamble_lines
+
+
+def _without_empty_headings(nodes: list[Node]) -> list[Node]:
+    """An article or chapter printed with no title ("Điều 25." alone, its clauses below) is no item of its
+    own: its units keep it in their paths ("Điều 25.1") and hang from the unit above it."""
+    empty = [n for n in nodes if n.etype in _RANK and n.start >= n.end and n.children]
+    if not empty:
+        return nodes
+    for node in empty:
+        for child in node.children:
+            child.parent = node.parent
+        if node.parent is not None:
+            at = node.parent.children.index(node)
+            node.parent.children[at:at + 1] = node.children
+    dropped = {id(n) for n in empty}
+    return [n for n in nodes if id(n) not in dropped]
+
+
+def _roman(number: int) -> str:
+    out = []
+    for value, numeral in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, number = divmod(number, value)
+        out.append(numeral * count)
+    return "".join(out)

@@ -1,0 +1,191 @@
+"""General layout and tree conventions, on short texts written for these tests (and PDFs / DOCX made here).
+
+Each test is one convention of Nghị định 30/2020/NĐ-CP or of how Vietnamese documents are
+printed, stated on a document of our own; the real files that showed the fault are in
+the evaluation tests (tests/gold/structure, tests/gold/scans), not copied here.
+"""
+from __future__ import annotations
+
+from tests.helpers import by_path, document_from_text
+
+HEADER = """ỦY BAN NHÂN DÂN
+TỈNH NAM ĐỊNH SƠN
+Số: 210/UBND-NLN
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Nam Định Sơn, ngày 12 tháng 3 năm 2026
+"""
+CLOSING = """Nơi nhận:
+- Như trên;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn An
+"""
+
+
+def texts(doc) -> list[str]:
+    return [item.text for item in doc.items]
+
+
+# ---- 1. a letter's paragraphs ------------------------------------------------
+def test_letter_without_subject_line_gives_its_paragraphs_as_items():
+    """No "V/v" line (or one OCR could not read): after "Kính gửi:" the body starts, and each paragraph is an item."""
+    doc = document_from_text(HEADER + """Kính gửi:
+- Sở Nông nghiệp và Môi trường;
+- Ủy ban nhân dân các xã, phường.
+Thời gian qua, công tác quản lý, bảo vệ rừng trên địa bàn tỉnh đạt nhiều kết quả, tuy nhiên tình trạng phá rừng vẫn còn.
+Ủy ban nhân dân tỉnh giao Sở Nông nghiệp và Môi trường chủ trì kiểm tra, xử lý nghiêm các vi phạm.
+""" + CLOSING)
+    assert doc.document.doc_type == "cong_van"  # a number line and "Kính gửi:", no type heading
+    assert doc.document.recipients == ["Sở Nông nghiệp và Môi trường", "Ủy ban nhân dân các xã, phường"]
+    assert [t[:20] for t in texts(doc)] == ["Thời gian qua, công ", "Ủy ban nhân dân tỉnh"]
+    assert all(item.kind != "article" and item.path.startswith("¶") for item in doc.items)
+
+
+def test_letter_paragraph_without_kinh_gui_is_body_not_header():
+    """A sentence after the number and the date cannot be a header field."""
+    doc = document_from_text(HEADER + """Dự báo mùa mưa bão năm 2026 diễn biến phức tạp, Ủy ban nhân dân tỉnh đề nghị các sở, ngành rà soát phương án ứng phó.
+Các đơn vị báo cáo kết quả trước ngày 30/6/2026.
+""" + CLOSING)
+    assert [t[:20] for t in texts(doc)] == ["Dự báo mùa mưa bão n", "Các đơn vị báo cáo k"]
+    assert doc.items[1].deadline is not None and doc.items[1].deadline.end == "2026-06-30"
+
+
+def test_addressee_wrapped_onto_next_line_stays_an_addressee():
+    doc = document_from_text(HEADER + """V/v phòng chống lụt bão
+Kính gửi: Ủy ban nhân dân các tỉnh,
+thành phố trực thuộc Trung ương
+Để chủ động ứng phó với mùa mưa bão năm 2026, Ủy ban nhân dân tỉnh đề nghị các đơn vị rà soát phương án.
+""" + CLOSING)
+    assert doc.document.recipients == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
+    assert texts(doc) == ["Để chủ động ứng phó với mùa mưa bão năm 2026, Ủy ban nhân dân tỉnh đề nghị các đơn vị rà soát phương án."]
+
+
+def test_after_kinh_gui_nothing_joins_the_title():
+    """A submission's title comes before "Kính gửi:"; the paragraphs after it are the body."""
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "15/TTr-UBND") + """TỜ TRÌNH
+Về việc phê duyệt danh mục dự án đầu tư công năm 2026
+Kính gửi: Hội đồng nhân dân tỉnh
+Căn cứ Luật Đầu tư công ngày 29 tháng 11 năm 2024;
+Ủy ban nhân dân tỉnh kính trình Hội đồng nhân dân tỉnh xem xét, phê duyệt danh mục dự án.
+""" + CLOSING)
+    assert doc.document.doc_type == "to_trinh"
+    assert doc.document.title == "Về việc phê duyệt danh mục dự án đầu tư công năm 2026"
+    assert texts(doc) == ["Ủy ban nhân dân tỉnh kính trình Hội đồng nhân dân tỉnh xem xét, phê duyệt danh mục dự án."]
+
+
+# ---- 2. what is not an item: a farewell, a footnote, a form's title, an unread signature block -----
+def test_farewell_line_is_closing_not_an_item():
+    doc = document_from_text(HEADER + """V/v phòng chống lụt bão
+Kính gửi: Sở Nông nghiệp và Môi trường
+Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão.
+Trân trọng./.
+""" + CLOSING)
+    assert texts(doc) == ["Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão."]
+
+
+def test_recipients_heading_with_a_wrong_tone_mark_alone_on_its_line():
+    doc = document_from_text(HEADER + """V/v phòng chống lụt bão
+Kính gửi: Sở Nông nghiệp và Môi trường
+Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão.
+""" + CLOSING.replace("Nơi nhận:", "Nối nhận"))
+    assert len(doc.items) == 1 and doc.document.signer is not None
+
+
+FOOTNOTED = HEADER.replace("210/UBND-NLN", "15/QĐ-UBND") + """QUYẾT ĐỊNH
+Về việc ban hành Quy chế quản lý cụm công nghiệp
+ỦY BAN NHÂN DÂN TỈNH
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2025;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Quy chế quản lý cụm công nghiệp trên địa bàn tỉnh¹.
+Điều 2. Sở Công Thương chủ trì, phối hợp với
+¹ Nghị định số 32/2024/NĐ-CP ngày 15 tháng 3 năm 2024 của Chính phủ về quản lý, phát triển cụm công nghiệp.\fỦy ban nhân dân các xã hướng dẫn, kiểm tra việc thực hiện Quy chế này.
+Điều 3. Quyết định này có hiệu lực kể từ ngày ký./.
+""" + CLOSING
+
+
+def test_footnote_at_a_page_foot_is_no_item():
+    doc = document_from_text(FOOTNOTED)
+    assert not any("Nghị định số 32/2024" in t for t in texts(doc))
+    assert [item.path for item in doc.items][:2] == ["Điều 1", "Điều 2"]
+    assert texts(doc)[-1] == "Quyết định này có hiệu lực kể từ ngày ký./."
+
+
+def test_form_title_after_the_body_opens_an_attached_part():
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "20/KH-UBND") + """KẾ HOẠCH
+Triển khai thực hiện chuyển đổi số năm 2026
+I. MỤC TIÊU
+1. Hoàn thành số hóa hồ sơ thủ tục hành chính trong năm 2026.
+II. TỔ CHỨC THỰC HIỆN
+Các sở, ngành báo cáo kết quả theo Biểu 01 kèm theo Kế hoạch này.
+""" + CLOSING + """PHỤ LỤC I
+DANH MỤC NHIỆM VỤ
+1. Số hóa hồ sơ thủ tục hành chính.
+Biểu 01: BÁO CÁO TIẾN ĐỘ THỰC HIỆN
+Kỳ báo cáo: quý II năm 2026.
+""")
+    assert not any(t.startswith(("Biểu 01", "BÁO CÁO TIẾN ĐỘ")) for t in texts(doc))
+    assert [item.path for item in doc.items if item.path.startswith(("I", "II"))][:3] == ["I", "I.1", "II"]
+
+
+def test_signature_block_not_read_as_such_is_no_item():
+    """"Nơi nhận:" lost (a column OCR did not read): the receivers, "Lưu:" and the signer's lines the body
+    ends with are the closing, not paragraphs."""
+    doc = document_from_text(HEADER + """V/v phòng chống lụt bão
+Kính gửi: Sở Nông nghiệp và Môi trường
+Ủy ban nhân dân tỉnh đề nghị Sở Nông nghiệp và Môi trường rà soát phương án ứng phó với mùa mưa bão.
+Sở Tài chính bố trí kinh phí thực hiện từ nguồn dự phòng ngân sách tỉnh năm 2026.
+- Như trên;
+- Lưu: VT, NLN.
+ủy ban nhân dân tỉnh
+Nguyễn Văn An
+""")
+    assert [t[:20] for t in texts(doc)] == ["Ủy ban nhân dân tỉnh", "Sở Tài chính bố trí "]
+
+
+# ---- 3. articles and chapters --------------------------------------------------------------------
+DECREE = HEADER.replace("210/UBND-NLN", "15/QĐ-UBND") + """QUYẾT ĐỊNH
+Ban hành Quy định quản lý vật liệu nổ công nghiệp
+ỦY BAN NHÂN DÂN TỈNH
+Căn cứ Luật Quản lý, sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ ngày 29 tháng 6 năm 2024;
+QUYẾT ĐỊNH:
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+Quy định này quy định việc quản lý vật liệu nổ công nghiệp trên địa bàn tỉnh.
+ChươnH
+TỔ CHỨC THỰC HIỆN
+Điều 2.
+1. Sở Công Thương chủ trì kiểm tra việc sử dụng vật liệu nổ công nghiệp theo quy định:
+“Tổ chức sử dụng vật liệu nổ công nghiệp phải có giấy phép.”
+2. Sở Xây dựng phối hợp với
+Ủy ban nhân dân các xã kiểm tra các công trình sử dụng vật liệu nổ công nghiệp.
+""" + CLOSING
+
+
+def test_chapter_heading_damaged_by_ocr_is_the_next_chapter():
+    paths = [item.path for item in document_from_text(DECREE).items]
+    assert "Chương II" in paths and "ChươnH" not in " ".join(paths)
+
+
+def test_article_without_a_title_is_kept_in_its_clauses_paths():
+    """"Điều 2." alone on its line, its clauses below: no empty item, the clauses keep "Điều 2" in their paths."""
+    doc = document_from_text(DECREE)
+    paths = set(by_path(doc))
+    assert "Chương II.Điều 2" not in paths and {"Chương II.Điều 2.1", "Chương II.Điều 2.2"} <= paths
+
+
+def test_quoted_provision_and_a_phrase_broken_after_a_linking_word_stay_in_their_clause():
+    items = by_path(document_from_text(DECREE))
+    assert items["Chương II.Điều 2.1"].text.endswith('theo quy định: "Tổ chức sử dụng vật liệu nổ công nghiệp phải có giấy phép."')
+    assert items["Chương II.Điều 2.2"].text == (
+        "Sở Xây dựng phối hợp với Ủy ban nhân dân các xã kiểm tra các công trình sử dụng vật liệu nổ công nghiệp.")
+
+
+def test_chapter_title_in_capitals_is_not_continued_by_a_lowercase_line():
+    """A chapter's title in capitals goes on in capitals only: a lowercase line under it (OCR's reading of a
+    "Mục 1" heading, a stray mark) is not part of the title."""
+    doc = document_from_text(DECREE.replace("ChươnH\nTỔ CHỨC THỰC HIỆN\n", "Chương II\nTỔ CHỨC THỰC HIỆN\nca ỐC ĐỘ\n"))
+    assert by_path(doc)["Chương II"].text == "TỔ CHỨC THỰC HIỆN"
