@@ -43,6 +43,7 @@ Vietnamese syllables).
 from __future__ import annotations
 
 import math
+import os
 import re
 import statistics
 import unicodedata
@@ -57,11 +58,11 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, resolve1
-from pdfplumber.utils import extract_words
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import NeedsOCR, ReadError
 from pipeline.model import Line, Page, RawDocument
+from pipeline.read.words import extract_words
 
 # A document whose share of Vietnamese-looking words is below this is refused.
 MIN_QUALITY = 0.6
@@ -409,11 +410,9 @@ def _inside(char: dict, box) -> bool:
 
 
 def _words(chars: list[dict]) -> list[_Word]:
-    words = []
-    for w in extract_words(chars, x_tolerance=3, y_tolerance=3, keep_blank_chars=False, return_chars=True):
-        size = max(c["size"] for c in w["chars"])
-        words.append(_Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], size))
-    return words
+    """pdfplumber's words (``extract_words``, x/y tolerance 3), each with its largest font size
+    (``read/words.py``: the same rules on arrays)."""
+    return [_Word(text, x0, top, x1, bottom, size) for text, x0, top, x1, bottom, size, _ in extract_words(chars)]
 
 
 def _rows(words: list[_Word]) -> list[_Row]:
@@ -449,9 +448,8 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
         return []
     key = itemgetter("upright", "text", *extra_attrs)
     ids: dict = {}
-    group = np.fromiter((ids.setdefault(key(c), len(ids)) for c in chars), np.int64, len(chars))
-    top = np.fromiter((c["doctop"] for c in chars), np.float64, len(chars))
-    x0 = np.fromiter((c["x0"] for c in chars), np.float64, len(chars))
+    group = np.fromiter((ids.setdefault(k, len(ids)) for k in map(key, chars)), np.int64, len(chars))
+    top, x0 = np.array(list(map(itemgetter("doctop", "x0"), chars)), np.float64).T
     index = np.arange(len(chars))
 
     def chain(outer: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -484,14 +482,18 @@ def _deduped_page(page):
 
 
 def _read_page(page) -> _PageData:
+    """Steps 1-3 on a pdfplumber page: its characters, stamped characters and tables."""
     clean = _deduped_page(page)
-    chars = list(clean.chars)
-    stamped = _annotation_chars(page)
+    return _page_data(page, list(clean.chars), _annotation_chars(page), _data_tables(clean))
+
+
+def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table]) -> _PageData:
+    """Steps 1-3 once the page's characters (duplicates removed), the characters stamped over it
+    and its data tables are known, whoever read them (pdfplumber, or pdfium: ``read/pdfium.py``)."""
     if stamped:
         # The stamp is printed over blank placeholder spaces ("Số:      /QĐ");
         # drop those spaces or they would split "2170" into "2 1 7 0".
         chars = [c for c in chars if c["text"].strip() or not any(_overlaps(c, s) for s in stamped)]
-    tables = _data_tables(clean)
 
     def outside_tables(cs: list[dict]) -> list[dict]:
         return [c for c in cs if not any(_inside(c, t.bbox) for t in tables)]
@@ -821,17 +823,76 @@ def layout_pages(pages: list[_PageData], *, source: str = "text_layer") -> list[
 # --------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------
-def read_pdf(path: Path) -> RawDocument:
-    """Read a text-layer PDF; raise ReadError / NeedsOCR with a one-line reason."""
+#: Which library reads the characters: "pdfium" (pages it cannot read alike go to pdfplumber)
+#: or "pdfplumber" for every page. ``DECREE_PDF_CHARS`` sets it (the tests compare both).
+CHAR_SOURCE = os.environ.get("DECREE_PDF_CHARS", "pdfium")
+
+
+def read_pdf(path: Path, chars: str | None = None) -> RawDocument:
+    """Read a text-layer PDF; raise ReadError / NeedsOCR with a one-line reason.
+    ``chars``: "pdfium" or "pdfplumber" (default ``CHAR_SOURCE``)."""
     path = Path(path)
     _check_bytes(path)
     warnings: list[str] = []
+    pages = _read_pages(path, chars or CHAR_SOURCE)
+    _check_text_layer(pages, warnings)
+    _drop_running_lines(pages)
+    return RawDocument(pages=_build_pages(pages), format="pdf", warnings=warnings)
+
+
+def _read_pages(path: Path, source: str) -> list[_PageData]:
+    """Steps 1-3 for every page. The characters, lines and rectangles come from pdfium where it gives
+    what pdfplumber would (``read/pdfium.py``), tables are found by pdfplumber's finder on them, and
+    stamped annotations are read by pdfminer; a page pdfium cannot read alike, and a file it cannot
+    open, are read by pdfplumber."""
+    if source != "pdfium":
+        return _read_pages_plumber(path, None)
+    from pipeline.read import pdfium
+
+    try:
+        document = pdfium.open_pdf(path)
+    except pdfium.CannotOpen:
+        return _read_pages_plumber(path, None)  # pdfplumber says why, in the words it always used
+    pages: list[_PageData | int] = []
+    plumber = None
+    try:
+        with document:
+            if not document.page_count:
+                raise ReadError("PDF has no pages")
+            for page in document.pages():
+                if page.fallback:
+                    pages.append(page.page_number - 1)
+                    continue
+                chars = dedupe_chars(page.chars)
+                stamped = []
+                if page.stamps:  # the annotations' appearance streams only: the page's content is not parsed
+                    plumber = plumber or pdfplumber.open(path)
+                    stamped = _annotation_chars(plumber.pages[page.page_number - 1])
+                tables = _data_tables(page.ruled(chars)) if page.shapes else []
+                pages.append(_page_data(page, chars, stamped, tables))
+    except ReadError:
+        raise
+    except Exception as err:  # pdfminer raises many types on damaged files
+        raise _open_error(err) from None
+    finally:
+        if plumber is not None:
+            plumber.close()
+    if all(isinstance(p, _PageData) for p in pages):
+        return pages
+    return _read_pages_plumber(path, pages)
+
+
+def _read_pages_plumber(path: Path, done: list | None) -> list[_PageData]:
+    """Read with pdfplumber every page, or those of ``done`` given as page indexes (the others are kept)."""
     try:
         with pdfplumber.open(path) as pdf:
             if not pdf.pages:
                 raise ReadError("PDF has no pages")
             pages = []
-            for page in pdf.pages:
+            for index, page in enumerate(pdf.pages):
+                if done is not None and isinstance(done[index], _PageData):
+                    pages.append(done[index])
+                    continue
                 try:
                     pages.append(_read_page(page))
                 finally:
@@ -840,6 +901,4 @@ def read_pdf(path: Path) -> RawDocument:
         raise
     except Exception as err:  # pdfminer raises many types on damaged files
         raise _open_error(err) from None
-    _check_text_layer(pages, warnings)
-    _drop_running_lines(pages)
-    return RawDocument(pages=_build_pages(pages), format="pdf", warnings=warnings)
+    return pages
