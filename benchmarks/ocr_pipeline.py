@@ -39,6 +39,12 @@ Before OpenCV and the gray-bitmap render the overhead was +21% (rotation
 estimate 0.05 s). Tesseract's own time swings by +-15% between runs on
 this machine: compare best and median, and run with ``--runs 7`` or more.
 
+Issue 12 (per-page scan decision, glyph-map check, OCR noise cleaning, coloured-ink
+removal for colour scans, unruled table rows) on a loaded shared machine, 5 interleaved
+runs each, the commit before and after: CPU own work / Tesseract alone +10.8% -> +11.4%
+(0.11 s -> 0.12 s against 1.05-1.07 s); wall-clock best -3.5% -> +4.1%, median +8.0% ->
++15.4% (the wall figures swing with the other engineers' load; CPU is the figure to trust).
+
 DPI (the corpus decree hcm-4937, 7 scanned pages, ocr_pdf, 1 worker):
 200 dpi 2.02 s/page, CER 0.12%; 300 dpi 2.49 s/page, CER 0.07%. The default
 stays at 300 dpi.

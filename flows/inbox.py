@@ -32,6 +32,7 @@ from pipeline.batch import (  # noqa: E402
     extract,
     quarantine_after_failure,
     refuse_unread,
+    relink,
     store,
     store_rebuilt,
 )
@@ -158,6 +159,7 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
             except Exception as exc:  # retries exhausted: keep the file, say why
                 outcome = quarantine_after_failure(home, path, exc)
             _report(summary, outcome)
+        relink(dataset)
         dataset.refresh_views()
     return summary
 
@@ -182,6 +184,7 @@ def rebuild(home_root: str = ".") -> Summary:
             except Exception as exc:
                 outcome = Outcome(path.name, "quarantined", reason=f"kept the old rows: {exc}", stage="internal")
             _report(summary, outcome)
+        relink(dataset)
         dataset.refresh_views()
     return summary
 

@@ -5,6 +5,8 @@
     extract  (task)  read → repair → segment → extract in a sandboxed child process;
                      returns the document JSON or the reason it was refused
     store    (flow)  validate, write the rows, archive the original — or quarantine it
+    relink   (flow)  once the batch is stored: the links between documents whose documents
+                     changed (pipeline/link/refresh.py), whatever order they arrived in
 
 Extraction is the expensive, parallel part and writes nothing; all writes happen in
 the one process that holds the dataset lock. Order matters for "nothing lost":
@@ -91,13 +93,27 @@ def _check(home: Home, path: Path, dataset: Dataset, doc_id: str) -> tuple[str, 
 
 
 def extract(path: Path, limits: Limits = Limits()) -> Extraction:
-    """Extract one file in a sandbox. Refusals come back as data; bugs raise (and are retried)."""
+    """Extract one file in a sandbox. Refusals come back as data; bugs raise (and are retried).
+
+    A Word 97 / RTF / Excel 97 file is converted by this process's LibreOffice, started for
+    the first such file and kept for the rest of the batch (`pipeline.read.office`).
+    """
     started = time.perf_counter()
     try:
-        payload = extract_isolated(path, limits)
+        payload = extract_isolated(path, limits, env=office_env(path))
     except PipelineError as exc:
         return Extraction(reason=exc.reason, stage=exc.stage, seconds=time.perf_counter() - started)
     return Extraction(payload=payload, seconds=time.perf_counter() - started)
+
+
+def office_env(path: Path) -> dict[str, str] | None:
+    """The child's variables naming the batch's LibreOffice, when ``path`` is a file LibreOffice converts."""
+    from pipeline.read.office import SOCKET_ENV, needs_office, shared_service
+
+    if not needs_office(path):
+        return None
+    service = shared_service()
+    return {SOCKET_ENV: service.socket_path} if service is not None else None
 
 
 def store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset: Dataset) -> Outcome:
@@ -124,6 +140,19 @@ def _store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset:
     target = archive(home, path, doc_id)
     return Outcome(path.name, "processed", doc_id=doc_id, pages=document.document.source.pages,
                    items=len(document.items), archived_as=target.name, seconds=extraction.seconds)
+
+
+def relink(dataset: Dataset) -> None:
+    """After documents are stored: recompute the links of the pairs whose documents changed (pipeline/link)."""
+    from pipeline.link.refresh import refresh_links
+
+    try:
+        result = refresh_links(dataset)
+    except Exception as exc:  # the documents are stored; their links wait for the next run
+        print(f"links not recomputed: {type(exc).__name__}: {exc}")
+        return
+    for failure in result.failed:  # a pair that cannot be linked costs that pair only
+        print(f"links not recomputed for {failure}")
 
 
 def quarantine_after_failure(home: Home, path: Path, error: BaseException) -> Outcome:

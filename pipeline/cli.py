@@ -483,6 +483,11 @@ from pipeline.query_cli import register as _register_query  # noqa: E402
 
 _register_query(app)
 
+# Target tracking across documents (pipeline/link/).
+from pipeline.targets_cli import register as _register_targets  # noqa: E402
+
+_register_targets(app)
+
 # The maintainers' review site (pipeline/review/).
 from pipeline.review.cli import register as _register_review  # noqa: E402
 

@@ -10,17 +10,22 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import regex
+
 from pipeline import __version__
 from pipeline.assemble import Assembled, assemble
-from pipeline.extract.agencies import extract_agencies, extract_agencies_from_cells
+from pipeline.extract.agencies import addressed_agencies, extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
 from pipeline.extract.consistency import check_announced_counts
+from pipeline.extract.dates import find_date
 from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.links import link_table_rows  # table rows -> narrative items (issue 5)
 from pipeline.extract.quantities import extract_quantities
 from pipeline.extract.table_values import row_values  # table cells by column meaning (issue 5)
 from pipeline.model import (
+    Agency,
     Deadline,
+    DigitalSignature,
     Document,
     DocumentInfo,
     Item,
@@ -32,12 +37,13 @@ from pipeline.model import (
     Source,
     TableCell,
     TableInfo,
+    UnreadField,
 )
 from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
-from pipeline.lexicon import DOC_TYPE_BY_SLUG, doc_type_from_number
-from pipeline.segment.patterns import SIGNED_MARK_RE, SUBJECT_RE
+from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, doc_type_from_number
+from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, starts_with_agency_head
 from pipeline.segment.tables import TableReading, mark_text_tables, read_tables
 from pipeline.segment.tree import Node, build_tree
 
@@ -60,10 +66,12 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     mark_text_tables(doc.lines)
     tables = read_tables(doc.lines)  # tables joined over pages, header rows marked (for the layout), records read
     layout = walk(doc.lines)
-    nodes, preamble = build_tree(doc.lines, layout, doc.text, tables)
+    nodes, preamble = build_tree(doc.lines, layout, doc.text, tables,
+                                 addressee=lambda text: bool(addressed_agencies(text, name_only=True)))
     info = _document_info(doc, layout, source)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
     items = [_item(node, doc, issued) for node in nodes]
+    _inherit_agencies(items)
     table_infos, table_warnings = _check_tables(tables, nodes, items)
     links = link_table_rows(items)  # issue 5: table rows -> the narrative items they measure
     _inherit_deadlines(items, info, links)
@@ -80,6 +88,8 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     for field_name in ("doc_type", "number", "issued_date"):
         if getattr(info, field_name) is None:
             warnings.append(f"{field_name} not found")
+    for unread in info.unread:
+        warnings.append(f"{unread.field} for review: {unread.reason}" + (f" ({unread.printed!r})" if unread.printed else ""))
     return Document(
         pipeline_version=PIPELINE_VERSION, document=info, items=items, citations=citations, pages=pages,
         text=doc.text, original_text=doc.original_text, links=links, tables=table_infos, warnings=warnings,
@@ -115,6 +125,8 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             hit = _issuing_citation(part.heading_lines, doc_type if part_no else None)
             if hit is None:
                 continue
+            if number is None and _symbol(number_raw) and _symbol(hit.number) != _symbol(number_raw):
+                continue  # the header shows another symbol around its blank: another document's number
             if number is None:
                 number, number_raw = hit.number, hit.raw
                 inferred.append("number")
@@ -123,18 +135,157 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
                 issued_date = hit.issued_date
                 inferred.append("issued_date")
             break
+    if number is None or issued_date is None:
+        # Not read in the header (a handwritten slot): an attachment's own heading printed
+        # anywhere in the file, "(Kèm theo Công văn số 2265/BCT-ATMT ngày 02/4/2026 ...)".
+        hit = _attachment_reference(doc, layout, doc_type, number_raw if number is None else number)
+        if hit is not None:
+            if number is None:
+                number, number_raw = hit.number, hit.raw
+                inferred.append("number")
+            if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
+                issued_date = hit.issued_date
+                inferred.append("issued_date")
+    if issued_date is None and doc_type == "bien_ban":
+        # A record (biên bản) is dated in its opening sentence: "Hôm nay, (vào lúc ... giờ,) ngày 08/6/2026, ..."
+        issued_date = _record_date(doc, layout)
+        if issued_date:
+            inferred.append("issued_date")
     title = None
     if layout.title_lines:
         first, *rest = layout.title_lines
         title = " ".join([first.text[layout.title_prefix:].strip()] + [line.text.strip() for line in rest])
     elif layout.subject_lines:
         title = SUBJECT_RE.sub("", " ".join(line.text.strip() for line in layout.subject_lines))
+    signer, stamps = _signer(layout), _digital_signatures(layout)
+    person = next((d.signer for d in stamps if d.signer and hdr.looks_like_person_name(d.signer)
+                   and not starts_with_agency_head(d.signer)), None)
+    if person and (signer is None or signer.name is None):
+        # the signature block was not read (a seal over it): the signing tool names the person
+        signer = Signer(name=person, position=signer.position if signer else None,
+                        raw=signer.raw if signer else person)
+        inferred.append("signer")
     return DocumentInfo(
         doc_type=doc_type, doc_type_label=doc_type_label or (DOC_TYPE_BY_SLUG[doc_type].label if doc_type in DOC_TYPE_BY_SLUG else None),
         number=number, number_raw=number_raw, issuer=issuer, parent_issuer=parent_issuer, place=layout.place,
-        issued_date=issued_date, title=title, recipients=layout.recipients, signer=_signer(layout),
-        received=_received(layout), inferred=inferred, source=source,
+        issued_date=issued_date, title=title, recipients=layout.recipients, signer=signer,
+        received=_received(layout), digital_signatures=stamps, inferred=inferred,
+        unread=_unread(doc, layout, doc_type, number, issued_date), source=source,
     )
+
+
+_RECORD_OPENING = regex.compile(r"^\s*Hôm\s+n[aà]y\b", regex.IGNORECASE)
+
+
+def _record_date(doc: Assembled, layout: Layout) -> str | None:
+    """The date of a biên bản's opening "Hôm nay, ngày 08/6/2026, ..." (the first body lines)."""
+    for line in doc.lines[:40]:
+        if _RECORD_OPENING.match(line.text):
+            found = find_date(line.text[:160])
+            return found[0].isoformat() if found else None
+    return None
+
+
+def _symbol(number: str | None) -> str | None:
+    """The part of a số ký hiệu after its number: "…/2019/NĐ-CP" -> "2019/NĐ-CP"."""
+    if not number or "/" not in number:
+        return None
+    return number_key(number.split("/", 1)[1]) or None
+
+
+def _attachment_reference(doc: Assembled, layout: Layout, doc_type: str | None, printed: str | None):
+    """This document's number as an attachment's heading prints it ("(Kèm theo Quyết định số
+    89/2026/QĐ-CT ngày ...)", at the start of a line after the header), when it is of this
+    document's type and agrees with what the header shows of the number (the symbol
+    "/QĐ-CT" around a handwritten number)."""
+    symbol = _symbol(printed)
+    header_roles = {"number", "place_date", "national", "issuer", "doc_type", "title"}
+    for line in doc.lines:
+        if layout.roles.get(line.index) in header_roles or not ATTACHED_RE.match(line.text.strip()):
+            continue
+        hit = _issuing_citation([line], None)
+        if hit is None or (doc_type and hit.doc_type and hit.doc_type != doc_type):
+            continue
+        if symbol and _symbol(hit.number) != symbol:
+            continue
+        return hit
+    return None
+
+
+def _unread(doc: Assembled, layout: Layout, doc_type: str | None, number: str | None,
+            issued_date: str | None) -> list[UnreadField]:
+    """The header's number and date when they are printed but were not read (a handwritten
+    slot OCR left blank) or are missing: never guessed, put up for review."""
+    if doc_type is None and layout.number_line is None:
+        return []  # not a document with a header: nothing to review
+    out = []
+    if number is None:
+        if layout.number_line is not None:
+            out.append(UnreadField(field="number", printed=layout.number_line.text.strip(),
+                                   reason="the number slot is blank or written by hand: not read"))
+        else:
+            out.append(UnreadField(field="number", reason="no number found in the header"))
+    if issued_date is None:
+        header = doc.lines[: layout.doc_type_line.index] if layout.doc_type_line is not None else doc.lines[:12]
+        dated = [line for line in doc.lines if layout.roles.get(line.index) == "place_date"
+                 or (line is layout.number_line and hdr.parse_place_date(line.text))]
+        dated = dated or [line for line in header if _DAY_SLOTS.search(line.text)]
+        if dated:
+            out.append(UnreadField(field="issued_date", printed=dated[0].text.strip(),
+                                   reason="the day or month is blank or written by hand: not read"))
+        else:
+            out.append(UnreadField(field="issued_date", reason="no date found in the header"))
+    return out
+
+
+_DAY_SLOTS = regex.compile(r",\s*ngày\b.{0,20}\btháng\b")
+_SIGNATURE_LABEL = regex.compile(r"(Ký\s+bởi|Người\s+ký|Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký|Chức\s+vụ)\s*:",
+                                 regex.IGNORECASE)
+_SIGNATURE_FIELD = {"ky boi": "signer", "nguoi ky": "signer", "email": "email", "co quan": "organization",
+                    "thoi gian ky": "signed_at", "ngay ky": "signed_at", "chuc vu": "position"}
+_SIGNED_AT = regex.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+                           r"(?:\s*([+-])(\d{2}):?(\d{2}))?")
+
+
+def _signed_at(text: str) -> str | None:
+    """"02.04.2026 14:24:26 +07:00" -> "2026-04-02T14:24:26+07:00" (a date alone -> "2026-04-02")."""
+    m = _SIGNED_AT.search(text)
+    if not m:
+        return None
+    day, month, year, hour, minute, second, sign, oh, om = m.groups()
+    try:
+        date = dt.date(int(year), int(month), int(day))
+        if hour is None:
+            return date.isoformat()
+        offset = dt.timezone(int(f"{sign}1") * dt.timedelta(hours=int(oh), minutes=int(om))) if sign else None
+        return dt.datetime(date.year, date.month, date.day, int(hour), int(minute), int(second or 0),
+                           tzinfo=offset).isoformat()
+    except ValueError:
+        return None
+
+
+def _digital_signatures(layout: Layout) -> list[DigitalSignature]:
+    """The signing tools' stamps ("Ký bởi: ... Cơ quan: ... Thời gian ký: ..."), one per
+    signer, however their lines were joined or split; a new "Ký bởi"/"Người ký" starts the next."""
+    text = "\n".join(line.text.strip() for line in layout.digital_signature_lines)
+    marks = list(_SIGNATURE_LABEL.finditer(text))
+    groups: list[list[tuple[str, str, int, int]]] = []
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        name = _SIGNATURE_FIELD[" ".join(ascii_fold(m.group(1)).lower().split())]
+        value = " ".join(text[m.end():end].split()).strip(" ;,")
+        if not groups or (name == "signer" and any(f == "signer" for f, *_ in groups[-1])) \
+                or any(f == name for f, *_ in groups[-1]):
+            groups.append([])
+        groups[-1].append((name, value, m.start(), end))
+    out = []
+    for group in groups:
+        values = {name: value or None for name, value, _, _ in group}
+        if "signed_at" in values:
+            values["signed_at"] = _signed_at(values["signed_at"] or "")
+        raw = " ".join(text[group[0][2]:group[-1][3]].split())
+        out.append(DigitalSignature(raw=raw, **values))
+    return out
 
 
 def _issuing_citation(heading_lines: list, doc_type: str | None):
@@ -223,6 +374,66 @@ def _check_tables(tables: TableReading, nodes: list[Node], items: list[Item]) ->
             confidence=0.5 if reasons else 1.0, reasons=reasons,
         ))
     return infos, warnings
+
+
+_RANKED_HEADING_RE = regex.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\b")
+_LEAD_LABEL_RE = regex.compile(r"^\s*(?:(?:Đơn\s+vị|Cơ\s+quan|Bộ\s+phận)\s+)?chủ\s+trì\s*:", regex.IGNORECASE)
+
+
+def _inherit_agencies(items: list[Item]) -> None:
+    """A unit whose heading or run-in text names the body it addresses ("1. Sở Công Thương:",
+    "Giao Sở Tài chính:", "Các sở, ngành: …") or its lead ("… (Sở Y tế chủ trì):") passes that body
+    down as the lead of every unit below it that names no lead or assignee of its own (a body the
+    unit only asks something of, "yêu cầu các đơn vị …", does not count), marked
+    ``inherited`` with the id of the item that names it. A closing line "Đơn vị chủ trì: X" among
+    a heading's units names the lead of its sibling units too."""
+    by_id = {item.id: item for item in items}
+    has_children = {item.parent for item in items if item.parent}
+    lifted: dict[str, list[tuple[Agency, str]]] = {}
+    for item in items:
+        if item.parent and _LEAD_LABEL_RE.match(item.text):
+            lifted.setdefault(item.parent, []).extend((a, item.id) for a in item.agencies if a.role == "lead")
+    passes: dict[str, list[tuple[Agency, str]]] = {}
+    for item in items:  # reading order: a heading is settled before its units
+        named = [a for a in item.agencies if a.role == "lead" or (a.role == "assignee" and not _is_object(a))]
+        parent = by_id.get(item.parent) if item.parent else None
+        inherited = passes.get(parent.id, []) if parent is not None else []
+        if parent is not None and not named:
+            seen = {a.normalized for a in item.agencies if a.role == "lead"}
+            for source, source_id in inherited:
+                if source.normalized in seen:
+                    continue
+                seen.add(source.normalized)
+                item.agencies.append(source.model_copy(update={
+                    "role": "lead", "span": None, "inherited": True, "inherited_from": source_id,
+                    "confidence": round(min(source.confidence, 0.85), 2),
+                    "reasons": [f"inherited from {source_id} ('{_short(by_id[source_id].text)}')"],
+                }))
+        if item.id not in has_children:
+            continue
+        if item.kind == "article" or _RANKED_HEADING_RE.match(item.enumerator or ""):
+            continue  # "Điều 22. Hội đồng Thi đua - Khen thưởng": an article about a body, not addressed to it
+        own = addressed_agencies(item.text)
+        if own and "Điều " in item.path and not item.text.rstrip().endswith(":") and not any(
+                child.kind == "assignment" for child in items if child.parent == item.id):
+            own = []  # inside an article a clause naming a body may describe it ("3. Phòng công chứng")
+        own = own or [a for a in named if a.role == "lead"]
+        if own:
+            passes[item.id] = [(a, item.id) for a in own]
+        elif item.id in lifted:
+            passes[item.id] = lifted[item.id]
+        elif not named and inherited:
+            passes[item.id] = inherited
+
+
+def _is_object(agency: Agency) -> bool:
+    """"Yêu cầu các đơn vị …", "đề nghị Sở X …": a body the unit asks something of, not the one doing it."""
+    return bool(agency.reasons) and agency.reasons[0].casefold().startswith(("after 'yêu cầu'", "after 'đề nghị'"))
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _ocr_confidence(node: Node, doc: Assembled) -> tuple[float, list[str]]:

@@ -46,7 +46,8 @@ def _get_context() -> multiprocessing.context.BaseContext:
     return _context
 
 
-def _child(conn: Connection, path: str, limits: Limits) -> None:
+def _child(conn: Connection, path: str, limits: Limits, env: dict[str, str] | None = None) -> None:
+    os.environ.update(env or {})
     memory = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits.timeout_s) + 5
@@ -68,12 +69,15 @@ def _child(conn: Connection, path: str, limits: Limits) -> None:
         conn.close()
 
 
-def extract_isolated(path: Path, limits: Limits = Limits()) -> str:
-    """The document JSON of `path`, extracted in a child process; raises PipelineError on refusal or limits."""
+def extract_isolated(path: Path, limits: Limits = Limits(), env: dict[str, str] | None = None) -> str:
+    """The document JSON of `path`, extracted in a child process; raises PipelineError on refusal or limits.
+
+    ``env``: variables set in the child (the socket of the batch's LibreOffice, see `pipeline.read.office`).
+    """
     ctx = _get_context()
     receive, send = ctx.Pipe(duplex=False)
     # Not a daemon: OCR inside the child runs its own pool of page processes. Its lifetime is ours to end.
-    process = ctx.Process(target=_child, args=(send, str(path), limits), daemon=False)
+    process = ctx.Process(target=_child, args=(send, str(path), limits, env), daemon=False)
     process.start()
     send.close()
     try:

@@ -92,6 +92,8 @@ DOC_TYPES: tuple[DocType, ...] = (
     DocType("cong_dien", "CÔNG ĐIỆN", ("CĐ",)),
     DocType("bien_ban", "BIÊN BẢN", ("BB",)),
     DocType("giay_moi", "GIẤY MỜI", ("GM",)),
+    DocType("giay_phep", "GIẤY PHÉP", ("GP",)),
+    DocType("phieu_chuyen", "PHIẾU CHUYỂN", ("PC",)),
     DocType("ket_luan", "KẾT LUẬN", ("KL",)),
     DocType("luat", "LUẬT", ()),
     DocType("bo_luat", "BỘ LUẬT", ()),
@@ -137,7 +139,7 @@ def split_type_heading(line: str) -> tuple[DocType, int] | None:
     words = text.split()
     for doc_type in HEADING_TYPES:
         n = len(doc_type.label.split())
-        if len(words) > n + 1 and squash(" ".join(words[:n])) == squash(doc_type.label):
+        if len(words) > n + 1 and fuzzy_equals(" ".join(words[:n]), doc_type.label):  # OCR: "HIẾN BẢN KIỂM TRA"
             head = regex.match(r"\s*" + r"\s+".join(regex.escape(w) for w in words[:n]) + r"\s+", line)
             return (doc_type, head.end()) if head else None
     return None

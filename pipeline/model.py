@@ -143,9 +143,11 @@ class Agency(Strict):
     normalized: str  # abbreviations expanded: "Sở Khoa học và Công nghệ"
     role: Literal["lead", "support", "assignee"]  # chủ trì | phối hợp | giao / tên cơ quan đứng đầu câu
     raw: str
-    span: Span | None = None  # into Document.text; None when taken from a table cell
+    span: Span | None = None  # into Document.text; None when taken from a table cell or inherited
     confidence: float = 1.0
     reasons: list[str] = Field(default_factory=list)
+    inherited: bool = False  # not named in the item: the lead its heading addresses ("1. Sở Công Thương:" over a), b) …)
+    inherited_from: str | None = None  # the id of the item whose text names it, when inherited
 
 
 class Mention(Strict):
@@ -316,6 +318,27 @@ class Signer(Strict):
     raw: str
 
 
+class DigitalSignature(Strict):
+    """A digital signature's stamp printed on the document: "Ký bởi: Bộ Công Thương /
+    Cơ quan: Bộ Công Thương / Thời gian ký: 02.04.2026 14:24:26 +07:00" (or "Người ký: ...")."""
+
+    signer: str | None = None  # "Ký bởi" / "Người ký": a person or, for an office's seal, the office
+    organization: str | None = None  # "Cơ quan"
+    email: str | None = None
+    position: str | None = None  # "Chức vụ"
+    signed_at: str | None = None  # ISO 8601, with the printed UTC offset: "2026-04-02T14:24:26+07:00"
+    raw: str
+
+
+class UnreadField(Strict):
+    """A header field the document prints but the pipeline could not read: a number or day
+    written by hand into "Số: …/QĐ-UBND" or "ngày … tháng … năm 2026". Never guessed; for review."""
+
+    field: Literal["number", "issued_date"]
+    printed: str | None = None  # what was read of it: "Số: …/BCT-ATMT", "Hà Nội, ngày … tháng 4 năm 2026"
+    reason: str
+
+
 class Received(Strict):
     """The receiving office's stamp: "ĐẾN Số: 297 Ngày: 27/02/2018"."""
 
@@ -355,7 +378,9 @@ class DocumentInfo(Strict):
     recipients: list[str] = Field(default_factory=list)  # "Kính gửi: ..."
     signer: Signer | None = None
     received: Received | None = None
+    digital_signatures: list[DigitalSignature] = Field(default_factory=list)  # signing tools' stamps, not body
     inferred: list[str] = Field(default_factory=list)  # names of fields inferred, not read from the header
+    unread: list[UnreadField] = Field(default_factory=list)  # printed but not read (handwritten slots): to review
     source: Source
 
 

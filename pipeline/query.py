@@ -11,9 +11,9 @@ Every connection opened here (`open_dataset`) has, on top of the dataset's views
   (``fold('Đào  tạo') = 'dao tao'``);
 * ``tasks`` — a view with one row per item of the body (see `TASK_COLUMNS`):
   document number/type/issuer, path, text, its quantities as text, its effective
-  deadline, lead/support agencies (the lead inherited from the nearest enclosing
-  item when the item names none) and the lowest confidence among the item and
-  its facts.
+  deadline, lead/support agencies (``lead_inherited`` when the lead is not named in
+  the item but passed down by the heading that addresses it, as the pipeline records it
+  in `agencies.inherited`) and the lowest confidence among the item and its facts.
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ _FMT_MACRO = (  # a quantity value as a person writes it: 3000, 22600000000, 12.
 # Everything the `tasks` view and the `tasks()` filters need, per item (columns starting with _ are hidden).
 _TASKS_BASE_SQL = """
 CREATE OR REPLACE TEMP MACRO _tasks_base() AS TABLE
-WITH RECURSIVE
+WITH
 q AS (
     SELECT doc_id, item_id,
            string_agg(trim(coalesce(qualifier || ' ', '') || _fmt_value(value)
@@ -67,28 +67,13 @@ q AS (
 a AS (
     SELECT doc_id, item_id,
            string_agg(normalized, '; ' ORDER BY agency_no) FILTER (WHERE role = 'lead') AS lead,
+           bool_and(inherited) FILTER (WHERE role = 'lead') AS lead_inherited,
            string_agg(normalized, '; ' ORDER BY agency_no) FILTER (WHERE role = 'support') AS support,
            string_agg(normalized, '; ' ORDER BY agency_no) FILTER (WHERE role NOT IN ('lead', 'support')) AS assignees,
            string_agg(name || ' | ' || normalized, ' | ') AS _agencies,
+           count(*) FILTER (WHERE NOT inherited) AS _own_agencies,
            min(confidence) AS _confidence
     FROM agencies GROUP BY doc_id, item_id
-),
-lead_names AS (
-    SELECT doc_id, item_id, string_agg(normalized, '; ' ORDER BY agency_no) AS names,
-           string_agg(name || ' | ' || normalized, ' | ') AS _names
-    FROM agencies WHERE role = 'lead' GROUP BY doc_id, item_id
-),
-chain(doc_id, item_id, ancestor_id, depth) AS (
-    SELECT doc_id, item_id, parent_id, 1 FROM items WHERE parent_id IS NOT NULL
-    UNION ALL
-    SELECT c.doc_id, c.item_id, p.parent_id, c.depth + 1
-    FROM chain c JOIN items p ON p.doc_id = c.doc_id AND p.item_id = c.ancestor_id
-    WHERE p.parent_id IS NOT NULL AND c.depth < 50
-),
-inherited AS (
-    SELECT c.doc_id, c.item_id, arg_min(l.names, c.depth) AS lead, arg_min(l._names, c.depth) AS _names
-    FROM chain c JOIN lead_names l ON l.doc_id = c.doc_id AND l.item_id = c.ancestor_id
-    GROUP BY c.doc_id, c.item_id
 )
 SELECT
     i.doc_id, d.number, d.doc_type, d.issuer, d.issued_date, i.item_id, i.kind, i.path, i.text, i.page,
@@ -96,18 +81,17 @@ SELECT
     i.effective_deadline_end AS deadline, i.effective_deadline_start AS deadline_start,
     i.effective_deadline_recurrence AS recurrence, i.effective_deadline_inherited_from AS deadline_inherited_from,
     dl.raw AS deadline_raw,
-    coalesce(a.lead, h.lead) AS lead, a.lead IS NULL AND h.lead IS NOT NULL AS lead_inherited,
+    a.lead, coalesce(a.lead_inherited, false) AS lead_inherited,
     a.support, a.assignees,
     least(i.confidence, coalesce(q._confidence, 1.0), coalesce(a._confidence, 1.0),
           CASE WHEN dl.stated THEN dl.confidence ELSE 1.0 END) AS confidence,
-    d.title AS _title, q._units, concat_ws(' | ', a._agencies, CASE WHEN a.lead IS NULL THEN h._names END) AS _agencies,
+    d.title AS _title, q._units, a._agencies,
     i.span_start AS _span_start, d.file_name AS _file_name,
-    i.n_quantities > 0 OR i.n_agencies > 0 OR i.deadline_end IS NOT NULL OR i.deadline_start IS NOT NULL AS _has_facts
+    i.n_quantities > 0 OR coalesce(a._own_agencies, 0) > 0 OR i.deadline_end IS NOT NULL OR i.deadline_start IS NOT NULL AS _has_facts
 FROM items i
 JOIN documents d ON d.doc_id = i.doc_id
 LEFT JOIN q ON q.doc_id = i.doc_id AND q.item_id = i.item_id
 LEFT JOIN a ON a.doc_id = i.doc_id AND a.item_id = i.item_id
-LEFT JOIN inherited h ON h.doc_id = i.doc_id AND h.item_id = i.item_id
 LEFT JOIN deadlines dl ON dl.doc_id = i.doc_id AND dl.item_id = i.item_id
 """
 

@@ -100,8 +100,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run read-only SQL over the dataset's views: documents, items, quantities, deadlines, agencies,
         citations, table_rows, links, review_queue, corrections, correction_status, corrections_unapplied,
-        citation_checks and tasks. fold(text) matches without diacritics; files outside the dataset are
-        not read (--allow-files)."""
+        citation_checks, document_links, target_links, link_correction_status and tasks. fold(text) matches
+        without diacritics; files outside the dataset are not read (--allow-files)."""
         from pipeline.query import QueryError, run_sql
 
         fmt = _format(as_csv, as_json)

@@ -7,10 +7,13 @@ cd "$(dirname "$0")/.."
 
 # tesseract-ocr + tesseract-ocr-vie: OCR of scans and of PDFs whose text layer is unusable.
 # libreoffice-writer-nogui: converts Word 97 (.doc) and RTF files to DOCX (soffice --headless).
+# libreoffice-calc-nogui: converts Excel 97 (.xls) workbooks to XLSX.
+# python3-uno: LibreOffice's Python bridge, so one LibreOffice is kept running for a batch
+#   (pipeline/read/office_bridge.py runs under the system Python; without it each file starts LibreOffice).
 # poppler-utils: pdftotext, compared against in the benchmarks.
 # fonts-dejavu-core: a Vietnamese-capable TrueType font, used by the tests to render PDFs.
 # chromium: the browser the review site's end-to-end test drives (Playwright, no browser download).
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui poppler-utils fonts-dejavu-core chromium)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-dejavu-core chromium)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.agencies import extract_agencies, extract_agencies_from_cells, normalize_agency
+from pipeline.extract.agencies import addressed_agencies, extract_agencies, extract_agencies_from_cells, normalize_agency
+from tests.helpers import by_path, document_from_text
 
 
 def roles(text: str) -> list[tuple[str, str]]:
@@ -186,3 +187,94 @@ def test_never_raises_and_spans_slice_to_raw(text):
         assert a.raw.strip()
         assert 0 < a.confidence <= 1
         normalize_agency(a.raw)
+
+
+# --------------------------------------------------------------------------
+# Bodies addressed by a heading, and the leads they pass down (issue 18.4)
+# --------------------------------------------------------------------------
+def test_a_title_does_not_hide_the_body_it_heads():
+    assert roles("Giám đốc Sở Tư pháp:") == [("assignee", "Sở Tư pháp")]
+    text = ("Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám đốc Sở Nội vụ; Thủ trưởng các sở, ban, ngành cấp tỉnh "
+            "và Chủ tịch Ủy ban nhân dân các xã, phường chịu trách nhiệm thi hành Quyết định này./.")
+    assert roles(text) == [
+        ("assignee", "Văn phòng Ủy ban nhân dân tỉnh"), ("assignee", "Sở Nội vụ"),
+        ("assignee", "các sở, ban, ngành cấp tỉnh"), ("assignee", "Ủy ban nhân dân các xã, phường"),
+    ]
+
+
+def test_run_in_body_plural_units_and_tax_office():
+    assert roles("Phòng Văn hóa - Thông tin: chủ động hướng dẫn các thư viện xã.") == [
+        ("assignee", "Phòng Văn hóa - Thông tin")]
+    assert roles("Các sở, ngành: phối hợp thực hiện.") == [("assignee", "các sở, ngành")]
+    assert roles("Ủy ban nhân dân xã, phường") == [("assignee", "Ủy ban nhân dân xã, phường")]
+    assert roles("Chủ trì, phối hợp với Thuế tỉnh, Sở Xây dựng rà soát nguồn thu.") == [
+        ("support", "Thuế tỉnh"), ("support", "Sở Xây dựng")]
+    assert roles("Thuế thu nhập cá nhân được miễn trong 02 năm.") == []
+    assert roles("Trách nhiệm của Sở Y tế") == [("assignee", "Sở Y tế")]
+
+
+def test_addressed_agencies_reads_headings_not_sentences():
+    def names(text, **kw):
+        return [(a.role, a.normalized) for a in addressed_agencies(text, **kw)]
+    assert names("Sở Xây dựng:") == names("Sở Xây dựng:", name_only=True) == [("assignee", "Sở Xây dựng")]
+    assert names("Giao Sở Tài chính:", name_only=True) == [("assignee", "Sở Tài chính")]
+    lead_in = "Sở Y tế chủ trì, phối hợp với Sở Tài chính thực hiện các nội dung sau:"
+    assert names(lead_in) == [("lead", "Sở Y tế")] and names(lead_in, name_only=True) == []
+    assert names("Sở Tài chính bố trí kinh phí thực hiện.") == []  # a sentence addresses nobody below it
+    assert names("Tăng cường kiểm tra (Sở Y tế chủ trì):") == []  # the body does not open the heading
+    assert names("Phối hợp với Sở Tài chính:") == []
+
+
+LETTER = """ỦY BAN NHÂN DÂN
+TỈNH HÀ NAM SƠN
+Số: 77/UBND-KT
+V/v tăng cường quản lý kho lưu trữ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nam Sơn, ngày 04 tháng 3 năm 2026
+Kính gửi: Các sở, ngành; UBND các xã, phường.
+Chủ tịch Ủy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị thực hiện các nội dung sau:
+1. Sở Nội vụ:
+a) Kiểm tra hiện trạng kho lưu trữ của các cơ quan cấp tỉnh.
+b) Phối hợp với Sở Tài chính đề xuất kinh phí sửa chữa:
+- Kho lưu trữ lịch sử;
+- Kho lưu trữ cơ quan.
+c) Sở Xây dựng chủ trì thẩm định thiết kế cải tạo kho.
+d) Yêu cầu các đơn vị báo cáo số liệu trước ngày 30/4/2026.
+2. Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ thực hiện các nhiệm vụ sau:
+a) Triển khai phần mềm quản lý tài liệu điện tử.
+3. Lập danh mục hồ sơ số hóa năm 2026
+- Thống kê khối lượng hồ sơ.
+Đơn vị chủ trì: Trung tâm Lưu trữ lịch sử tỉnh.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Đỗ Minh Khang
+"""
+
+
+def test_a_heading_passes_the_body_it_addresses_down_as_the_lead():
+    doc = document_from_text(LETTER, "cv.txt")
+    items = by_path(doc)
+
+    def leads(path):
+        return [(a.normalized, a.inherited, a.inherited_from) for a in items[path].agencies if a.role == "lead"]
+
+    heading = items["1"].id
+    assert leads("1.a") == [("Sở Nội vụ", True, heading)]
+    assert leads("1.b") == [("Sở Nội vụ", True, heading)]  # it names only a partner
+    assert [(a.normalized, a.role) for a in items["1.b"].agencies][0] == ("Sở Tài chính", "support")
+    assert leads("1.b.-1") == leads("1.b.-2") == [("Sở Nội vụ", True, heading)]  # passed on below
+    assert leads("1.c") == [("Sở Xây dựng", False, None)]  # names its own lead
+    assert leads("1.d") == [("Sở Nội vụ", True, heading)]  # "yêu cầu các đơn vị": the units are asked, not leading
+    assert leads("2.a") == [("Sở Khoa học và Công nghệ", True, items["2"].id)]
+    # a closing "Đơn vị chủ trì: …" line names the lead of the units beside it
+    assert leads("3.-1") == [("Trung tâm Lưu trữ lịch sử tỉnh", True, items["3.¶1"].id)]
+    inherited = next(a for a in items["1.a"].agencies if a.inherited)
+    assert inherited.span is None and inherited.confidence <= 0.85 and "inherited from" in inherited.reasons[0]
+    # kinds: the units of a heading that only names a body are its assignments
+    assert {items[p].kind.value for p in ("1.a", "1.b.-1", "1.c", "1.d")} == {"assignment"}
+    assert items["1"].kind.value == items["1.b"].kind.value == "section"
+    assert items["2.a"].kind.value == "paragraph" and items["3.¶1"].kind.value == "assignment"

@@ -245,7 +245,7 @@ def test_views_work_on_an_empty_dataset_with_the_schema_columns(tmp_path):
     Dataset(tmp_path).refresh_views()  # what a first run does before any document is stored
     frames = load(home=tmp_path)
     assert set(frames) == {*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied",
-                           "citation_checks"}
+                           "citation_checks", "document_links", "target_links", "link_correction_status"}
     for name, frame in frames.items():
         spec = TABLES.get(name) or VIEWS[name]
         assert list(frame.columns) == [c for c, *_ in spec.columns], name

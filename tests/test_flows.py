@@ -231,8 +231,10 @@ def test_the_prefect_ui_shows_quarantines_and_one_log_line_per_file(mixed):
 
     async def read():
         async with get_client() as client:
-            runs = await client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=200)
-            run = next(r for r in runs if r.parameters.get("home_root") == str(mixed[0].resolve()))
+            runs = await client.read_flow_runs(sort=FlowRunSort.START_TIME_ASC, limit=200)
+            flows = {r.flow_id: (await client.read_flow(r.flow_id)).name for r in runs}
+            run = next(r for r in runs if r.parameters.get("home_root") == str(mixed[0].resolve())
+                       and flows[r.flow_id] == "process-inbox")  # the first pass of the mixed batch
             tasks = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])),
                                                 sort=TaskRunSort.EXPECTED_START_TIME_ASC, limit=200)
             logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])),

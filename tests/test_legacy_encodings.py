@@ -1,7 +1,7 @@
 """Tests for TCVN3 / VNI / VISCII detection and conversion.
 
-The legacy texts are made here, by encoding Unicode sentences with inverse
-tables built from the module's own tables, then decoded back.
+The legacy texts are made by encoding Unicode sentences with inverse tables
+built from the module's own tables (``tests/legacy_fixtures.py``), then decoded back.
 """
 import shutil
 import subprocess
@@ -12,8 +12,7 @@ import pytest
 from pipeline.repair.legacy_encodings import (
     TCVN3_TABLE,
     VISCII_TABLE,
-    VNI_LETTERS,
-    VNI_MARKS,
+    conversion_hurts,
     convert_legacy,
     convert_run_texts,
     convert_runs,
@@ -22,7 +21,10 @@ from pipeline.repair.legacy_encodings import (
     has_unicode_vietnamese,
     is_capital_font,
     repair_legacy_text,
+    symbol_char,
+    vni_combine,
 )
+from tests.legacy_fixtures import ENCODERS, encode_tcvn3, encode_vni
 
 # Toned capitals (Ủ, Ấ ...) are left out: TCVN3's ABC fonts have none, so they cannot round-trip.
 SENTENCES = [
@@ -35,56 +37,6 @@ SENTENCES = [
 TEXT = "\n".join(SENTENCES)
 
 
-# --------------------------------------------------------------------------
-# Inverse tables: Unicode -> legacy characters
-# --------------------------------------------------------------------------
-def encode_tcvn3(text: str) -> str:
-    """Lower-case letters and Ă Â Ê Ô Ơ Ư Đ from the table; toned capitals as lower-case codes
-    (what a typist using .VnTime gets), so only lower-case/mixed-case text round-trips exactly."""
-    inverse = {letter: ch for ch, letter in TCVN3_TABLE.items() if ord(ch) <= 0xFF}
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in inverse:
-            out.append(inverse[ch])
-        elif ch.lower() in inverse and ch.isupper():
-            out.append(inverse[ch.lower()])
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def encode_viscii(text: str) -> str:
-    inverse = {letter: ch for ch, letter in VISCII_TABLE.items() if ord(ch) <= 0xFF}
-    return "".join(inverse.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
-
-
-def encode_vni(text: str) -> str:
-    letters = {letter: ch for ch, letter in VNI_LETTERS.items()}
-    marks = {marks: ch for ch, marks in VNI_MARKS.items() if ch.islower()}
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in letters:
-            out.append(letters[ch])
-            continue
-        decomposed = unicodedata.normalize("NFD", ch)
-        base, extra = decomposed[0], decomposed[1:]
-        if not extra or not base.isalpha():
-            out.append(ch)
-            continue
-        horn = "\u031b" in extra
-        quality = next((m for m in extra if m in "\u0302\u0306"), "")
-        tone = next((m for m in extra if m in "\u0300\u0301\u0303\u0309\u0323"), "")
-        if horn:  # ơ / ư are single codes in VNI
-            base = letters[unicodedata.normalize("NFC", base + "\u031b")]
-        elif base in "iI" and tone:  # toned i are single codes (or Latin-1 ì í)
-            out.append(letters.get(ch, ch))
-            continue
-        mark = marks[(quality, tone)] if (quality or tone) else ""
-        out.append(base + (mark.upper() if base.isupper() else mark))
-    return "".join(out)
-
-
-ENCODERS = {"tcvn3": encode_tcvn3, "vni": encode_vni, "viscii": encode_viscii}
 
 
 # --------------------------------------------------------------------------
@@ -153,11 +105,46 @@ def test_known_samples_from_real_files():
 
 
 def test_tcvn3_capitals():
-    # Capital font: every letter is drawn as a capital.
+    # Asked for explicitly, every letter is upper-cased, as a capital font draws it.
     assert convert_legacy("Céng hßa x· héi chñ nghÜa viÖt nam", "tcvn3", capitals=True) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     # No font name: a word typed in capitals is upper-cased, mixed-case words are not.
     assert convert_legacy("QUYÕT §ÞNH cña TØnh", "tcvn3") == "QUYẾT ĐỊNH của Tỉnh"
     assert convert_legacy("§Ó Tõ", "tcvn3") == "Để Từ"
+    assert convert_legacy("§èI", "tcvn3") == "ĐỐI"  # "§" is a capital letter (Đ), though not alpha in Latin-1
+
+
+def test_tcvn3_short_words_in_capitals_follow_their_neighbours():
+    # "Vô" has one other letter: between words in capitals it is typed in capitals.
+    assert convert_legacy("NHIÖM Vô, QUYÒN H¹N, Tæ CHøC Bé M¸Y", "tcvn3") == "NHIỆM VỤ, QUYỀN HẠN, TỔ CHỨC BỘ MÁY"
+    assert convert_legacy("Hé lý vµ Sè TT", "tcvn3") == "Hộ lý và Số TT"  # not between capitals
+    assert convert_legacy("Vµ UBND tØnh", "tcvn3") == "Và UBND tỉnh"  # capitals on one side only
+    assert convert_legacy("NHIÖM\nVô\nQUYÒN", "tcvn3") == "NHIỆM\nVụ\nQUYỀN"  # neighbours on other lines do not count
+
+
+def test_tcvn3_u_horn_as_a_pdf_minus_sign():
+    # PDF producers name byte 0xAD "minus": inside a word it is "ư"; a minus between spaces stays.
+    assert convert_legacy("n\u2212íc ngoµi, t\u2212 vÊn", "tcvn3") == "nước ngoài, tư vấn"
+    assert convert_legacy("5 \u2212 3", "tcvn3") == "5 \u2212 3"
+
+
+def test_legacy_codes_outside_vietnamese_unicode_are_decisive():
+    # "Hé lý 1.200.000 ®": a lone "đ" (đồng) is no syllable, yet "®" is no Vietnamese letter: convert.
+    before = "Hé lý 1.200.000 ®"
+    assert not conversion_hurts(before, convert_legacy(before, "tcvn3"))
+    # Latin-1 letters only, Vietnamese as they are: the syllables decide.
+    assert conversion_hurts("Có phí, cô là", convert_legacy("Có phí, cô là", "vni"))  # VNI reads "Cĩ"
+
+
+def test_vni_combine():
+    assert vni_combine("a", "ù") == "á" and vni_combine("ư", "ø") == "ừ" and vni_combine("o", "â") == "ô"
+    assert vni_combine("b", "ù") is None and vni_combine("á", "ù") is None and vni_combine("a", "x") is None
+
+
+def test_symbol_font_characters():
+    assert symbol_char(0xF0B3, "Symbol") == "≥" and symbol_char(0xF061, "Symbol") == "α"
+    assert symbol_char(0xF0AE, "Symbol") == "→" and symbol_char(0xF028, "Symbol") == "("
+    assert symbol_char(0xF0A7, "Wingdings") == "▪" and symbol_char(0xF041, "Wingdings") is None
+    assert symbol_char(0xF0B3, None) is None  # no font named: nothing guessed
 
 
 @pytest.mark.parametrize(
@@ -226,14 +213,14 @@ def test_mixed_runs_by_font():
     runs = [
         (title, "Times New Roman"),
         (" ", None),
-        (encode_tcvn3("cộng hòa xã hội"), ".VnTimeH"),
+        (encode_tcvn3("cộng hòa xã hội"), ".VnTimeH"),  # drawn in capitals, kept as typed
         (" ", None),
         (encode_tcvn3(SENTENCES[0]), ".VnTime"),
         (" ", None),
         (encode_vni(SENTENCES[2]), "VNI-Times"),
         (" \uf0b7 ", "Symbol"),
     ]
-    assert convert_runs(runs) == f"{title} CỘNG HÒA XÃ HỘI {SENTENCES[0]} {SENTENCES[2]} \uf0b7 "
+    assert convert_runs(runs) == f"{title} cộng hòa xã hội {SENTENCES[0]} {SENTENCES[2]} \uf0b7 "
 
 
 def test_runs_without_font_names_use_detection():

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import FIXTURES, by_path, document_from_text
 
@@ -236,3 +238,166 @@ def test_a_roman_numeral_and_slash_is_a_heading_unless_a_year_follows(text, prin
 
     found = match_enumerator(text)
     assert (found.printed if found else None) == printed
+
+
+# --------------------------------------------------------------------------
+# The item tree: conventions of issue 13 (texts written for these tests)
+# --------------------------------------------------------------------------
+def _plan(body: str, doc_type: str = "KẾ HOẠCH", number: str = "21/KH-UBND") -> str:
+    return (
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ NAM SƠN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        f"Số: {number}\nHà Nam Sơn, ngày 10 tháng 02 năm 2026\n{doc_type}\nTriển khai số hóa hồ sơ lưu trữ năm 2026\n"
+        + body
+        + "\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nPhạm Văn Quang\n"
+    )
+
+
+def _shape(doc) -> list[tuple[str, str]]:
+    return [(item.kind.value, item.path) for item in doc.items]
+
+
+def test_star_bullets_rank_above_dash_bullets():
+    doc = document_from_text(_plan(
+        "I. NHIỆM VỤ\n1. Số hóa hồ sơ\n* Giai đoạn 1: chuẩn bị\n- Tiến độ: Quý I/2026.\n- Kinh phí: 200 triệu đồng.\n"
+        "* Giai đoạn 2: triển khai\n- Tiến độ: Quý III/2026.\n"
+        "2. Đào tạo cán bộ\n- Mở 02 lớp tập huấn.\n* Ghi chú: ưu tiên cán bộ cấp xã.\n"))
+    assert [p for _, p in _shape(doc)] == [
+        "I", "I.1", "I.1.*1", "I.1.*1.-1", "I.1.*1.-2", "I.1.*2", "I.1.*2.-1",
+        "I.2", "I.2.-1", "I.2.*1",  # "*" after "-" closes the "-": a sibling, not its child
+    ]
+    assert {item.kind.value for item in doc.items if "*" in item.path} == {"task"}
+    assert by_path(doc)["I.1.*1.-2"].text == "Kinh phí: 200 triệu đồng."
+    assert by_path(doc)["I.1.*1.-1"].parent == by_path(doc)["I.1.*1"].id
+
+
+def test_run_in_heading_holds_the_bullets_after_it():
+    doc = document_from_text(_plan(
+        "I. NỘI DUNG THỰC HIỆN\n1. Cải tạo kho lưu trữ\nGiai đoạn 1: khảo sát, lập dự toán\n- Tiến độ: hoàn thành trong Quý I/2026.\n"
+        "- Kinh phí: 150 triệu đồng.\nGiai đoạn 2: thi công\n- Tiến độ: Quý II/2026 đến Quý IV/2026.\n"
+        "2. Tập huấn nghiệp vụ\nCác phòng chuyên môn cử cán bộ tham gia các lớp, cụ thể như sau:\n- Lớp thứ nhất vào tháng 3.\n"
+        "- Lớp thứ hai vào tháng 9.\n"))
+    items = by_path(doc)
+    assert [p for _, p in _shape(doc)] == [
+        "I", "I.1", "I.1.¶1", "I.1.¶1.-1", "I.1.¶1.-2", "I.1.¶2", "I.1.¶2.-1",
+        # a lead-in sentence ("…, cụ thể như sau:") does not hold the bullets: they belong to the heading
+        "I.2", "I.2.¶1", "I.2.-1", "I.2.-2",
+    ]
+    assert items["I.1.¶2.-1"].parent == items["I.1.¶2"].id and items["I.1.¶2"].parent == items["I.1"].id
+    assert all(items[p].kind == "task" for p in ("I.1.¶1", "I.1.¶1.-1", "I.1.¶2.-1", "I.2.-2"))
+
+
+def test_multi_level_numbers_keep_their_printed_path():
+    doc = document_from_text(_plan(
+        "I. ĐÁNH GIÁ KẾT QUẢ NĂM 2025\nI.1. Kết quả đạt được\nI.2. Tồn tại, hạn chế\n"
+        "II. NHIỆM VỤ NĂM 2026\n1. Hoàn thiện hạ tầng\n1.1. Nâng cấp máy chủ.\n1.2. Mua sắm máy quét:\n1.2.1. Máy quét khổ A3.\n"
+        "1.2.2. Máy quét khổ A4.\n1.3. Thuê đường truyền.\n2. Đào tạo\n"))
+    assert [p for _, p in _shape(doc)] == [
+        "I", "I.1", "I.2", "II", "II.1", "II.1.1", "II.1.2", "II.1.2.1", "II.1.2.2", "II.1.3", "II.2",
+    ]
+    items = by_path(doc)
+    assert items["I.1"].text == "Kết quả đạt được" and items["I.1"].parent == items["I"].id
+    assert items["II.1.2.1"].parent == items["II.1.2"].id and items["II.1.2"].kind == "section"
+
+
+def test_dash_and_full_stop_enumerators_of_older_documents():
+    doc = document_from_text(_plan(
+        "I- MỤC TIÊU\n1- Số hóa 100% hồ sơ lưu trữ.\nII- NỘI DUNG\n1- Chuẩn hóa dữ liệu:\na. Rà soát danh mục hồ sơ.\n"
+        "b. Cập nhật phần mềm quản lý.\n2- Kết nối cơ sở dữ liệu 1-2 lần mỗi tuần.\n"))
+    assert _shape(doc) == [
+        ("section", "I"), ("objective", "I.1"), ("section", "II"), ("section", "II.1"), ("task", "II.1.a"),
+        ("task", "II.1.b"), ("task", "II.2"),
+    ]
+    assert by_path(doc)["II.2"].text == "Kết nối cơ sở dữ liệu 1-2 lần mỗi tuần."
+
+
+def test_a_heading_that_names_the_body_addressed_makes_its_units_assignments():
+    # a letter has no MỤC TIÊU / NHIỆM VỤ parts: the headings naming the bodies decide
+    doc = document_from_text(_plan(
+        "Để triển khai kịp thời, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:\n1. Sở Xây dựng:\na) Rà soát các công trình xuống cấp.\n"
+        "b) Phối hợp với Sở Tài chính lập dự toán sửa chữa.\n2. Giám đốc Sở Nội vụ:\n- Hướng dẫn lập danh mục hồ sơ.\n"
+        "3. Tăng cường kiểm tra việc bảo quản hồ sơ:\na) Kiểm tra định kỳ hằng quý.\n",
+        doc_type="", number="35/UBND-VX").replace("\n\nTriển khai", "\nV/v triển khai"))
+    assert _shape(doc) == [
+        ("section", "1"), ("assignment", "1.a"), ("assignment", "1.b"), ("section", "2"), ("assignment", "2.-1"),
+        ("section", "3"), ("paragraph", "3.a"),  # a heading that names no body gives no kind
+    ]
+
+
+def test_the_clause_naming_who_executes_the_decision_is_an_assignment():
+    doc = document_from_text(_plan(
+        "QUYẾT ĐỊNH:\nĐiều 1. Ban hành Quy chế lưu trữ hồ sơ điện tử.\nĐiều 2. Điều khoản thi hành\n"
+        "1. Quyết định này có hiệu lực thi hành kể từ ngày ký.\n2. Quyết định số 15/QĐ-UBND ngày 02/3/2020 hết hiệu lực kể từ ngày Quyết định này có hiệu lực.\n"
+        "3. Sở Nội vụ có trách nhiệm hướng dẫn, kiểm tra việc thực hiện Quy chế.\n"
+        "Điều 3. Hiệu lực thi hành\nQuy chế có hiệu lực sau 10 ngày kể từ ngày ký.\n"
+        "Chánh Văn phòng Ủy ban nhân dân tỉnh, Thủ trưởng các sở, ban, ngành chịu trách nhiệm thi hành Quyết định này./.",
+        doc_type="QUYẾT ĐỊNH", number="40/QĐ-UBND"))
+    assert _shape(doc) == [
+        ("article", "Điều 1"), ("article", "Điều 2"),
+        ("paragraph", "Điều 2.1"), ("paragraph", "Điều 2.2"),  # entry into force and repeal are provisions
+        ("assignment", "Điều 2.3"),
+        ("article", "Điều 3"), ("paragraph", "Điều 3.¶1"), ("assignment", "Điều 3.¶2"),
+    ]
+
+
+def test_responsibility_lines_and_sector_lists():
+    doc = document_from_text(_plan(
+        "I. NHIỆM VỤ TRỌNG TÂM\n1. Số hóa hồ sơ đất đai\n- Quét và nhập liệu 20.000 hồ sơ.\n- Đối soát dữ liệu với bản gốc.\n"
+        "Đơn vị chủ trì: Sở Nông nghiệp và Môi trường; Đơn vị phối hợp: Sở Tài chính.\n"
+        "II. LĨNH VỰC ĐƯỢC HỖ TRỢ\n1. Các hoạt động giáo dục, đào tạo, y tế, văn hóa:\n- Mở trường học tư thục.\n"
+        "2. Các hoạt động chủ yếu:\n- Tổ chức hội thảo.\n"))
+    items = by_path(doc)
+    assert items["I.1.-1"].kind == "task" and items["I.1.¶1"].kind == "assignment"
+    assert items["II.1.-1"].kind == "paragraph"  # "hoạt động giáo dục, đào tạo, …" names sectors
+    assert items["II.2.-1"].kind == "task"
+
+
+_STARTS = ["I. ", "II. ", "I.1. ", "1. ", "2. ", "1.1. ", "1.2.1. ", "a) ", "b. ", "(1) ", "- ", "+ ", "* ", "• ", "1- ",
+           "II- ", "Điều 3. ", "Chương II ", "Giai đoạn 1: ", "Về kinh phí: ", "Sở Tài chính: ", "", ""]
+_WORDS = ["Tổ chức", "triển khai", "Sở Nội vụ", "chịu trách nhiệm thi hành Quyết định này", "Quý II/2026", "12 lớp",
+          "cụ thể như sau:", "có hiệu lực", "NHIỆM VỤ", "MỤC TIÊU", ".", ":", ";"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_STARTS), st.lists(st.sampled_from(_WORDS), min_size=1, max_size=5)),
+                min_size=1, max_size=25))
+def test_any_mix_of_enumerators_gives_a_consistent_tree(lines):
+    body = "\n".join(start + " ".join(words) for start, words in lines)
+    doc = document_from_text(_plan(body))
+    seen = {}
+    for item in doc.items:
+        if item.parent is not None:
+            parent = seen[item.parent]  # a parent comes before its units
+            if item.kind.value != "table_row":
+                assert item.path.startswith(parent.path + "."), (parent.path, item.path)
+        seen[item.id] = item
+
+
+def test_a_clause_of_an_article_runs_over_its_paragraphs():
+    doc = document_from_text(_plan(
+        "Điều 1. Lưu trữ hồ sơ điện tử\n1. Hồ sơ điện tử được lưu trữ tại kho dữ liệu của tỉnh.\n"
+        "Kho dữ liệu được sao lưu hằng ngày.\n2. Các cơ quan lưu trữ các loại hồ sơ sau:\na) Hồ sơ cán bộ;\nb) Hồ sơ dự án;\n"
+        "3. Hồ sơ giấy được số hóa theo danh mục;\n4. Hồ sơ ảnh được số hóa theo danh mục;\n"
+        "Việc số hóa tại khoản 3 và khoản 4 Điều này hoàn thành trong năm 2026.\n",
+        doc_type="QUYẾT ĐỊNH", number="41/QĐ-UBND"))
+    assert _shape(doc) == [
+        ("article", "Điều 1"),
+        ("paragraph", "Điều 1.1"), ("paragraph", "Điều 1.1.¶1"),  # a clause's second paragraph; the clause heads nothing
+        ("section", "Điều 1.2"), ("paragraph", "Điều 1.2.a"), ("paragraph", "Điều 1.2.b"),
+        ("paragraph", "Điều 1.3"), ("paragraph", "Điều 1.4"),
+        ("paragraph", "Điều 1.¶1"),  # after clauses ending with ";" (a list): a paragraph of the article
+    ]
+
+
+def test_an_article_about_a_body_and_a_list_of_bodies_are_not_assignments():
+    doc = document_from_text(_plan(
+        "Điều 1. Hội đồng Lưu trữ tỉnh\n1. Hội đồng do Chủ tịch Ủy ban nhân dân tỉnh thành lập.\n"
+        "2. Thành phần Hội đồng gồm:\na) Chủ tịch Hội đồng là Giám đốc Sở Nội vụ;\nb) Các ủy viên.\n",
+        doc_type="QUYẾT ĐỊNH", number="42/QĐ-UBND"))
+    assert {item.kind.value for item in doc.items if item.path.startswith("Điều 1.")} == {"paragraph", "section"}
+    assert not any(a.inherited for item in doc.items for a in item.agencies)
+    listing = document_from_text(_plan("I. Các sở, ngành:\nSở Nội vụ\nSở Tài chính\nII. NHIỆM VỤ\n1. Sở Nội vụ:\n"
+                                       "- Hướng dẫn nghiệp vụ lưu trữ.\n"))
+    assert [(i.kind.value, i.path) for i in listing.items] == [
+        ("section", "I"), ("paragraph", "I.¶1"), ("paragraph", "I.¶2"), ("section", "II"), ("section", "II.1"),
+        ("assignment", "II.1.-1"),
+    ]

@@ -14,6 +14,8 @@ A correction is one decision about one extracted fact, appended to the
                                      reject
     "<column>"       a documents     set | accept      "45/KH-UBND"
                      column (number, issued_date, issuer, title, ...)
+    "target_link"    a link between  accept | reject   null             (recorded on the citing document;
+    "document_link"  two documents                                       see "Links between documents" below)
 
 ``before`` holds what the maintainer saw, including ``item_text`` and the fact's
 ``raw`` text: that is how a correction finds its fact again after re-extraction.
@@ -33,6 +35,14 @@ same text holding a fact printed the same way). One that finds nothing, or whose
 value is invalid, is recorded ``unapplied`` with the reason: it shows in the
 ``corrections_unapplied`` view, in `correction_summary` and in the review site,
 and is never dropped.
+
+Links between documents (pipeline/link) are not rows of one document: the
+decisions on them are applied by `apply_link_corrections` each time a pair's
+links are recomputed (pipeline/link/refresh.py), found again by the texts of
+the target and of the reporting unit (``before`` holds them), and their status
+goes to ``link_correction_status``. Accepting sets the confidence to 1.0;
+rejecting keeps the link flagged ``review = 'rejected'`` (out of the review
+queue and of ``decree targets``).
 """
 from __future__ import annotations
 
@@ -52,6 +62,7 @@ from pipeline.dataset.tables import to_table
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.dataset.store import Dataset
 
+LINK_FIELDS = {"target_link": "target_links", "document_link": "document_links"}  # field -> the pair's table
 ACCEPT_ACTIONS = ("accept", "confirm")
 REJECT_ACTIONS = ("reject", "remove")
 WHATS = ("item", "quantity", "deadline", "agency")
@@ -312,6 +323,14 @@ def _set_deadline_columns(rows: _Rows, item_id: str, values: dict) -> None:
                 item[f"effective_deadline_{key}"] = value
 
 
+def _settle_unread(document: dict, field: str) -> None:
+    """A maintainer decided a header field the pipeline could not read: it leaves the review queue."""
+    fields, printed = list(document.get("unread") or []), list(document.get("unread_printed") or [])
+    if field in fields:
+        k = fields.index(field)
+        document["unread"], document["unread_printed"] = fields[:k] + fields[k + 1:], printed[:k] + printed[k + 1:]
+
+
 def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
     """Apply one correction to `rows` in place; return its status row."""
     action = correction["action"]
@@ -324,6 +343,7 @@ def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
         status["raw"] = None if document.get(target.sub) is None else str(document.get(target.sub))
         if action in ACCEPT_ACTIONS:
             status.update(status="applied", matched_by="id", detail="confirmed")
+            _settle_unread(document, target.sub)
         elif action == "set":
             try:
                 if DOCUMENT_FIELDS[target.sub] == "date":
@@ -335,6 +355,7 @@ def _apply_one(rows: _Rows, correction: dict, target: Target) -> dict:
                 status["detail"] = f"invalid value: {exc}"
                 return status
             status.update(status="applied", matched_by="id", detail=f"{target.sub} set")
+            _settle_unread(document, target.sub)
         else:
             status["detail"] = f"action {action!r} is not supported on a document field"
         return status
@@ -404,6 +425,8 @@ def apply_corrections(tables: dict[str, pa.Table], corrections: list[dict]) -> d
     rows = _Rows({name: table.to_pylist() for name, table in tables.items()})
     statuses = []
     for correction in corrections:
+        if correction["field"] in LINK_FIELDS:
+            continue  # applied to the pair's links by apply_link_corrections
         target = parse_field(correction["field"])
         if target is None:
             statuses.append({"doc_id": correction["doc_id"], "correction_id": correction["correction_id"],
@@ -429,6 +452,66 @@ def apply_corrections(tables: dict[str, pa.Table], corrections: list[dict]) -> d
         out["documents"] = to_table("documents", rows.tables["documents"])
     out["correction_status"] = to_table("correction_status", statuses)
     return out
+
+
+# --------------------------------------------------------------------------
+# Links between documents
+# --------------------------------------------------------------------------
+_LINK_KEYS = {
+    "target_links": ("cited_doc_id", "target_item_id", "target_path", "target_text", "report_item_id", "report_path",
+                     "report_text", "relation", "link_no"),
+    "document_links": ("cited_doc_id", "relation", "link_no"),
+}
+
+
+def link_before(field: str, row: dict) -> dict:
+    """What a decision on a link stores as `before`: enough to find the link again after it is recomputed."""
+    return {**_jsonable(row, _LINK_KEYS[LINK_FIELDS[field]]), "confidence": row.get("confidence")}
+
+
+def link_corrections(corrections: list[dict], citing_doc_id: str, cited_doc_id: str) -> list[dict]:
+    """The decisions (from `corrections_for`) on the links of one pair, oldest first."""
+    return [c for c in corrections if c["field"] in LINK_FIELDS and c["doc_id"] == citing_doc_id
+            and isinstance(c["before_value"], dict) and c["before_value"].get("cited_doc_id") == cited_doc_id]
+
+
+def _find_link(rows: list[dict], field: str, before: dict) -> tuple[dict | None, str | None]:
+    if field == "document_link":
+        found = [r for r in rows if r["relation"] == before.get("relation")]
+        return (found[0], "text") if found else (None, None)
+    by_id = [r for r in rows if r["target_item_id"] == before.get("target_item_id")
+             and r["report_item_id"] == before.get("report_item_id")
+             and _norm(r["target_text"]) == _norm(before.get("target_text"))
+             and _norm(r["report_text"]) == _norm(before.get("report_text"))]
+    if by_id:
+        return by_id[0], "id"
+    by_text = [r for r in rows if _norm(r["target_text"]) == _norm(before.get("target_text"))
+               and r["report_text"] is not None and _norm(r["report_text"]) == _norm(before.get("report_text"))]
+    return (by_text[0], "text") if by_text else (None, None)
+
+
+def apply_link_corrections(tables: dict[str, list[dict]], corrections: list[dict]) -> list[dict]:
+    """Apply the decisions on one pair's links to its rows (dicts, in place); return their status rows."""
+    statuses = []
+    for c in corrections:
+        field, before = c["field"], c["before_value"] or {}
+        rows = tables.get(LINK_FIELDS[field], [])
+        row, matched_by = _find_link(rows, field, before)
+        status = {"doc_id": c["doc_id"], "correction_id": c["correction_id"], "citing_doc_id": c["doc_id"],
+                  "cited_doc_id": before.get("cited_doc_id") or "", "status": "unapplied", "matched_by": None,
+                  "what": field, "link_no": None, "action": c["action"], "detail": None}
+        if row is None:
+            status["detail"] = "the link it was made on is no longer found (the documents changed)"
+        elif c["action"] in ACCEPT_ACTIONS:
+            row.update(confidence=1.0, reasons=[], review="accepted")
+            status.update(status="applied", matched_by=matched_by, link_no=row["link_no"], detail="accepted")
+        elif c["action"] in REJECT_ACTIONS:
+            row.update(review="rejected")
+            status.update(status="applied", matched_by=matched_by, link_no=row["link_no"], detail="rejected")
+        else:
+            status["detail"] = f"action {c['action']!r} is not supported on a link (accept or reject)"
+        statuses.append(status)
+    return statuses
 
 
 # --------------------------------------------------------------------------
@@ -535,6 +618,7 @@ def correction_summary(home) -> CorrectionSummary:
 
 
 __all__ = [
+    "LINK_FIELDS", "apply_link_corrections", "link_before", "link_corrections",
     "CorrectionError", "CorrectionSummary", "apply_corrections", "clean_values", "correction_summary",
     "corrections_for", "describe_fact", "field_name", "parse_field", "reapply_corrections", "record_decision",
 ]

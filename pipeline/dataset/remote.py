@@ -9,6 +9,7 @@ half of it. So a document is committed by writing its manifest last:
     docs/<doc_id>/<generation>/          one complete set of rows per write
         documents.parquet items.parquet ... document.json
     corrections/<time>-<id>.parquet      append-only, one object per correction
+    links/<pair>/<table>.parquet         links between two documents (pipeline/link), pair.json last
     templates/<table>.parquet            zero-row typed files for the views
     locks/writer.json                    the writers' lease
 
@@ -54,6 +55,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.dataset.store import (
+    _LIVE_PAIR,
     DOC_ID_RE,
     TABLES,
     Dataset,
@@ -63,7 +65,7 @@ from pipeline.dataset.store import (
     check_tables,
     validate_table,
 )
-from pipeline.dataset.tables import SCHEMA_VERSION, arrow_schema
+from pipeline.dataset.tables import LINK_TABLES, SCHEMA_VERSION, arrow_schema
 from pipeline.model import Document
 
 # An uncommitted generation younger than this may be another writer's work in progress.
@@ -328,6 +330,41 @@ class RemoteDataset(Dataset):
     def _write_correction(self, correction_id: str, table: pa.Table) -> None:
         self._put(self._path("corrections", f"{correction_id}.parquet"), _parquet_bytes(table))
 
+    # ---- links between documents: one object per table, pair.json last (as the local store) --------
+    def link_pairs(self) -> dict[str, dict]:  # type: ignore[override]
+        prefix = self._path("links") + "/"
+        try:
+            paths = self.fs.find(self._path("links"))
+        except FileNotFoundError:
+            paths = []
+        keys = sorted({p[p.find(prefix) + len(prefix):].split("/")[0] for p in paths if prefix in p})
+        return {key: self._read_json(self._path("links", key, "pair.json")) or {} for key in keys
+                if DOC_ID_RE.fullmatch(key)}
+
+    def write_link_pair(self, key: str, tables: dict[str, pa.Table], info: dict) -> None:  # type: ignore[override]
+        if not DOC_ID_RE.fullmatch(key):
+            raise DatasetError(f"not a pair key: {key!r}")
+        with self.lock():
+            self._remove(self._path("links", key, "pair.json"))
+            for name, table in tables.items():
+                validate_table(name, table)
+                self._put(self._path("links", key, f"{name}.parquet"), _parquet_bytes(table))
+            self._put(self._path("links", key, "pair.json"), json.dumps(info, ensure_ascii=False, indent=1).encode())
+            self._renew_lease()
+
+    def read_link_rows(self, key: str, table: str) -> list[dict]:  # type: ignore[override]
+        if not DOC_ID_RE.fullmatch(key):
+            return []
+        try:
+            return pq.read_table(io.BytesIO(self.fs.cat_file(self._path("links", key, f"{table}.parquet")))).to_pylist()
+        except FileNotFoundError:
+            return []
+
+    def remove_link_pair(self, key: str) -> None:  # type: ignore[override]
+        with self.lock():
+            if DOC_ID_RE.fullmatch(key):
+                self._remove(self._path("links", key))
+
     # ---- DuckDB ----------------------------------------------------------------
     def ensure_templates(self) -> None:
         for name in TABLES:
@@ -343,6 +380,8 @@ class RemoteDataset(Dataset):
     def _view_source(self, name: str) -> tuple[str, str, str]:
         """As the local views, but a document's rows come only from the generation its manifest names."""
         template = self._url(self._path("templates", f"{name}.parquet"))
+        if name in LINK_TABLES:
+            return template, self._url(self._path("links", "*", f"{name}.parquet")), _LIVE_PAIR
         if name == "corrections":
             return template, self._url(self._path("corrections", "*.parquet")), ""
         rows = self._url(self._path("docs", "*", "*", f"{name}.parquet"))

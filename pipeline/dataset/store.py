@@ -8,6 +8,8 @@ Layout under ``<home>/extracted/``::
         document.json         the full Document (text included)
         manifest.json         written last: versions, names, row counts, digest
     corrections/<time>-<id>.parquet   append-only, one file per correction
+    links/<pair>/             links between two documents (pipeline/link): document_links.parquet,
+                              target_links.parquet, link_correction_status.parquet, pair.json last
     templates/<table>.parquet         zero-row files carrying each table's schema
     decree.duckdb             views over the files above (rebuilt by refresh_views)
     .staging/ .trash/         the replacement protocol's working folders
@@ -59,6 +61,7 @@ import pyarrow.parquet as pq
 from pipeline.dataset.corrections import apply_corrections, corrections_digest, corrections_for
 from pipeline.dataset.tables import (
     DOCUMENT_TABLES,
+    LINK_TABLES,
     REVIEW_THRESHOLD,
     SCHEMA_VERSION,
     TABLES,
@@ -74,7 +77,10 @@ from pipeline.model import Document
 DOC_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
 CORRECTION_ACTIONS = ("accept", "set", "add", "remove", "confirm", "reject")
 VIEW_NAMES = (*DOCUMENT_TABLES, "review_queue", "corrections", "correction_status", "corrections_unapplied",
-              "citation_checks")
+              "citation_checks", *LINK_TABLES)
+# A pair's link rows are shown while both of its documents are in the dataset (a removed document's pairs
+# are deleted by the next pipeline.link.refresh_links).
+_LIVE_PAIR = "citing_doc_id IN (SELECT doc_id FROM documents) AND cited_doc_id IN (SELECT doc_id FROM documents)"
 # Written beside a document's rows by write_document (the corrections applied to them), not by rows_for_document.
 STATUS_TABLE = "correction_status"
 
@@ -221,6 +227,10 @@ class Dataset:
         return self.root / "templates"
 
     @property
+    def links_dir(self) -> Path:
+        return self.root / "links"
+
+    @property
     def lock_path(self) -> Path:
         return self.root / ".lock"
 
@@ -317,7 +327,8 @@ class Dataset:
             else:
                 self.files.remove_tree(entry)
                 done.append(f"removed old copy {entry.name}")
-        for stray in [*self.root.glob(".*.tmp"), *self.corrections_dir.glob(".*.tmp"), *self.templates_dir.glob(".*.tmp")]:
+        for stray in [*self.root.glob(".*.tmp"), *self.corrections_dir.glob(".*.tmp"), *self.templates_dir.glob(".*.tmp"),
+                      *self.links_dir.glob("*/.*.tmp")]:
             stray.unlink(missing_ok=True)
             done.append(f"removed temporary file {stray.name}")
         return done
@@ -449,6 +460,51 @@ class Dataset:
             self.files.remove_tree(trash)
             return True
 
+    # ---- links between documents (pipeline/link/refresh.py) ---------------------
+    # Derived rows, recomputable at any time from the two documents: each file of a pair is replaced
+    # atomically and pair.json (the digest of what they were computed from) is written last, so an
+    # interrupted write leaves a pair whose digest does not match and is recomputed by the next refresh.
+    def link_pairs(self) -> dict[str, dict]:
+        """Pair key -> its pair.json ({} when a write was interrupted before it), for every stored pair."""
+        if not self.links_dir.exists():
+            return {}
+        out = {}
+        for folder in sorted(p for p in self.links_dir.iterdir() if p.is_dir() and DOC_ID_RE.fullmatch(p.name)):
+            try:
+                out[folder.name] = json.loads((folder / "pair.json").read_text(encoding="utf-8"))
+            except (FileNotFoundError, ValueError):
+                out[folder.name] = {}
+        return out
+
+    def write_link_pair(self, key: str, tables: dict[str, pa.Table], info: dict) -> None:
+        """Replace the link tables of one pair (under the lock), pair.json last."""
+        if not DOC_ID_RE.fullmatch(key):
+            raise DatasetError(f"not a pair key: {key!r}")
+        folder = self.links_dir / key
+        with self.lock():
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "pair.json").unlink(missing_ok=True)
+            for name, table in tables.items():
+                validate_table(name, table)
+                tmp = folder / f".{name}.{uuid.uuid4().hex}.tmp"
+                self.files.write_parquet(tmp, table)
+                self.files.replace_file(tmp, folder / f"{name}.parquet")
+            tmp = folder / f".pair.{uuid.uuid4().hex}.tmp"
+            self.files.write_bytes(tmp, json.dumps(info, ensure_ascii=False, indent=1).encode())
+            self.files.replace_file(tmp, folder / "pair.json")
+
+    def read_link_rows(self, key: str, table: str) -> list[dict]:
+        path = self.links_dir / key / f"{table}.parquet"
+        return pq.read_table(path).to_pylist() if DOC_ID_RE.fullmatch(key) and path.exists() else []
+
+    def remove_link_pair(self, key: str) -> None:
+        with self.lock():
+            folder = self.links_dir / key
+            if DOC_ID_RE.fullmatch(key) and folder.exists():
+                trash = self.trash_dir / f"{key}.{uuid.uuid4().hex}.removed"  # recovery deletes .removed folders
+                self.files.rename_dir(folder, trash)
+                self.files.remove_tree(trash)
+
     # ---- corrections (append-only) --------------------------------------------
     def append_correction(
         self, *, who: str, doc_id: str, field: str, action: str, item_id: str | None = None,
@@ -492,6 +548,8 @@ class Dataset:
 
     def _view_source(self, name: str) -> tuple[str, str, str]:
         """A table view's files: (zero-row template, glob of the rows, SQL filter on their `filename`)."""
+        if name in LINK_TABLES:
+            return str(self.templates_dir / f"{name}.parquet"), str(self.links_dir / "*" / f"{name}.parquet"), _LIVE_PAIR
         pattern = (self.corrections_dir / "*.parquet") if name == "corrections" else (self.docs_dir / "*" / f"{name}.parquet")
         return str(self.templates_dir / f"{name}.parquet"), str(pattern), ""
 
@@ -518,10 +576,11 @@ class Dataset:
             tmp = self.root / f".decree.duckdb.{uuid.uuid4().hex}.tmp"
             con = duckdb.connect(str(tmp))
             try:
-                for statement in self.view_statements():
+                statements = self.view_statements()
+                for statement in statements:
                     con.execute(statement)
-                con.execute("CREATE TABLE _dataset_info AS SELECT ? AS root, ? AS schema_version, now() AS built_at",
-                            [str(self.root), SCHEMA_VERSION])
+                con.execute("CREATE TABLE _dataset_info AS SELECT ? AS root, ? AS schema_version, ? AS views, "
+                            "now() AS built_at", [str(self.root), SCHEMA_VERSION, _digest_of(statements)])
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
@@ -556,11 +615,12 @@ class Dataset:
                 con = None
             if con is not None:
                 try:
-                    rows = con.execute("SELECT root, schema_version FROM _dataset_info").fetchall()
+                    rows = con.execute("SELECT root, schema_version, views FROM _dataset_info").fetchall()
                     info = rows[0] if rows else None
                 except duckdb.Error:
                     info = None
-                if info == (str(self.root), SCHEMA_VERSION):
+                # current: built for this folder, this layout and these views (a newer pipeline may add views)
+                if info == (str(self.root), SCHEMA_VERSION, _digest_of(self.view_statements())):
                     return con
                 con.close()
         # Missing or stale file (moved folder, older layout): same views, built in memory.
@@ -616,6 +676,10 @@ def check_tables(doc_id: str, manifest: dict, read: Callable[[str], pa.Table]) -
     return problems
 
 
+def _digest_of(statements: list[str]) -> str:
+    return hashlib.sha256("\n".join(statements).encode()).hexdigest()
+
+
 def _status_counts(table: pa.Table) -> dict[str, int]:
     statuses = table.column("status").to_pylist()
     return {"applied": statuses.count("applied"), "unapplied": statuses.count("unapplied")}
@@ -637,10 +701,26 @@ SELECT doc_id, item_id, what, fact_no, "value", page, confidence, reasons FROM (
     WHERE d.stated AND d.confidence < {t}
     UNION ALL
     SELECT a.doc_id, a.item_id, 'agency', a.agency_no, a.raw, i.page, a.confidence, a.reasons
-    FROM agencies a LEFT JOIN items i ON i.doc_id = a.doc_id AND i.item_id = a.item_id WHERE a.confidence < {t}
+    FROM agencies a LEFT JOIN items i ON i.doc_id = a.doc_id AND i.item_id = a.item_id
+    WHERE a.confidence < {t} AND NOT a.inherited  -- an inherited lead is reviewed where it is named
     UNION ALL
     SELECT doc_id, NULL, 'citation', citation_no, raw, first_page, confidence, reasons
     FROM citations WHERE confidence < {t}
+    UNION ALL
+    SELECT citing_doc_id, report_item_id, 'target_link', link_no,
+           coalesce(target_number, '') || ' ' || target_path || ' → ' || coalesce(report_path, '') || ' (' || relation
+           || '): ' || left(report_text, 80), report_page, confidence, reasons
+    FROM target_links WHERE relation IS NOT NULL AND review IS NULL AND confidence < {t}
+    UNION ALL
+    SELECT citing_doc_id, NULL, 'document_link', link_no, relation || ' ' || coalesce(cited_number, cited_doc_id),
+           NULL, confidence, reasons
+    FROM document_links WHERE review IS NULL AND confidence < {t}
+    UNION ALL
+    SELECT doc_id, NULL, field, NULL, nullif(printed, ''), 1, 0.0,
+           ['header field not read: ' || CASE WHEN printed = '' THEN 'not found' ELSE 'printed but unreadable' END
+            || ' (set documents.' || field || ' with a correction)']
+    FROM (SELECT doc_id, number, issued_date, unnest(unread) AS field, unnest(unread_printed) AS printed FROM documents)
+    WHERE (field = 'number' AND number IS NULL) OR (field = 'issued_date' AND issued_date IS NULL)
 )
 ORDER BY confidence, doc_id, what, item_id, fact_no
 """
@@ -672,10 +752,14 @@ def _corrections_unapplied_sql() -> str:
 CREATE OR REPLACE VIEW corrections_unapplied AS
 SELECT c.correction_id, c.who, c."at", c.doc_id, c.item_id, c.field, c.before, c.after, c.action, c.note,
        CAST(coalesce(s.detail, CASE WHEN d.doc_id IS NULL THEN 'the document is not in the dataset'
+                                    WHEN c.field IN ('target_link', 'document_link')
+                                    THEN 'the two documents are not linked now (one is gone, or no longer cites the other)'
                                     ELSE 'not applied yet (the document was written before it)' END) AS VARCHAR)
            AS reason
 FROM corrections c
-LEFT JOIN correction_status s ON s.doc_id = c.doc_id AND s.correction_id = c.correction_id
+LEFT JOIN (SELECT doc_id, correction_id, status, detail FROM correction_status
+           UNION ALL SELECT doc_id, correction_id, status, detail FROM link_correction_status) s
+       ON s.doc_id = c.doc_id AND s.correction_id = c.correction_id
 LEFT JOIN documents d ON d.doc_id = c.doc_id
 WHERE s.status IS DISTINCT FROM 'applied'
 ORDER BY c."at", c.correction_id

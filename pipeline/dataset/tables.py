@@ -95,6 +95,9 @@ TABLES: dict[str, TableSpec] = {
             ("received_number", STR, True, "Number on the receiving stamp."),
             ("received_date", DATE, True, "Date on the receiving stamp."),
             ("inferred", STRS, False, "Header fields inferred rather than read from the header."),
+            ("unread", STRS, False, "Header fields printed but not read (a handwritten number or day) or not found: "
+             "number | issued_date; listed in `review_queue` until set or accepted by a correction."),
+            ("unread_printed", STRS, False, "For each `unread` field, what was read of it (\"Số: …/BCT-ATMT\"), or \"\"."),
             ("document_schema_version", STR, False, "Version of the document JSON contract."),
             ("pipeline_version", STR, False, "Version of the pipeline that extracted the document."),
             ("processed_at", TIMESTAMP, False, "When the document was written to the dataset (UTC)."),
@@ -186,6 +189,8 @@ TABLES: dict[str, TableSpec] = {
             ("raw", STR, False, "The phrase the agency was read from."),
             *_SPAN,
             *_confidence("agency"),
+            ("inherited", BOOL, False, "Not named in the item: the lead passed down by the heading that addresses it (\"1. Sở Công Thương:\" over its points)."),
+            ("inherited_from", STR, True, "Inherited rows: the item (items.item_id) whose text names the agency."),
             ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | corrected; null when not reviewed."),
         ),
     ),
@@ -298,17 +303,111 @@ TABLES: dict[str, TableSpec] = {
 # Tables whose rows come from a document (replaced together when the document is rewritten).
 DOCUMENT_TABLES = ("documents", "items", "quantities", "deadlines", "agencies", "citations", "table_rows", "links")
 
+_PAIR = (
+    ("citing_doc_id", STR, False, "The citing document of the pair (documents.doc_id): the report, plan or letter."),
+    ("cited_doc_id", STR, False, "The cited document of the pair (documents.doc_id): the plan or decision."),
+    ("link_no", INT, False, "Position of the link within the pair, from 0."),
+)
+_REVIEW = ("review", STR, True, "Maintainer's decision applied from `corrections`: accepted | rejected (the link is "
+                                "kept, flagged); null when not reviewed.")
+
+# Links between two documents, stored per pair of documents by pipeline/link/refresh.py (not by rows_for_document):
+# recomputed whenever either document of the pair is added or rewritten.
+LINK_TABLES: dict[str, TableSpec] = {
+    "document_links": TableSpec(
+        "One row per pair of documents where one cites the other, with the relation read from the citing text; "
+        "a second row 'date_conflict' when the citing text prints another date for the cited document.",
+        ("citing_doc_id", "cited_doc_id", "link_no"),
+        (
+            *_PAIR,
+            ("citing_number", STR, True, "The citing document's số ký hiệu."),
+            ("cited_number", STR, True, "The cited document's số ký hiệu."),
+            ("relation", STR, False, "implements | reports_on | amends | replaces | cites, or date_conflict."),
+            ("evidence", STRS, False, "The words the relation was read from, and where (the strongest first)."),
+            ("scope_paths", STRS, False, "Paths of the citing document's sections about the cited one (carrying its title)."),
+            ("cited_date", DATE, True, "The date the citing text prints for the cited document."),
+            ("dataset_date", DATE, True, "The cited document's own date."),
+            *_confidence("relation"),
+            _REVIEW,
+        ),
+    ),
+    "target_links": TableSpec(
+        "One row per target of the cited document (an objective or task with a quantity) and unit of the citing "
+        "document reporting on it or assigning it; a target nothing reports on has one row with report_item_id null.",
+        ("citing_doc_id", "cited_doc_id", "link_no"),
+        (
+            *_PAIR,
+            ("target_number", STR, True, "The cited document's số ký hiệu."),
+            ("target_item_id", STR, False, "The target (items.item_id of the cited document)."),
+            ("target_path", STR, False, "The target's path: \"II.2.(4)\"."),
+            ("target_kind", STR, False, "objective | task | paragraph | article | assignment | table_row."),
+            ("target_text", STR, False, "The target's own text."),
+            ("target_figures", STR, False, "The target's quantities as printed, \"; \"-separated."),
+            ("target_value", FLOAT, False, "The target's figure the report is about (its first, or the one restated)."),
+            ("target_unit", STR, True, "Its unit (normalised); \"%\" for a percentage."),
+            ("target_deadline_start", DATE, True, "Start of the target's effective time bound."),
+            ("target_deadline_end", DATE, True, "End of it: stated, inherited, or the period of the document's title."),
+            ("target_recurrence", STR, True, "yearly … when the target recurs (\"Hàng năm\")."),
+            ("target_deadline_from", STR, True, "item | heading | table_row | title | document period."),
+            ("report_number", STR, True, "The citing document's số ký hiệu."),
+            ("report_item_id", STR, True, "The reporting or assigning unit (items.item_id of the citing document); "
+                                          "null when nothing reports on the target."),
+            ("report_path", STR, True, "Its path."),
+            ("report_kind", STR, True, "table_row | task | paragraph …"),
+            ("report_text", STR, True, "Its own text."),
+            ("report_page", INT, True, "Its page."),
+            ("relation", STR, True, "reports_on | assigns | implements | refers_to; null when nothing reports on the target."),
+            ("agency", STR, True, "Who the citing document gives the work to (the unit's lead or assignee, or its heading's)."),
+            ("deadline_end", DATE, True, "The deadline that applies: the one the citing document gives the unit (stated "
+                                         "or inherited) when it assigns the target; for a report, one the row or "
+                                         "paragraph states itself, else the target's own."),
+            ("values_json", STR, False, "JSON: {\"target\", \"actual\": {year: n}, \"plan\": {year: n}, \"ratio\", "
+                                        "\"units\", \"raw\"} — numbers where the cell gives one, else the text."),
+            ("actual_year", INT, True, "The latest year with an actual figure."),
+            ("actual_value", FLOAT, True, "That figure."),
+            ("plan_year", INT, True, "The latest plan year."),
+            ("plan_value", FLOAT, True, "That year's planned figure."),
+            ("progress", FLOAT, True, "actual / target (0.25 for 25 %) where the units allow it; null otherwise."),
+            ("progress_year", INT, True, "The year the progress is for."),
+            ("progress_reason", STR, False, "How the progress was computed, or why it was not."),
+            ("text_score", FLOAT, False, "How alike the target's and the unit's texts are, 0-1."),
+            *_confidence("link"),
+            _REVIEW,
+        ),
+    ),
+    "link_correction_status": TableSpec(
+        "One row per maintainer's decision on a link (corrections.field = target_link | document_link) and pair: "
+        "whether it applies to the current links.",
+        ("correction_id", "citing_doc_id", "cited_doc_id"),
+        (
+            ("doc_id", STR, False, "Document the correction was recorded on (the citing document)."),
+            ("correction_id", STR, False, "The correction (corrections.correction_id)."),
+            ("citing_doc_id", STR, False, "The pair's citing document."),
+            ("cited_doc_id", STR, False, "The pair's cited document."),
+            ("status", STR, False, "applied | unapplied."),
+            ("matched_by", STR, True, "id | text; null when unapplied."),
+            ("what", STR, False, "target_link | document_link."),
+            ("link_no", INT, True, "The link it applies to now."),
+            ("action", STR, False, "accept | reject."),
+            ("detail", STR, True, "What was done, or why it no longer applies."),
+        ),
+    ),
+}
+TABLES.update(LINK_TABLES)
+
 # Views that are not stored: described here so the schema files cover every name researchers query.
 VIEWS: dict[str, TableSpec] = {
     "review_queue": TableSpec(
         f"Facts with confidence below {REVIEW_THRESHOLD}, least confident first: items, quantities, stated "
-        "deadlines, agencies and citations (inherited deadlines are reviewed where they are stated).",
+        "deadlines, agencies, citations (inherited deadlines are reviewed where they are stated) and links between "
+        "documents not yet decided on.",
         ("doc_id", "what", "item_id", "fact_no"),
         (
             ("doc_id", STR, False, "Document (documents.doc_id)."),
-            ("item_id", STR, True, "Item; null for citations."),
-            ("what", STR, False, "item | quantity | deadline | agency | citation."),
-            ("fact_no", INT, True, "quantity_no, agency_no or citation_no; null for items and deadlines."),
+            ("item_id", STR, True, "Item; null for citations, header fields and document links (a target link: the reporting unit)."),
+            ("what", STR, False, "item | quantity | deadline | agency | citation | target_link | document_link | number | "
+             "issued_date (a header field the pipeline could not read: set it with a correction on the document)."),
+            ("fact_no", INT, True, "quantity_no, agency_no, citation_no or a link's link_no; null for items and deadlines."),
             ("value", STR, True, "What to look at: the item text or the fact as printed."),
             ("page", INT, True, "Page to look at."),
             *_confidence("fact"),
@@ -496,7 +595,8 @@ def _document_row(doc: Document, archived_as: str | None, original_names: list[s
         "received_office": info.received.office if info.received else None,
         "received_number": info.received.number if info.received else None,
         "received_date": _date(info.received.date) if info.received else None,
-        "inferred": list(info.inferred), "document_schema_version": doc.schema_version,
+        "inferred": list(info.inferred), "unread": [u.field for u in info.unread],
+        "unread_printed": [u.printed or "" for u in info.unread], "document_schema_version": doc.schema_version,
         "pipeline_version": doc.pipeline_version, "processed_at": _timestamp(processed_at),
         "n_items": len(doc.items), "n_table_rows": sum(1 for i in doc.items if i.kind == ItemKind.table_row),
         "n_citations": len(doc.citations), "warnings": list(doc.warnings), "archive_path": archived_as,
@@ -551,7 +651,7 @@ def _agency_row(doc_id: str, item: Item, n: int, a: Agency) -> dict:
     return {
         "doc_id": doc_id, "item_id": item.id, "agency_no": n, "name": a.name, "normalized": a.normalized,
         "role": a.role, "raw": a.raw, **_span(a.span), "confidence": a.confidence, "reasons": list(a.reasons),
-        "review": None,
+        "inherited": a.inherited, "inherited_from": a.inherited_from, "review": None,
     }
 
 

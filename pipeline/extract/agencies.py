@@ -53,6 +53,7 @@ gives the head its usual case ("ỦY BAN NHÂN DÂN" -> "Ủy ban nhân dân") a
 folds whitespace: "Sở KH&CN" and "Sở Khoa học và Công nghệ" normalise alike.
 
 Entry points: :func:`extract_agencies`, :func:`extract_agencies_from_cells`,
+:func:`addressed_agencies` (the body a heading addresses, which its units inherit as their lead),
 :func:`normalize_agency`.
 """
 from __future__ import annotations
@@ -132,7 +133,7 @@ HEADS: tuple[str, ...] = (
     "Công an", "Thanh tra", "Kho bạc", "Đài", "Báo", "Tạp chí", "Liên đoàn", "Liên minh", "Hội",
     "Quỹ", "Đoàn", "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Đảng ủy", "Tỉnh đoàn", "Thành đoàn",
     "Ngân hàng", "Chi nhánh", "Bảo hiểm xã hội", "BHXH", "Tòa án", "Kiểm toán", "Hải quan",
-    "Tổng công ty", "Công ty", "Tập đoàn", "Bệnh viện", "Cảng vụ", "Đội", "Tổ công tác", "Trạm",
+    "Tổng công ty", "Công ty", "Tập đoàn", "Bệnh viện", "Cảng vụ", "Đội", "Tổ công tác", "Trạm", "Thuế",
 )
 # Heads that name a body on their own, without a following name.
 STANDALONE_HEADS = {
@@ -162,6 +163,11 @@ NOT_A_HEAD_BEFORE: dict[str, tuple[str, ...]] = {
     "vụ": ("việc", "án", "mùa"),
     "ủy ban": (),
     "hội đồng": (),
+}
+
+# Heads that are ordinary words unless one of these follows: "Thuế tỉnh" (the provincial tax office), not "Thuế thu nhập".
+ONLY_A_HEAD_BEFORE: dict[str, tuple[str, ...]] = {
+    "thuế": ("tỉnh", "thành phố", "cơ sở", "khu vực"),
 }
 
 # Department names that follow "Sở", "Bộ", "Phòng": taken whole (they may hold "và" and ",").
@@ -256,6 +262,7 @@ _GENERIC_TAIL = (
     r"|\s+trực\s+thuộc(?:\s+(?:Sở|Bộ|UBND|Ủy\s+ban\s+nhân\s+dân)(?:\s+(?:tỉnh|huyện|thành\s+phố|Thành\s+phố|TP))?)?"
     r"|\s+(?:thuộc|của)\s+(?:Sở|Bộ|tỉnh|Tỉnh|Thành\s+phố|thành\s+phố|huyện|UBND\s+(?:tỉnh|huyện|thành\s+phố))"
     r"|\s+(?:Thành\s+phố|thành\s+phố|tỉnh|Tỉnh|huyện|quận|TP\.?)(?=\s*(?:[,;.)]|và|$|" + r"có\s+liên|liên))"
+    r"|\s+cấp\s+(?:tỉnh|huyện|xã|cơ\s+sở|trung\s+ương)(?=\s*(?:[,;.):]|và|$|có\s+liên|liên))"
     r")*"
 )
 _GENERIC_RE = re.compile(
@@ -266,7 +273,8 @@ _GENERIC_RE = re.compile(
     re.IGNORECASE,
 )
 _ADMIN_PLURAL_RE = re.compile(
-    r"\s+(?:các\s+" + ADMIN_UNITS + r"(?:\s*(?:,|/|và)\s*" + ADMIN_UNITS + r")*"
+    r"\s+(?:" + ADMIN_UNITS + r"(?:\s*(?:,|/)\s*" + ADMIN_UNITS + r")+(?=\s*(?:[:;.,)]|$))"  # "Ủy ban nhân dân xã, phường"
+    r"|các\s+" + ADMIN_UNITS + r"(?:\s*(?:,|/|và)\s*" + ADMIN_UNITS + r")*"
     r"(?:\s+(?:có\s+)?liên\s+quan|\s+trên\s+địa\s+bàn(?:\s+tỉnh|\s+thành\s+phố)?)?"
     r"|cấp\s+(?:tỉnh|huyện|xã|cơ\s+sở)(?:\s*(?:,|/|và)\s*(?:cấp\s+)?(?:tỉnh|huyện|xã))*)" + _NOT_WORD_AFTER,
     re.IGNORECASE,
@@ -293,9 +301,29 @@ _RESPONSIBLE_AFTER_RE = re.compile(
 _ISSUER_AFTER_RE = re.compile(
     r"\s*(?:giao|yêu\s+cầu|đề\s+nghị|chỉ\s+đạo|ban\s+hành|quyết\s+định|phê\s+duyệt)" + _NOT_WORD_AFTER, re.IGNORECASE
 )
+# A person's title before the body it heads: "Giám đốc Sở Công Thương", "Chánh Văn phòng UBND tỉnh",
+# "Thủ trưởng các sở, ban, ngành". The body answers for the work; the title does not hide it.
+TITLES: tuple[str, ...] = (
+    "Giám đốc", "Phó Giám đốc", "Tổng Giám đốc", "Chủ tịch", "Phó Chủ tịch", "Thủ trưởng", "Chánh Văn phòng",
+    "Chánh Thanh tra", "Chánh", "Trưởng ban", "Trưởng Ban", "Trưởng phòng", "Cục trưởng", "Chi cục trưởng",
+    "Tổng cục trưởng", "Vụ trưởng", "Bộ trưởng", "Viện trưởng", "Hiệu trưởng", "Người đứng đầu", "Bí thư",
+    "Chỉ huy trưởng", "Thống đốc", "Tổng Kiểm toán", "Trưởng", "Lãnh đạo",
+)
+_TITLE = r"(?:" + _alternation(f for t in TITLES for f in {t, t.upper(), t.capitalize()}) + r")"
+_TITLE_END_RE = re.compile(_NOT_WORD_BEFORE + _TITLE + r"\s+$")
+# The body a heading addresses may follow a cue: "Giao Sở Tài chính:", "Trách nhiệm của Sở Y tế".
+_ADDRESS_CUE_RE = re.compile(
+    r"^\s*(?:(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|phân\s+công(?:\s+cho)?|(?:trách\s+nhiệm|nhiệm\s+vụ)"
+    r"(?:\s*,\s*quyền\s+hạn)?\s+(?:của|đối\s+với))\s+)?(?:" + _TITLE + r"\s+)?$",
+    re.IGNORECASE,
+)
+_DUTY_OF_BEFORE_RE = re.compile(
+    r"(?:^|[.;:]\s*)(?:trách\s+nhiệm|nhiệm\s+vụ)(?:\s*,\s*quyền\s+hạn)?\s+(?:của|đối\s+với)\s*$", re.IGNORECASE)
+_RUN_IN_AFTER_RE = re.compile(r"\s*:\s*\S")
 _CLAUSE_START_RE = re.compile(r"(?:^|[.;:!?\n]|^\s*[-+•*]|[.;:]\s*[-+•*])\s*$")
 _LOWER_WORD_AFTER_RE = re.compile(r"\s+\p{Ll}")
 _JOINER_RE = re.compile(r"\s*(?:,|;|và|,\s*và|;\s*và|/)\s*", re.IGNORECASE)
+_TITLED_JOINER_RE = re.compile(r"\s*(?:,|;|và|,\s*và|;\s*và)\s*" + _TITLE + r"\s+")
 
 
 # --------------------------------------------------------------------------
@@ -315,6 +343,10 @@ class _Mention:
 
 def _is_fake_head(text: str, head: str, end: int) -> bool:
     """"Ban hành", "Phòng chống", "Hội nghị": the head word is an ordinary word here."""
+    required = ONLY_A_HEAD_BEFORE.get(head.casefold())
+    if required:
+        m = re.match(r"\s+(" + _alternation(required) + r")" + _NOT_WORD_AFTER, text[end:end + 40], re.IGNORECASE)
+        return m is None
     followers = NOT_A_HEAD_BEFORE.get(head.casefold())
     if not followers:
         return False
@@ -446,7 +478,7 @@ def _groups(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
         if groups:
             prev = groups[-1][-1]
             gap = text[prev.end:mention.start]
-            if _JOINER_RE.fullmatch(gap):
+            if _JOINER_RE.fullmatch(gap) or _TITLED_JOINER_RE.fullmatch(gap):
                 groups[-1].append(mention)
                 continue
         groups.append([mention])
@@ -460,6 +492,8 @@ def _role(text: str, group: list[_Mention]) -> tuple[str, float, str] | None:
     """(role, confidence cap, reason) of a group of mentions, or None when no cue names a role."""
     start, end = group[0].start, group[-1].end
     before = text[max(0, start - 60):start]
+    if m := _TITLE_END_RE.search(before):
+        before = before[:m.start()]  # "Giám đốc Sở X": the body's role is read around the title
     after = text[end:end + 60]
 
     if m := _LABEL_BEFORE_RE.search(before):
@@ -472,7 +506,11 @@ def _role(text: str, group: list[_Mention]) -> tuple[str, float, str] | None:
         return "lead", 1.0, "followed by 'chủ trì'"
     if m := _ASSIGN_BEFORE_RE.search(before):
         return "assignee", 1.0, f"after '{m.group().strip()}'"
+    if m := _DUTY_OF_BEFORE_RE.search(before):
+        return "assignee", 0.9, f"after '{m.group().strip(' .;:')}'"
     at_clause_start = bool(_CLAUSE_START_RE.search(before))
+    if at_clause_start and _RUN_IN_AFTER_RE.match(after):
+        return "assignee", 0.85, "names the body addressed ('X: …')"
     if _ISSUER_AFTER_RE.match(after) and at_clause_start:
         return None  # "UBND tỉnh giao ...": the issuer, not a responsible body
     if m := _PARTNER_AFTER_RE.match(after):
@@ -486,7 +524,7 @@ def _role(text: str, group: list[_Mention]) -> tuple[str, float, str] | None:
         return "assignee", 0.9 if at_clause_start else 0.75, f"followed by '{_RESPONSIBLE_AFTER_RE.match(after).group().strip()}'"
     if at_clause_start:
         if not text[end:].strip(" \t.:;,/"):
-            if start == len(text) - len(text.lstrip()):
+            if _ADDRESS_CUE_RE.match(text[:start]) is not None:
                 return "assignee", 0.8, "the item is an agency name"
             return None
         if _LOWER_WORD_AFTER_RE.match(after) and not re.match(r"\s*(?:và|hoặc)\b", after):
@@ -513,20 +551,53 @@ def extract_agencies(text: str) -> list[Agency]:
         return []
     out: list[Agency] = []
     for group in _groups(text, _mentions(text)):
-        role = _role(text, group)
-        if role is None:
-            continue
-        name_role, cap, cue = role
-        for mention in group:
-            if mention.bare and not mention.known and cap < 1.0 and cue == "subject of the clause":
-                continue  # "Thanh tra, kiểm tra ...": a bare head as a weak subject is a verb or noun
-            conf, reasons = _confidence(mention, cap)
-            raw = text[mention.start:mention.end]
-            out.append(Agency(
-                name=_fold_spaces(raw), normalized=normalize_agency(raw), role=name_role, raw=raw,
-                span=(mention.start, mention.end), confidence=conf, reasons=[cue] + reasons,
-            ))
+        out.extend(_group_agencies(text, group))
     return out
+
+
+def _group_agencies(text: str, group: list[_Mention]) -> list[Agency]:
+    role = _role(text, group)
+    if role is None:
+        return []
+    name_role, cap, cue = role
+    out = []
+    for mention in group:
+        if mention.bare and not mention.known and cap < 1.0 and cue == "subject of the clause":
+            continue  # "Thanh tra, kiểm tra ...": a bare head as a weak subject is a verb or noun
+        conf, reasons = _confidence(mention, cap)
+        raw = text[mention.start:mention.end]
+        out.append(Agency(
+            name=_fold_spaces(raw), normalized=normalize_agency(raw), role=name_role, raw=raw,
+            span=(mention.start, mention.end), confidence=conf, reasons=[cue] + reasons,
+        ))
+    return out
+
+
+def addressed_agencies(text: str, name_only: bool = False) -> list[Agency]:
+    """The bodies a unit's heading or run-in text addresses, if it opens with them.
+
+    "1. Sở Công Thương:", "Giám đốc Sở Công Thương:", "Giao Sở Tài chính chủ trì …:",
+    "Trách nhiệm của Sở Y tế", "Các sở, ngành: …", "Sở Nội vụ có trách nhiệm:" — the body
+    (or list of bodies) that opens the text, after at most a cue ("Giao", "Trách nhiệm của")
+    and a title, when it is the one the text is addressed to (lead or assignee) and the text
+    is a heading: the name alone, a run-in "X: …", or a lead-in ending in ":". A sentence
+    ("Sở Tài chính bố trí kinh phí.") addresses nobody below it. The units under such a heading
+    take it as their lead unless they name one; with ``name_only`` (the heading is nothing but
+    the body's name, after a cue: "1. Sở Xây dựng:", "Giao Sở Tài chính:", "Trách nhiệm của Sở
+    Y tế") they are that body's assignments.
+    """
+    if not text or not text.strip():
+        return []
+    groups = _groups(text, _mentions(text))
+    if not groups or _ADDRESS_CUE_RE.match(text[:groups[0][0].start]) is None:
+        return []
+    rest = text[groups[0][-1].end:].strip()
+    if name_only and rest.strip(" .;,:"):
+        return []
+    # a heading, not a sentence: the name alone, a run-in "X: …", or a lead-in ending in ":"
+    if rest.strip(" .;,") and not rest.startswith(":") and not rest.endswith(":"):
+        return []
+    return [a for a in _group_agencies(text, groups[0]) if a.role in ("lead", "assignee")]
 
 
 # --------------------------------------------------------------------------

@@ -23,9 +23,11 @@ def sniff_format(path: Path, head: bytes) -> str:
     if head.startswith(b"%PDF-") or (suffix == ".pdf" and b"%PDF-" in head[:1024]):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        if _zip_has(path, "xl/workbook.xml"):
+            return "xlsx"
         return "docx" if suffix in {".docx", ".docm", ".dotx", ""} or suffix not in {".zip"} else "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "doc"
+        return "xls" if _ole2_is_workbook(path) else "doc"
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith((b"\xff\xd8\xff", b"\x89PNG", b"II*\x00", b"MM\x00*", b"GIF8")):
@@ -35,6 +37,32 @@ def sniff_format(path: Path, head: bytes) -> str:
     if suffix == ".docx":
         return "not-docx"
     return "txt"
+
+
+def _zip_has(path: Path, name: str) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            return name in package.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return False
+
+
+#: How much of an OLE2 file is searched for its stream names (the directory of a Word or Excel 97 file).
+OLE2_SCAN_BYTES = 8 * 1024 * 1024
+
+
+def _ole2_is_workbook(path: Path) -> bool:
+    """An Excel 97 workbook: its OLE2 directory names a "Workbook" (or Excel 5 "Book") stream and no "WordDocument"."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(OLE2_SCAN_BYTES)
+    except OSError:
+        return False
+    if "WordDocument".encode("utf-16-le") in data:
+        return False
+    return "Workbook".encode("utf-16-le") in data or "Book\x00".encode("utf-16-le") in data
 
 
 def read_head(path: Path, size: int = 8) -> bytes:
@@ -79,6 +107,14 @@ def read_file(path: Path) -> RawDocument:
         from pipeline.read.docx import read_docx
 
         return read_docx(path)
+    if fmt == "xlsx":
+        from pipeline.read.xlsx import read_xlsx
+
+        return read_xlsx(path)
+    if fmt == "xls":
+        from pipeline.read.xlsx import read_xls
+
+        return read_xls(path)
     if fmt == "txt":
         from pipeline.read.text import read_text
 
@@ -92,25 +128,47 @@ def read_file(path: Path) -> RawDocument:
 
 
 def _read_pdf_any(path: Path) -> RawDocument:
-    """The text layer when it is good; else the text layer with its font map repaired; else OCR."""
+    """The text layer when it is good; else the text layer with its font map repaired; else OCR.
+
+    Decided per page: a page that is a scanned image (no text layer over it, or only
+    the few lines a digital signature adds) is OCR'd even when other pages read from
+    the text layer; the signature's lines are kept as read (see
+    :func:`pipeline.read.pdf.read_text_layer`)."""
     from pipeline.errors import NeedsOCR
-    from pipeline.read.pdf import read_pdf
+    from pipeline.read.pdf import read_text_layer
 
     try:
-        return read_pdf(path)
+        layer = read_text_layer(path)
     except NeedsOCR as refusal:
-        from pipeline.read.ocr import ocr_pdf, tesseract_available
+        from pipeline.read.ocr import ocr_pdf
         from pipeline.repair.font_shift import read_pdf_repaired
 
         repaired = read_pdf_repaired(path)
         if repaired is not None:
             return repaired
-        check_declared_images(path)
-        if not tesseract_available("vie"):
-            raise NeedsOCR(f"{refusal.reason}; Tesseract with Vietnamese (tesseract-ocr-vie) is not installed") from None
+        _check_ocr(path, refusal.reason)
         raw = _with_ocr_confidence(ocr_pdf(path))
         raw.warnings.insert(0, f"text layer not used ({refusal.reason}); pages read by OCR")
         return raw
+    if not layer.scanned:
+        return layer.to_raw()
+    from pipeline.read.ocr import ocr_pdf
+
+    named = ", ".join(str(n) for n in layer.scanned)
+    _check_ocr(path, f"page(s) {named} are scanned images")
+    raw = _with_ocr_confidence(ocr_pdf(path, text_layer=layer))
+    raw.warnings.insert(0, f"page(s) {named} read by OCR (scanned images)")
+    return raw
+
+
+def _check_ocr(path: Path, reason: str) -> None:
+    """Refuse oversized images before rendering; NeedsOCR when Tesseract is missing."""
+    from pipeline.errors import NeedsOCR
+    from pipeline.read.ocr import tesseract_available
+
+    check_declared_images(path)
+    if not tesseract_available("vie"):
+        raise NeedsOCR(f"{reason}; Tesseract with Vietnamese (tesseract-ocr-vie) is not installed") from None
 
 
 def _with_ocr_confidence(raw: RawDocument) -> RawDocument:

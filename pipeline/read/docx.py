@@ -8,9 +8,15 @@ source="docx")``. What the reader does, and why:
   between the paragraphs around it.
 * **Visible text only.** Text in hyperlinks, smart tags, content controls and
   tracked insertions is kept; tracked deletions, field codes, hidden runs, page
-  headers/footers, comments, footnotes and drawings are not read. Soft line
-  breaks and tabs become spaces; runs of whitespace collapse to one space
-  (authors pad with spaces to push text onto the next line, as a PDF would not).
+  headers/footers and comments are not read. Soft line breaks and tabs become
+  spaces; runs of whitespace collapse to one space (authors pad with spaces to
+  push text onto the next line, as a PDF would not).
+* **Notes and text boxes** float outside the body's flow, so they come after it,
+  in the order Word itself keeps a document's stories: the footnotes, then the
+  endnotes (each in the order of its first reference), then the text boxes (a
+  shape's ``w:txbxContent``, read once though Word stores it twice, as
+  DrawingML and as VML), in the order of their anchors. Inline, a diagram's
+  labels or a long note would split the paragraph and the item they sit in.
 * **Automatic numbering.** Word stores "1.", "a)", "-" of a list in
   ``numbering.xml``, not in the text. The reader replays Word's counters
   (:class:`_Numbering`) and puts the enumerator back in front of the text, so
@@ -43,6 +49,7 @@ from lxml import etree
 from pipeline.errors import ReadError
 from pipeline.model import Line, Page, RawDocument
 from pipeline.read import read_head
+from pipeline.repair.legacy_encodings import symbol_char
 
 MAX_PART_BYTES = 200 * 1024 * 1024  # uncompressed size of any one ZIP member
 MAX_COLUMNS = 63  # Word's limit on table columns
@@ -84,11 +91,13 @@ def read_docx(path: Path) -> RawDocument:
         related = _related_parts(package, main_name)
         styles = _Styles(_parse_part(package, related["styles"]) if "styles" in related else None)
         numbering_root = _parse_part(package, related["numbering"]) if "numbering" in related else None
+        notes = _notes({kind: _parse_part(package, related[kind]) for kind in ("footnotes", "endnotes") if kind in related})
     body = document.find(W + "body")
     if body is None:
         raise ReadError(f"not a Word document: {main_name} has no body")
-    reader = _BodyReader(_Numbering(numbering_root, styles))
+    reader = _BodyReader(_Numbering(numbering_root, styles), notes)
     reader.read_blocks(body)
+    reader.read_floating()
     return RawDocument(pages=[Page(number=1, lines=reader.lines, source="docx")], format="docx", warnings=reader.warnings())
 
 
@@ -182,8 +191,11 @@ def _missing_document_reason(package: zipfile.ZipFile, names: set[str]) -> str:
     return "not a Word document: the ZIP has no word/document.xml"
 
 
+_RELATED_KINDS = ("styles", "numbering", "footnotes", "endnotes")
+
+
 def _related_parts(package: zipfile.ZipFile, main_name: str) -> dict[str, str]:
-    """Map "styles" / "numbering" to the part names the main part points to."""
+    """Map "styles" / "numbering" / "footnotes" / "endnotes" to the part names the main part points to."""
     folder, base = posixpath.split(main_name)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
     names = set(package.namelist())
@@ -192,11 +204,11 @@ def _related_parts(package: zipfile.ZipFile, main_name: str) -> dict[str, str]:
         for rel in _parse_part(package, rels_name).iter(REL_NS + "Relationship"):
             kind = rel.get("Type", "").rsplit("/", 1)[-1]
             target = rel.get("Target", "")
-            if kind in ("styles", "numbering") and rel.get("TargetMode") != "External":
+            if kind in _RELATED_KINDS and rel.get("TargetMode") != "External":
                 name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
                 if name in names:
                     found[kind] = name
-    for kind in ("styles", "numbering"):  # packages without relationships: Word's default names
+    for kind in _RELATED_KINDS:  # packages without relationships: Word's default names
         if kind not in found and posixpath.join(folder, kind + ".xml") in names:
             found[kind] = posixpath.join(folder, kind + ".xml")
     return found
@@ -502,7 +514,7 @@ def _run_text(run: etree._Element, out: list[str], counts: dict[str, int]) -> No
         elif tag == W + "noBreakHyphen":
             out.append("-")
         elif tag == W + "sym":
-            out.append(_symbol(child.get(W + "char", "")))
+            out.append(_symbol(child.get(W + "char", ""), child.get(W + "font")))
         elif tag in (W + "drawing", W + "pict", W + "object", MC_NS + "AlternateContent"):
             _note_text_box(child, counts)
         elif tag == W + "footnoteReference" or tag == W + "endnoteReference":
@@ -510,12 +522,23 @@ def _run_text(run: etree._Element, out: list[str], counts: dict[str, int]) -> No
         # w:instrText (field codes), w:delText, w:softHyphen, w:fldChar: nothing printed
 
 
-def _symbol(hex_code: str) -> str:
-    """A w:sym character (a glyph picked from a symbol font): typed bullets become "-" or "+"."""
+_BULLET_GLYPHS = set("•▪●■◆❖❑◻➢✓☑·◦")
+
+
+def _symbol(hex_code: str, font: str | None = None) -> str:
+    """A w:sym character (a glyph picked from a symbol font).
+
+    Characters of their own ("≥", "α", "→" from Symbol) are kept as Unicode;
+    typed bullets become "-" or "+", as list bullets do.
+    """
     try:
-        return _bullet(chr(int(hex_code, 16))) or ""
+        code = int(hex_code, 16)
     except ValueError:
         return ""
+    char = symbol_char(code, font)
+    if char is not None and char not in _BULLET_GLYPHS and char.strip():
+        return char
+    return _bullet(chr(code)) or ""
 
 
 def _note_text_box(shape: etree._Element, counts: dict[str, int]) -> None:
@@ -527,6 +550,74 @@ def _note_text_box(shape: etree._Element, counts: dict[str, int]) -> None:
     box = next(shape.iter(W + "txbxContent"), None)
     if box is not None and "".join(t.text or "" for t in box.iter(W + "t")).strip():
         counts["text_boxes"] += 1
+
+
+_SHAPES = {W + "drawing", W + "pict", W + "object", MC_NS + "AlternateContent"}
+_NOTE_REFERENCES = {W + "footnoteReference": "footnote", W + "endnoteReference": "endnote"}
+
+
+def _floating(container: etree._Element) -> list[tuple[str, object]]:
+    """What floats off ``container``'s text, in document order: ("box", [w:txbxContent ...]) per
+    shape holding text boxes, ("footnote" | "endnote", id) per note reference.
+
+    Shapes are not entered: a box inside a box is read with the outer box's
+    paragraphs. Deleted and hidden content anchors nothing.
+    """
+    out: list[tuple[str, object]] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _DROPPED:
+                continue
+            if tag == W + "r" and _is_on(child.find(f"{W}rPr/{W}vanish")):
+                continue
+            if tag in _SHAPES:
+                boxes = _shape_boxes(child)
+                if boxes:
+                    out.append(("box", boxes))
+            elif tag in _NOTE_REFERENCES:
+                out.append((_NOTE_REFERENCES[tag], child.get(W + "id", "")))
+            else:
+                walk(child)
+
+    walk(container)
+    return out
+
+
+def _shape_boxes(shape: etree._Element) -> list[etree._Element]:
+    """The outermost text boxes of a shape; of an mc:AlternateContent, those of its first branch that has any."""
+    if shape.tag == MC_NS + "AlternateContent":
+        for branch in shape:
+            if branch.tag in (MC_NS + "Choice", MC_NS + "Fallback"):
+                boxes = _shape_boxes_in(branch)
+                if boxes:
+                    return boxes
+        return []
+    return _shape_boxes_in(shape)
+
+
+def _shape_boxes_in(el: etree._Element) -> list[etree._Element]:
+    out: list[etree._Element] = []
+    for child in el:
+        if child.tag == W + "txbxContent":
+            out.append(child)
+        elif child.tag == MC_NS + "AlternateContent":
+            out.extend(_shape_boxes(child))  # a group's member drawn twice: once
+        elif isinstance(child.tag, str):
+            out.extend(_shape_boxes_in(child))
+    return out
+
+
+def _notes(parts: dict[str, etree._Element]) -> dict[tuple[str, str], etree._Element]:
+    """(kind, id) -> the w:footnote / w:endnote element, separators left out."""
+    notes: dict[tuple[str, str], etree._Element] = {}
+    for kind, root in parts.items():
+        tag = W + kind[:-1]  # "footnotes" -> w:footnote
+        for note in root.iter(tag):
+            if note.get(W + "type") in (None, "normal"):
+                notes[(kind[:-1], note.get(W + "id", ""))] = note
+    return notes
 
 
 def _clean(text: str) -> str:
@@ -547,11 +638,13 @@ class _Cell:
 class _BodyReader:
     """Turns the body's blocks into Lines, keeping the numbering state and what it had to skip."""
 
-    def __init__(self, numbering: _Numbering):
+    def __init__(self, numbering: _Numbering, notes: dict[tuple[str, str], etree._Element] | None = None):
         self.numbering = numbering
+        self.notes = notes or {}
+        self.floating: list[tuple[str, object]] = []  # notes and text boxes met, read after the body
         self.lines: list[Line] = []
         self.tables = 0
-        self.counts = {"text_boxes": 0, "notes": 0, "deleted_rows": 0, "alt_chunks": 0}
+        self.counts = {"text_boxes": 0, "notes": 0, "deleted_rows": 0, "alt_chunks": 0, "text_boxes_read": 0, "notes_read": 0}
 
     # -- blocks -----------------------------------------------------------
     def read_blocks(self, container: etree._Element) -> None:
@@ -564,6 +657,30 @@ class _BodyReader:
     def _emit_paragraph(self, p: etree._Element, split_breaks: bool = False) -> None:
         pieces = self.paragraph_text(p, split_breaks)
         self.lines.extend(Line(text=piece) for piece in pieces if piece)
+        self._emit_floating(p)
+
+    def _emit_floating(self, container: etree._Element) -> None:
+        """Remember the notes and text boxes anchored in ``container``: :meth:`read_floating` reads them."""
+        self.floating.extend(_floating(container))
+
+    def read_floating(self) -> None:
+        """After the body: footnotes, endnotes, then text boxes; what they anchor in turn comes next."""
+        done: set[tuple[str, object]] = set()
+        while self.floating:
+            batch, self.floating = self.floating, []
+            for wanted in ("footnote", "endnote", "box"):
+                for kind, content in batch:
+                    if kind != wanted:
+                        continue
+                    if kind == "box":
+                        if any((t.text or "").strip() for box in content for t in box.iter(W + "t")):
+                            self.counts["text_boxes_read"] += 1
+                        for box in content:
+                            self.read_blocks(box)
+                    elif (kind, content) in self.notes and (kind, content) not in done:
+                        done.add((kind, content))
+                        self.counts["notes_read"] += 1
+                        self.read_blocks(self.notes[(kind, content)])
 
     def paragraph_text(self, p: etree._Element, split_breaks: bool = False, bare_enumerator: bool = False) -> list[str]:
         """The paragraph's visible text with its enumerator; one string per visual line when split_breaks.
@@ -599,6 +716,7 @@ class _BodyReader:
             header = k == 0 or _is_on(tr.find(f"{W}trPr/{W}tblHeader"))
             self.lines.append(Line(text="\t".join(texts), cells=texts, table=self.tables, header_row=header,
                                    row_spans=spans[k]))
+        self._emit_floating(tbl)  # the notes and text boxes of its cells
 
     def _rows(self, tbl: etree._Element) -> list[tuple[etree._Element, list[_Cell]]]:
         rows = []
@@ -654,10 +772,12 @@ class _BodyReader:
     # -- warnings -------------------------------------------------------------
     def warnings(self) -> list[str]:
         notes = []
-        if self.counts["text_boxes"]:
-            notes.append(f"{self.counts['text_boxes']} text box(es) not read")
-        if self.counts["notes"]:
-            notes.append(f"{self.counts['notes']} footnote/endnote reference(s): note text not read")
+        unread_boxes = self.counts["text_boxes"] - self.counts["text_boxes_read"]
+        unread_notes = self.counts["notes"] - self.counts["notes_read"]
+        if unread_boxes > 0:
+            notes.append(f"{unread_boxes} text box(es) not read")
+        if unread_notes > 0:
+            notes.append(f"{unread_notes} footnote/endnote reference(s): note text not found")
         if self.counts["deleted_rows"]:
             notes.append(f"{self.counts['deleted_rows']} table row(s) deleted in tracked changes skipped")
         if self.counts["alt_chunks"]:

@@ -3,23 +3,24 @@
 Old government files are Word 97 ``.doc`` or RTF, very often typed in a
 pre-Unicode Vietnamese font (TCVN3 ``.VnTime``, ``VNI-Times``). The reader:
 
-1. **Converts** the file to ``.docx`` with LibreOffice headless, in a private
-   temporary directory with its own LibreOffice profile
-   (``-env:UserInstallation``), so concurrent conversions never share (or
-   lock) a profile. The command is an argument list, never a shell string;
-   the input is copied under a fixed safe name first, so a file name cannot be
-   mistaken for an option. A conversion that runs past
-   :data:`CONVERT_TIMEOUT` is killed with its whole process group.
-2. **Repairs the encoding run by run**, in the converted package's XML,
-   before any reading: each run's font is resolved (run properties, character
-   style, paragraph style chain, document defaults) and a run in a TCVN3, VNI
-   or VISCII font is converted to Unicode (:mod:`pipeline.repair.legacy_encodings`).
-   Runs in other fonts are converted only when detection over all of them finds
-   a legacy encoding (a file whose font names were lost). Working on the XML
-   rather than on the read Lines matters: TCVN3 stores "ư" as byte 0xAD, which
-   LibreOffice turns into a *soft hyphen* element the DOCX reader (rightly) drops;
-   and the DOCX reader recognises header/signature tables by Vietnamese words
-   ("CỘNG HÒA", "Nơi nhận") it can only see in repaired text.
+1. **Converts** the file to ``.docx`` with LibreOffice headless
+   (:mod:`pipeline.read.office`: one instance kept running for the batch, a
+   hard time limit of :data:`CONVERT_TIMEOUT` per file).
+2. **Repairs the encoding run by run**, in the converted package's XML
+   (main document, footnotes, endnotes, headers, footers, and the text boxes
+   and tables inside them), before any reading: each run's font is resolved
+   (run properties, character style, paragraph style chain, document
+   defaults) and a run in a TCVN3, VNI or VISCII font is converted to Unicode
+   (:mod:`pipeline.repair.legacy_encodings`), in the case it was typed; only
+   a short heading set wholly in a TCVN3 capital font (``.VnTimeH``) is
+   converted as printed, in capitals (:data:`CAPITAL_HEADING_WORDS`). Runs in
+   other fonts are converted when the paragraph's own text reads as a legacy
+   encoding, or, for short paragraphs, when all such runs of the file do (a
+   file whose font names were lost). Working on the XML rather than on the
+   read Lines matters: TCVN3 stores "ư" as byte 0xAD, which LibreOffice turns
+   into a *soft hyphen* element the DOCX reader (rightly) drops; and the DOCX
+   reader recognises header/signature tables by Vietnamese words ("CỘNG HÒA",
+   "Nơi nhận") it can only see in repaired text.
 3. **Reads** the repaired package with :func:`pipeline.read.docx.read_docx`,
    so numbering, tables and layout tables behave exactly as for a .docx.
 
@@ -29,13 +30,8 @@ paragraphs)").
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import subprocess
 import tempfile
-import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -45,22 +41,23 @@ from lxml import etree
 
 from pipeline.errors import ReadError
 from pipeline.model import RawDocument
-from pipeline.read import read_head
+from pipeline.read import office, read_head
 from pipeline.read.docx import MAX_PART_BYTES, _PARSER, W, W_NS, read_docx
 from pipeline.repair.legacy_encodings import (
     ENCODINGS,
     VNI_MARKS,
     conversion_hurts,
     convert_legacy,
+    convert_symbol_text,
     detect_legacy_encoding,
     encoding_for_font,
     has_unicode_vietnamese,
     is_capital_font,
 )
 
-CONVERT_TIMEOUT = 120  # seconds; a normal .doc converts in 1-3 s
-SOFFICE_NAMES = ("soffice", "libreoffice")
-SOFFICE_ENV = "PIPELINE_SOFFICE"  # optional: full path of the soffice binary
+CONVERT_TIMEOUT = office.CONVERT_TIMEOUT  # seconds, the hard limit on one conversion (read at call time)
+SOFFICE_ENV = office.SOFFICE_ENV  # optional: full path of the soffice binary
+find_soffice = office.find_soffice
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RTF_MAGIC = b"{\\rtf"
@@ -135,74 +132,14 @@ def _check_plausible(raw: RawDocument) -> None:
 
 
 # --------------------------------------------------------------------------
-# 1. LibreOffice conversion
+# 1. LibreOffice conversion (see pipeline.read.office: one instance per batch)
 # --------------------------------------------------------------------------
-def find_soffice() -> str | None:
-    """The LibreOffice binary: $PIPELINE_SOFFICE, else ``soffice`` / ``libreoffice`` on PATH."""
-    override = os.environ.get(SOFFICE_ENV)
-    if override:
-        return override if Path(override).is_file() else None
-    for name in SOFFICE_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
 def convert_to_docx(path: Path, work: Path, suffix: str = ".doc", timeout: float | None = None) -> Path:
     """Convert ``path`` to ``work/input.docx`` with LibreOffice headless; ReadError on any failure.
 
     ``timeout`` defaults to :data:`CONVERT_TIMEOUT` (read at call time).
     """
-    timeout = CONVERT_TIMEOUT if timeout is None else timeout
-    soffice = find_soffice()
-    if soffice is None:
-        raise ReadError(
-            "cannot convert legacy Word/RTF file: LibreOffice (soffice) is not installed "
-            "(Debian/Ubuntu: apt-get install libreoffice-writer-nogui)"
-        )
-    source = work / f"input{suffix}"  # a fixed, safe name: no option-like or odd file names reach soffice
-    shutil.copyfile(path, source)
-    out_dir = work / "out"
-    out_dir.mkdir()
-    profile = work / f"lo-profile-{uuid.uuid4().hex}"
-    args = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-        "--convert-to", "docx:MS Word 2007 XML",
-        "--outdir", str(out_dir),
-        str(source),
-    ]
-    _run(args, timeout, work)
-    produced = out_dir / "input.docx"
-    if not produced.is_file() or produced.stat().st_size == 0:
-        raise ReadError("LibreOffice could not convert the file (corrupt, encrypted or not a Word/RTF document)")
-    return produced
-
-
-def _run(args: list[str], timeout: float, cwd: Path) -> None:
-    # soffice starts a child (soffice.bin); a new session lets a timeout kill both.
-    try:
-        proc = subprocess.Popen(
-            args, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise ReadError(f"cannot start LibreOffice ({args[0]}): {exc.strerror or exc}") from exc
-    try:
-        proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        raise ReadError(f"LibreOffice conversion timed out after {timeout:.0f} s") from None
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.communicate()
+    return office.convert(path, work, "docx", suffix, CONVERT_TIMEOUT if timeout is None else timeout)
 
 
 # --------------------------------------------------------------------------
@@ -217,22 +154,37 @@ class _Piece:
     encoding: str | None  # "tcvn3" | "vni" | "viscii" | "symbol" | None (Unicode or unknown)
 
 
-def repair_docx_encoding(source: Path, target: Path) -> Counter:
-    """Write ``source`` to ``target`` with legacy-encoded runs of the main document converted to Unicode.
+#: Parts whose text is repaired besides the main document: what Word prints around it.
+_REPAIRED_PARTS = re.compile(r"word/(?:document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
+#: A line of at most this many words set wholly in a TCVN3 capital font is a heading, converted as printed.
+CAPITAL_HEADING_WORDS = 4
+#: A paragraph whose runs name no legacy font is judged on its own when it has this many letters;
+#: a shorter one follows the verdict over all such runs of the file.
+_OWN_VERDICT_LETTERS = 40
 
-    Returns how many paragraphs each encoding changed (empty: nothing converted).
+
+def repair_docx_encoding(source: Path, target: Path) -> Counter:
+    """Write ``source`` to ``target`` with legacy-encoded runs converted to Unicode.
+
+    The main document, footnotes, endnotes, comments, headers and footers are
+    repaired (text boxes and tables live inside them), and the texts of list
+    levels ("§iÒu %1."). Returns how many paragraphs each encoding changed
+    (empty: nothing converted).
     """
     with zipfile.ZipFile(source) as package:
         names = package.namelist()
         if "word/document.xml" not in names:
             raise ReadError("LibreOffice produced a package without word/document.xml")
-        document = _parse(package, "word/document.xml")
         styles = _FontStyles(_parse(package, "word/styles.xml") if "word/styles.xml" in names else None)
-        counts = _repair_tree(document, styles)
+        parts = {name: _parse(package, name) for name in names if _REPAIRED_PARTS.fullmatch(name)}
+        counts, fallback = _repair_trees(list(parts.values()), styles)
+        if "word/numbering.xml" in names:
+            parts["word/numbering.xml"] = _parse(package, "word/numbering.xml")
+            _repair_numbering(parts["word/numbering.xml"], fallback)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
             for info in package.infolist():
-                if info.filename == "word/document.xml":
-                    out.writestr(info, etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True))
+                if info.filename in parts:
+                    out.writestr(info, etree.tostring(parts[info.filename], xml_declaration=True, encoding="UTF-8", standalone=True))
                 else:
                     out.writestr(info, package.read(info))
     return counts
@@ -248,8 +200,8 @@ def _parse(package: zipfile.ZipFile, name: str) -> etree._Element:
         raise ReadError(f"LibreOffice produced malformed XML in {name} ({exc})") from exc
 
 
-def _repair_tree(document: etree._Element, styles: "_FontStyles") -> Counter:
-    paragraphs = [_paragraph_pieces(p, styles) for p in document.iter(W + "p")]
+def _repair_trees(roots: list[etree._Element], styles: "_FontStyles") -> Counter:
+    paragraphs = [_paragraph_pieces(p, styles) for root in roots for p in root.iter(W + "p")]
     # Runs in no legacy font: converted only if, taken together, they read as a legacy encoding.
     unknown = " ".join(piece.element.text or "" for pieces in paragraphs for piece in pieces if piece.encoding is None)
     fallback, _ = detect_legacy_encoding(unknown) if unknown.strip() else (None, 0.0)
@@ -257,11 +209,42 @@ def _repair_tree(document: etree._Element, styles: "_FontStyles") -> Counter:
     for pieces in paragraphs:
         for encoding in _repair_paragraph(pieces, fallback):
             counts[encoding] += 1
-    return counts
+    return counts, fallback
+
+
+def _repair_numbering(root: etree._Element, fallback: str | None) -> int:
+    """Convert list-level texts typed in a legacy font ("§iÒu %1." for "Điều %1."); how many changed.
+
+    A level names its own font for the number it prints; one that names none
+    prints in the paragraph's font, for which the file's verdict stands in.
+    """
+    changed = 0
+    for level in root.iter(W + "lvl"):
+        text_el = level.find(W + "lvlText")
+        text = text_el.get(W + "val") if text_el is not None else None
+        if not text or has_unicode_vietnamese(text):
+            continue
+        fonts = _font_attrs(level.find(f"{W}rPr/{W}rFonts"))
+        font = fonts.get("hAnsi") or fonts.get("ascii")
+        encoding = encoding_for_font(font) if font else fallback
+        if encoding not in ENCODINGS:
+            continue
+        converted = convert_legacy(text, encoding)
+        if converted != text and not conversion_hurts(text, converted):
+            text_el.set(W + "val", converted)
+            changed += 1
+    return changed
 
 
 def _paragraph_pieces(p: etree._Element, styles: "_FontStyles") -> list[_Piece]:
-    """The w:t pieces of a paragraph's own runs (not of paragraphs nested in text boxes), in order."""
+    """The w:t pieces of a paragraph's own runs (not of paragraphs nested in text boxes), in order.
+
+    A ``w:softHyphen`` becomes the text U+00AD it was in the .doc: in TCVN3 that
+    byte is "ư", and the conversion decides later (a soft hyphen left in
+    Unicode text is dropped by the DOCX reader, as before). LibreOffice writes
+    the byte of a drawing's text twice, as the element *and* as the character
+    beside it ("b<softHyphen/>\u00adu" for "bưu"): then the element is dropped.
+    """
     p_style = p.find(f"{W}pPr/{W}pStyle")
     style_id = p_style.get(W + "val") if p_style is not None else None
     pieces: list[_Piece] = []
@@ -271,12 +254,32 @@ def _paragraph_pieces(p: etree._Element, styles: "_FontStyles") -> list[_Piece]:
         font = styles.run_font(run, style_id)
         encoding = encoding_for_font(font)
         for child in list(run):
-            if child.tag == W + "softHyphen" and encoding == "tcvn3":
-                # TCVN3 byte 0xAD is "ư", not a soft hyphen: put the letter back as text.
+            if child.tag == W + "softHyphen" and encoding not in ("vni", "viscii", "symbol"):
+                if _beside_soft_hyphen_text(child, pieces):
+                    _remove_keeping_tail(child)
+                    continue
                 child = _replace_with_text(run, child, "\u00ad")
             if child.tag == W + "t":
                 pieces.append(_Piece(child, font, encoding))
     return pieces
+
+
+def _beside_soft_hyphen_text(element: etree._Element, pieces: list[_Piece]) -> bool:
+    before = pieces[-1].element.text if pieces else None
+    after = element.getnext()
+    after_text = after.text if after is not None and after.tag == W + "t" else None
+    return bool(before and before.endswith("\u00ad")) or bool(after_text and after_text.startswith("\u00ad"))
+
+
+def _remove_keeping_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _nearest_paragraph(el: etree._Element) -> etree._Element | None:
@@ -296,16 +299,30 @@ def _replace_with_text(run: etree._Element, child: etree._Element, text: str) ->
 
 
 def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
-    """Convert the pieces of one paragraph in place; return the encodings that changed something."""
+    """Convert the pieces of one paragraph in place; return the encodings that changed something.
+
+    Pieces whose font names no legacy encoding take the paragraph's own
+    verdict when it has enough letters to judge (a document mixing TCVN3 and
+    VNI paragraphs in fonts LibreOffice could not name), else ``fallback``,
+    the verdict over all such pieces of the document.
+    """
     _join_split_vni_marks(pieces)
     before = [piece.element.text or "" for piece in pieces]
     after = list(before)
     used: list[str | None] = [None] * len(pieces)
+    unknown = "".join(text for text, piece in zip(before, pieces) if piece.encoding is None)
+    if sum(ch.isalpha() for ch in unknown) >= _OWN_VERDICT_LETTERS:
+        own, _ = detect_legacy_encoding(unknown)
+        fallback = own or fallback  # no verdict of its own: the guards below keep Unicode as it is
+    printed_caps = _is_capital_heading(pieces, before)
     for i, piece in enumerate(pieces):
+        if piece.encoding == "symbol":
+            after[i] = convert_symbol_text(before[i], piece.font)  # "≥", "α" drawn from Symbol
+            continue
         encoding = piece.encoding if piece.encoding is not None else fallback
         if encoding not in ENCODINGS or not before[i] or has_unicode_vietnamese(before[i]):
             continue  # Unicode typed while an old font was selected stays as it is
-        after[i] = convert_legacy(before[i], encoding, capitals=is_capital_font(piece.font))
+        after[i] = convert_legacy(before[i], encoding, capitals=printed_caps)
         used[i] = encoding if after[i] != before[i] else None
     if conversion_hurts("".join(before), "".join(after)):
         return set()
@@ -314,6 +331,39 @@ def _repair_paragraph(pieces: list[_Piece], fallback: str | None) -> set[str]:
             piece.element.text = new
             piece.element.set(XML_SPACE, "preserve")
     return {encoding for encoding in used if encoding}
+
+
+def _is_capital_heading(pieces: list[_Piece], texts: list[str]) -> bool:
+    """A short paragraph of running text set wholly in a TCVN3 capital font.
+
+    Such a line is a heading: a type name ("Bản Quy định", "Thông tư"), a
+    chapter ("Chương I"), an issuer ("Bộ Tài chính"). Nghị định 30/2020 prints
+    these in capitals and the segmenter reads them by their capitals, so they
+    are converted as printed ("BẢN QUY ĐỊNH"). Running text is the body and
+    the small grids that lay out the header and the signature (at most 4 rows
+    of at most 3 cells, the shape the DOCX reader reads as text); not data
+    tables or text boxes. Longer text in a capital font keeps the case it was
+    typed in (see :mod:`pipeline.repair.legacy_encodings`).
+    """
+    lettered = [piece for piece, text in zip(pieces, texts) if any(ch.isalpha() for ch in text)]
+    if not lettered or not all(is_capital_font(piece.font) for piece in lettered):
+        return False
+    if len("".join(texts).split()) > CAPITAL_HEADING_WORDS:
+        return False
+    element = lettered[0].element
+    while element is not None and element.tag not in (W + "tc", W + "txbxContent"):
+        element = element.getparent()
+    return element is None or (element.tag == W + "tc" and _in_layout_grid(element))
+
+
+def _in_layout_grid(cell: etree._Element) -> bool:
+    table = cell.getparent()
+    while table is not None and table.tag != W + "tbl":
+        table = table.getparent()
+    if table is None:
+        return False
+    rows = list(table.iter(W + "tr"))
+    return len(rows) <= 4 and all(len(tr.findall(W + "tc")) <= 3 for tr in rows)
 
 
 def _join_split_vni_marks(pieces: list[_Piece]) -> None:

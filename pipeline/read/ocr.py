@@ -76,8 +76,8 @@ from PIL import Image
 
 from pipeline.errors import ReadError
 from pipeline.model import Page, RawDocument
-from pipeline.read.pdf import _join_text, _PageData, _Row, _Table, _Word, layout_pages
-from pipeline.repair.syllables import syllable_validity
+from pipeline.read.pdf import TextLayer, _fold, _join_text, _PageData, _Row, _Table, _Word, layout_pages
+from pipeline.repair.syllables import is_vietnamese_syllable, syllable_validity
 
 # Measured with benchmarks/ocr_dpi.py: 300 dpi has a quarter of 200 dpi's errors on poor print, same speed.
 DEFAULT_DPI = 300
@@ -101,6 +101,8 @@ ROTATE_INTERPOLATION = cv2.INTER_LINEAR
 # longer side (a 300 dpi A4 page: by 2; a factor of 3 blurred the row profile of a real scan
 # enough to miss a 0.2° skew).
 SKEW_SIDE = 1200
+# Colour channels differing by this many levels mark coloured ink (seals, blue pens), not print.
+INK_CHROMA = 80
 # Ink and paper differ by at least this many gray levels; below it a page is blank.
 MIN_CONTRAST = 60
 # A table rule is an ink run at least this share of the page width (horizontal) or height (vertical).
@@ -109,8 +111,13 @@ RULE_MIN_HEIGHT = 0.015
 # Font size (pt) per point of a line's body height (median word top to median word bottom):
 # 12 pt DejaVu Sans / Times New Roman measure 10.2-10.5 pt.
 SIZE_PER_HEIGHT = 1.17
-# Row sizes within this share of the page's usual size are taken to be the usual size.
-SIZE_SNAP = 0.25
+# Row sizes within this share of the page's usual size are taken to be the usual size (OCR
+# boxes vary with italics, quotes and tone marks by a third: a larger heading stands out more).
+SIZE_SNAP = 0.4
+# An OCR'd row's gap is a column gutter from this many font sizes (and 3x the row's median
+# word gap, as on text layers). Less than a text layer's 2.5: OCR boxes include the tone
+# marks, so sizes come out large, most of all on the capitals of a header.
+OCR_GUTTER_SIZES = 1.5
 
 POINTS_PER_INCH = 72.0
 
@@ -187,16 +194,33 @@ def tesseract_available(lang: str = "vie") -> bool:
 # --------------------------------------------------------------------------
 def to_gray(image: Image.Image | np.ndarray) -> np.ndarray:
     """A uint8 grayscale array; transparency is flattened onto white. A 2-D
-    uint8 array (a rendered page) is taken as it is."""
+    uint8 array (a rendered page) is taken as it is; a colour one (RGB) loses its
+    coloured ink first (:func:`drop_colour_ink`)."""
     if isinstance(image, np.ndarray):
         if image.ndim == 2 and image.dtype == np.uint8:
             return image
+        if image.ndim == 3 and image.shape[2] == 3 and image.dtype == np.uint8:
+            return drop_colour_ink(image)
         image = Image.fromarray(image)
     if image.mode in ("RGBA", "LA", "P"):
         image = image.convert("RGBA")
         background = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, image)
+    if image.mode in ("RGB", "RGBA", "CMYK", "YCbCr"):
+        return drop_colour_ink(np.asarray(image.convert("RGB"), dtype=np.uint8))
     return np.asarray(image.convert("L"), dtype=np.uint8)
+
+
+def drop_colour_ink(rgb: np.ndarray) -> np.ndarray:
+    """The gray page of an RGB scan with its saturated coloured ink painted white: the red
+    seal stamped over the signer's title and name, the signature and the number or day
+    written in by hand in blue. Print is black: a pixel whose channels differ by
+    ``INK_CHROMA`` or more is not print (where print and seal overlap the pixel is dark
+    and neutral, and stays). A handwritten slot so becomes a blank, read as unread."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    chroma = cv2.subtract(np.max(rgb, axis=2), np.min(rgb, axis=2))
+    gray[chroma >= INK_CHROMA] = 255
+    return gray
 
 
 def _histogram(gray: np.ndarray) -> np.ndarray:
@@ -441,6 +465,261 @@ def _looks_like_stamp(line: OcrLine) -> bool:
 
 
 # --------------------------------------------------------------------------
+# Noise: stamps, punch holes, margins, handwritten slots
+# --------------------------------------------------------------------------
+# An OCR line with at most this many letters and digits is a speck, a punch hole
+# or a piece of a stamp ("I", "Z", "VÀ", ":"), unless it is a page number or an enumerator.
+NOISE_MAX_CHARS = 2
+# A word printed wholly outside the page's text column is kept only when read this surely.
+MARGIN_CONFIDENCE = 80.0
+# A number or day written by hand into "Số: …/QĐ-UBND" or "ngày … tháng …" is read only
+# when it comes out as clean digits with at least this confidence; otherwise it is left blank.
+SLOT_CONFIDENCE = 70.0
+
+_ENUMERATOR_ALONE = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}|[a-zđ])[.)]$")
+_DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "Ì": "1", "Í": "1", "O": "0", "o": "0"})
+_LOOKALIKES = set("lIOoÌÍ|")
+_NUMBER_LIKE = re.compile(r"[0-9lIOoÌÍ|]+(?:[.,][0-9lIOoÌÍ|]+)*")
+# "số" read as "xố", "sô" ... before a number: "Quyết định xố 12/QĐ-UBND".
+_SO_LOOKALIKE = re.compile(r"^(?:[xX]ố|[xX]ô|[sS]ô|[sS]ồ)$")
+_NUMBER_SLOT = re.compile(r"^(?:Số|SỐ|Sô|Só)\s*[:.]")
+_DAY_WORDS = {"ngày", "tháng", "năm"}
+# "<Place>, ngày": the header's place-date line (maybe read on one line with "Số: ...").
+_PLACE_DATE = re.compile(r"(?:^|\s)(?!Hôm\s)[A-ZĐÀ-Ỹ][^\d,;:]{1,40},\s*ngày")
+_GLUED_DAY_WORD = re.compile(r"^(ngày|tháng|năm)(\S*)$")
+
+
+# The numeral of "Chương I", "Phần II" read with look-alikes: "Chương l", "Chương Ï", "Chương H".
+_ROMAN_HEAD_LOOKALIKE = re.compile(r"(?=.*[lÏÌÍ|H])[IVXlÏÌÍ|H]{1,5}")
+
+
+def _roman_head(token: str) -> str:
+    tail = token[len(token.rstrip(".:")):]
+    core = token.rstrip(".:").replace("H", "II")
+    return re.sub(r"[lÏÌÍ|]", "I", core) + tail
+
+
+def _strip_stroke(token: str) -> str:
+    """A speck or punch-hole stroke glued before a line's first word: "INơi" -> "Nơi"
+    (only when the word is no syllable and the rest is a capitalised one)."""
+    if len(token) >= 3 and token[0] in "Il|" and token[1].isupper() and token[2:3].islower():
+        rest = token[1:]
+        core = re.sub(r"\W+$", "", rest)
+        if is_vietnamese_syllable(core) and not is_vietnamese_syllable(re.sub(r"\W+$", "", token)):
+            return rest
+    return token
+
+
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
+def _text_column(lines: list[OcrLine]) -> tuple[float, float, float] | None:
+    """(left, right, usual line height) of the page's running text, in pixels: the
+    edges most long lines share, measured on their surely read words (Tesseract
+    often glues a margin's watermark or specks onto the end of a line; a fifth of
+    the lines may stick out)."""
+    lefts, rights, heights = [], [], []
+    for ln in lines:
+        if ln.in_table or _alnum(ln.text) < 20:
+            continue
+        sure = [w for w in ln.words if _sure_word(w)]
+        if len(sure) >= 3:
+            lefts.append(sure[0].bbox[0])
+            rights.append(sure[-1].bbox[2])
+            heights.append(statistics.median(w.bbox[3] - w.bbox[1] for w in sure))
+    if len(lefts) < 3:
+        return None
+    lefts.sort()
+    rights.sort()
+    k = len(lefts) // 5
+    return lefts[k], rights[-1 - k], statistics.median(heights)
+
+
+def _isolated(words: list[OcrWord], i: int, gap: float) -> bool:
+    """Is word ``i`` at least ``gap`` pixels from the words on both sides of it (or from its one neighbour)?"""
+    before = words[i].bbox[0] - words[i - 1].bbox[2] if i > 0 else None
+    after = words[i + 1].bbox[0] - words[i].bbox[2] if i + 1 < len(words) else None
+    gaps = [g for g in (before, after) if g is not None]
+    return bool(gaps) and all(g >= gap for g in gaps)
+
+
+def _sure_word(word: OcrWord) -> bool:
+    letters = re.sub(r"[^\w]", "", word.text)
+    return word.confidence >= MARGIN_CONFIDENCE and len(letters) >= 2 and (
+        letters.isdigit() or is_vietnamese_syllable(letters) or (letters.isupper() and len(letters) <= 6))
+
+
+def _keep_short(line: OcrLine, page_height: float) -> bool:
+    """A line of one or two letters or digits that is print: a page number in the
+    top or bottom margin, or an enumerator on a line of its own ("II.", "a)")."""
+    text = line.text.strip()
+    if text.isdigit():
+        return line.bbox[1] < 0.12 * page_height or line.bbox[3] > 0.88 * page_height
+    return bool(_ENUMERATOR_ALONE.match(text)) and line.confidence >= SLOT_CONFIDENCE
+
+
+def fix_digits(token: str, dated: bool = False) -> str:
+    """Digits misread as look-alike letters inside a number: "2O19" -> "2019", "I1.090" ->
+    "11.090", "l5/2026/TT-BCT" -> "15/2026/TT-BCT", and "3l" -> "31" where a date or a
+    number is due (``dated``: after "ngày"/"số", before "tháng"/"năm"). Left alone when
+    ambiguous: ones and I's only ("I1": 11 or II?), a unit ("5l/phút", "10l": litres?)."""
+    head = len(token) - len(token.lstrip("("))
+    tail = len(token.rstrip(".,;:)"))
+    parts = token[head:tail].split("/")
+    for i, part in enumerate(parts):
+        if not (_NUMBER_LIKE.fullmatch(part) and any(ch.isdigit() for ch in part) and any(ch in _LOOKALIKES for ch in part)):
+            continue
+        if set(part) <= set("1IlÌÍ|"):
+            continue  # Roman or Arabic? Not ours to guess
+        if i + 1 < len(parts) and not parts[i + 1][:1].isdigit() and not parts[i + 1][:1].isupper():
+            continue  # "5l/phút": a unit
+        if part.endswith("l") and i + 1 == len(parts) and not dated:
+            continue  # "10l": ten litres, or 101?
+        parts[i] = part.translate(_DIGIT_LOOKALIKES)
+    return token[:head] + "/".join(parts) + token[tail:]
+
+
+def _slot_read(text: str, confidence: float) -> bool:
+    """Clean digits ("30", or a whole date "08/6/2026") read with SLOT_CONFIDENCE."""
+    return bool(re.fullmatch(r"\d{1,4}(?:[/.\-]\d{1,2}[/.\-]\d{2,4})?", text.rstrip(",.;"))) and confidence >= SLOT_CONFIDENCE
+
+
+def _blank_slots(line: OcrLine) -> None:
+    """Handwritten slots of the header left blank rather than guessed. In the number
+    line "Số: 71 /2019/NĐ-CP" and the place-date line "Hà Nội, ngày 30 tháng 8 năm
+    2019", a number that does not come out as clean digits read with ``SLOT_CONFIDENCE``
+    becomes "…" (a blank, as a draft prints it): "Số: T† /2019" -> "Số: … /2019",
+    "ngày #0 tháng" -> "ngày … tháng", "ngàyô) thángh" -> "ngày … tháng …"."""
+    words = line.words
+    if _NUMBER_SLOT.match(line.text) and len(words) >= 2 and words[0].text.rstrip(":.").lower() in ("số", "sô", "só"):
+        word = words[1]
+        number, slash, rest = word.text.partition("/")
+        # Printed as one token with its symbol ("15/QĐ-UBND"), clean digits are print: the
+        # token's confidence is lowered by the symbol, not by the number.
+        glued = bool(slash) and number.isdigit()
+        if number and not glued and not _slot_read(number, word.confidence):
+            word.text = "…" + slash + rest
+    if not _PLACE_DATE.search(line.text):
+        return
+    out: list[OcrWord] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        glued = _GLUED_DAY_WORD.match(word.text)
+        out.append(word)
+        i += 1
+        if glued is None:
+            continue
+        slot = []
+        if glued.group(2):  # "ngàyô)": the slot was read into the word
+            word.text = glued.group(1)
+            slot.append(OcrWord(glued.group(2), word.bbox, word.confidence))
+        # The slot runs to the next day word or a real word ("của"): "ngày 0 † tháng".
+        while i < len(words) and not _GLUED_DAY_WORD.match(words[i].text) and not (
+                _alnum(words[i].text) >= 2 and is_vietnamese_syllable(re.sub(r"\W", "", words[i].text))):
+            slot.append(words[i])
+            i += 1
+        if not slot:
+            continue
+        if len(slot) == 1 and _slot_read(slot[0].text, slot[0].confidence):
+            out.append(slot[0])
+        else:
+            out.append(OcrWord("…", _box(w.bbox for w in slot), min(w.confidence for w in slot)))
+    line.words = out
+
+
+def clean_page(page: OcrPage) -> OcrPage:
+    """OCR noise out of the lines (not the table cells), so that the layout's zones
+    survive it:
+
+    * words printed wholly outside the text column (a watermark down the margin, a
+      punch hole, a scanner's edge) unless read surely; "|" and "_" specks;
+    * lines of at most ``NOISE_MAX_CHARS`` letters and digits (specks, bits of a stamp:
+      "I", "Z", "VÀ", ":"), except page numbers and enumerators;
+    * digits read as letters inside numbers ("3l" -> "31"), "xố"/"sô" before a number -> "số";
+    * a handwritten number or day of the header that OCR cannot read cleanly -> "…" (see
+      :func:`_blank_slots`): flagged as unread downstream, never guessed.
+    """
+    column = _text_column(page.lines)
+    kept = []
+    for line in page.lines:
+        if line.in_table:
+            kept.append(line)
+            continue
+        words = []
+        for i, word in enumerate(line.words):
+            if column is not None:
+                left, right, size = column
+                if (word.bbox[2] < left - size or word.bbox[0] > right + size) and not _sure_word(word):
+                    continue  # in the margin
+                if _isolated(line.words, i, 2 * size) and (not _alnum(word.text) or (
+                        i in (0, len(line.words) - 1) and _alnum(word.text) <= NOISE_MAX_CHARS
+                        and not word.text.isdigit() and not _ENUMERATOR_ALONE.match(word.text))):
+                    continue  # a speck far from its neighbours: "`", ":" or "Ộ" alone
+            if word.text == "|" and len(line.words) > 1:
+                continue
+            if not words:
+                word.text = word.text.lstrip("_")
+                if not word.text:
+                    continue
+            words.append(word)
+        for before, word in zip(words, words[1:]):
+            if _SO_LOOKALIKE.match(before.text) and word.text[:1].isdigit():
+                before.text = ("S" if before.text[0].isupper() else "s") + "ố"
+        if words:
+            words[0].text = _strip_stroke(words[0].text)
+        for before, word in zip(words, words[1:]):
+            if _fold(before.text) in ("chuong", "phan") and _ROMAN_HEAD_LOOKALIKE.fullmatch(word.text.rstrip(".:")):
+                word.text = _roman_head(word.text)
+        for k, word in enumerate(words):
+            before = words[k - 1].text.lower() if k else ""
+            after = words[k + 1].text.lower() if k + 1 < len(words) else ""
+            word.text = fix_digits(word.text, dated=before in ("ngày", "số") or after in ("tháng", "năm"))
+        if not words:
+            continue
+        line.words = words
+        line.text = " ".join(w.text for w in words)
+        line.bbox = _box(w.bbox for w in words)
+        line.confidence = sum(w.confidence for w in words) / len(words)
+        if _alnum(line.text) <= NOISE_MAX_CHARS and not _keep_short(line, page.height):
+            continue
+        if column is not None and statistics.median(w.bbox[3] - w.bbox[1] for w in words) < 0.5 * column[2] \
+                and (syllable_validity(line.text) < 0.5 or line.confidence < LOW_CONFIDENCE):
+            continue  # a thin line of marks: a rule, a crossing-out or a streak read as text
+        _blank_slots(line)
+        line.text = " ".join(w.text for w in line.words)
+        kept.append(line)
+    _fix_subject_marker(kept, page)
+    page.lines = kept
+    return page
+
+
+# "V/v" (về việc) opening a letter's subject under its number, as OCR misreads it.
+_VV_LOOKALIKE = re.compile(r"^(?:V\s?[/|\\lI1]\s?[vVy]?|V[ỊịíỉĩÍ]|Vív)[.:]?$")
+_NOT_AFTER_VV = {"dụ", "trí", "thế", "thành", "thử", "lai"}  # "Ví dụ", "Vị trí" ... are words
+
+
+def _fix_subject_marker(lines: list[OcrLine], page: OcrPage) -> None:
+    """ "Ví triển khai ..." -> "V/v triển khai ..." in a page's header: the first word of a
+    line in the upper left of a page whose Quốc hiệu is printed above it, followed by a
+    lowercase word. Nghị định 30/2020/NĐ-CP opens a letter's subject with "V/v"; its small
+    slash is often lost."""
+    title = next((ln for ln in lines if not ln.in_table and "cong hoa xa hoi" in _fold(ln.text)), None)
+    if title is None:
+        return
+    for line in lines:
+        if line.in_table or len(line.words) < 2 or line.bbox[1] <= title.bbox[1]:
+            continue
+        if line.bbox[1] > 0.35 * page.height or line.bbox[0] > 0.5 * page.width:
+            continue
+        first, second = line.words[0], line.words[1]
+        if _VV_LOOKALIKE.match(first.text) and second.text[:1].islower() and second.text.lower() not in _NOT_AFTER_VV:
+            first.text = "V/v"
+            line.text = " ".join(w.text for w in line.words)
+
+
+# --------------------------------------------------------------------------
 # Ruled tables
 # --------------------------------------------------------------------------
 def _run_mask(ink: np.ndarray, length: int) -> np.ndarray:
@@ -560,6 +839,15 @@ def find_grids(hsegs: list, vsegs: list, tol: float = 8) -> list[_Grid]:
         x0, x1 = min(h[1] for h in ghs), max(h[2] for h in ghs)
         ys = _cluster([h[0] for h in ghs if h[2] - h[1] >= 0.5 * (x1 - x0)], tol)
         xs = _cluster([v[0] for v in gvs], tol)
+        if ys:
+            # Column rules that run on below the last rule (or above the first): the table
+            # goes on without a closing rule (its rows unruled): its edge is where they end.
+            below = [vy1 for _, vy0, vy1 in gvs if vy1 > ys[-1] + 2 * tol and vy0 <= ys[-1] + tol]
+            above = [vy0 for _, vy0, vy1 in gvs if vy0 < ys[0] - 2 * tol and vy1 >= ys[0] - tol]
+            if len(below) >= 2:
+                ys.append(statistics.median(below))
+            if len(above) >= 2:
+                ys.insert(0, statistics.median(above))
         bands = [(a, b) for a, b in zip(ys, ys[1:]) if b - a > 2 * tol]
         if not bands or len(xs) < 3:
             continue  # a frame, not a table of at least two columns
@@ -629,12 +917,56 @@ def _ocr_cells(image: np.ndarray, grid: _Grid, psm: int, lang: str) -> tuple[Ocr
                 piece.suspect = _looks_like_stamp(piece)
                 lines.append(piece)
     rows, boxes = [], []
-    for (a, b), row in zip(grid.bands, texts):
-        cells = [fix_quarters(fix_roman(_cell_text(ws, _join_text))) for ws in row]
-        if any(cells):
-            rows.append(cells)
-            boxes.append((grid.xs[0], a, grid.xs[-1], b))
+    for (a, b), band in zip(grid.bands, texts):
+        for top, bottom, row in _split_band(band, a, b):
+            cells = [fix_quarters(fix_roman(_cell_text(ws, _join_text))) for ws in row]
+            if any(cells):
+                rows.append(cells)
+                boxes.append((grid.xs[0], top, grid.xs[-1], bottom))
     return OcrTable(grid.bbox, rows, boxes), lines
+
+
+def _text_lines(words: list[OcrWord]) -> list[list[OcrWord]]:
+    """Words grouped into printed lines, top to bottom (a word joins the line whose centre is near its own)."""
+    if not words:
+        return []
+    words = sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    lines: list[list[OcrWord]] = []
+    for w in words:
+        cy = (w.bbox[1] + w.bbox[3]) / 2
+        if lines and abs(cy - statistics.median((v.bbox[1] + v.bbox[3]) / 2 for v in lines[-1])) <= 0.5 * height:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return lines
+
+
+def _split_band(band: list[list[OcrWord]], top: float, bottom: float):
+    """A band between two rules as table rows: one row, or, when the rows are not ruled
+    (a survey table of coordinates: column rules only), one row per printed line, if
+    the lines line up across the columns. Split only when most filled columns have the
+    same number k >= 2 of lines and every line of every column sits at one of those k
+    heights: a wrapped paragraph in one cell (three lines beside one) keeps its row."""
+    per_column = [_text_lines(words) for words in band]
+    filled = [lines for lines in per_column if lines]
+    counts = [len(lines) for lines in filled]
+    k = max(counts, default=0)
+    if k < 2 or sum(c == k for c in counts) < max(2, (len(filled) + 1) // 2):
+        return [(top, bottom, band)]
+    model = next(lines for lines in filled if len(lines) == k)
+    centres = [statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in line) for line in model]
+    height = statistics.median(w.bbox[3] - w.bbox[1] for lines in filled for line in lines for w in line)
+    rows: list[list[list[OcrWord]]] = [[[] for _ in band] for _ in centres]
+    for c, lines in enumerate(per_column):
+        for line in lines:
+            cy = statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in line)
+            nearest = min(range(k), key=lambda i: abs(centres[i] - cy))
+            if abs(centres[nearest] - cy) > 0.6 * height:
+                return [(top, bottom, band)]  # a line between the rows: not a grid of lines
+            rows[nearest][c].extend(line)
+    cuts = [top] + [(x + y) / 2 for x, y in zip(centres, centres[1:])] + [bottom]
+    return [(cuts[i], cuts[i + 1], rows[i]) for i in range(k)]
 
 
 def _box(boxes) -> tuple[float, float, float, float]:
@@ -685,7 +1017,7 @@ def ocr_image(image: Image.Image | np.ndarray, *, psm: int = 6, lang: str = "vie
         table, cell_lines = _ocr_cells(pixels, grid, psm, lang)
         tables.append(table)
         lines.extend(cell_lines)
-    return OcrPage(lines, width, height, skew, scale, tables)
+    return clean_page(OcrPage(lines, width, height, skew, scale, tables))
 
 
 # --------------------------------------------------------------------------
@@ -747,15 +1079,19 @@ def _page_rows(ocr: OcrPage, ppp: float) -> list[_Row]:
         for before, word in zip(words, words[1:]):
             if before.text in ("Quý", "quý"):
                 word.text = fix_quarters(f"Quý {word.text}")[4:]
-        rows.append(_Row(words))
+        rows.append(_Row(words, gutter_sizes=OCR_GUTTER_SIZES))
     return sorted(rows, key=lambda r: r.top)
 
 
-def _to_pages(scans: list[tuple[int, OcrPage, float, float, float]], warnings: list[str]) -> list[Page]:
+def _to_pages(scans: list[tuple[int, OcrPage, float, float, float]], warnings: list[str],
+              text_layer: TextLayer | None = None) -> list[Page]:
     """Reading-model pages from OCR'd pages: ``(number, page, points per processed
-    pixel, width pt, height pt)`` each. The layout is the PDF reader's (running
-    lines, column blocks, paragraphs, tables across pages); each Line's
-    ``confidence`` is the lowest confidence of the OCR lines it was made of."""
+    pixel, width pt, height pt)`` each, with the pages of ``text_layer`` that were
+    not OCR'd (a PDF only partly scanned) and the text-layer rows kept on the OCR'd
+    ones (a signature stamp: ``_PageData.overlay``). The layout is the PDF reader's
+    (running lines, column blocks, paragraphs, tables across pages); each OCR'd
+    Line's ``confidence`` is the lowest confidence of the OCR lines it was made of."""
+    layer_pages = {p.number: p for p in text_layer.pages} if text_layer is not None else {}
     data = []
     for number, ocr, ppp, width, height in scans:
         tables = [
@@ -763,17 +1099,24 @@ def _to_pages(scans: list[tuple[int, OcrPage, float, float, float]], warnings: l
             for t in ocr.tables
         ]
         rows = _page_rows(ocr, ppp)
+        overlay = layer_pages[number].overlay if number in layer_pages else []
         data.append(_PageData(number=number, width=width, height=height, rows=rows, tables=tables,
-                              n_chars=sum(len(w.text) for ln in ocr.lines for w in ln.words)))
+                              n_chars=sum(len(w.text) for ln in ocr.lines for w in ln.words),
+                              scan=True, overlay=overlay))
         for ln in ocr.lines:
             if ln.confidence < LOW_CONFIDENCE:
                 what = "a stamp, signature or handwriting?" if ln.suspect else "low OCR confidence"
                 warnings.append(f"page {number}: {what} on line {_quote(ln.text)} ({ln.confidence:.0f}%)")
         if not ocr.lines:
             warnings.append(f"page {number}: OCR found no text")
+    ocr_numbers = {number for number, *_ in scans}
+    data += [p for n, p in layer_pages.items() if n not in ocr_numbers]
+    data.sort(key=lambda p: p.number)
     pages = layout_pages(data, source="ocr")
     repair_roman_sequence([line for page in pages for line in page.lines])
-    for page, (_, ocr, ppp, _, _) in zip(pages, scans):
+    by_number = {page.number: page for page in pages}
+    for number, ocr, ppp, _, _ in scans:
+        page = by_number[number]
         page.quality = round(ocr.confidence / 100, 3) if ocr.lines else 0.0
         centres = [((w.bbox[0] + w.bbox[2]) / 2 * ppp, (w.bbox[1] + w.bbox[3]) / 2 * ppp, i, ln.in_table)
                    for i, ln in enumerate(ocr.lines) for w in ln.words]
@@ -819,9 +1162,10 @@ def _attach_confidences(raw: RawDocument, pages: list[OcrPage]) -> RawDocument:
 # --------------------------------------------------------------------------
 # PDFs
 # --------------------------------------------------------------------------
-def _ocr_pdf_page(args: tuple[str, int, int, int, str]) -> tuple[OcrPage, float, float]:
-    """Worker: render page ``index`` of the PDF and OCR it. Returns (page, width pt, height pt)."""
-    path, index, dpi, psm, lang = args
+def _ocr_pdf_page(args: tuple) -> tuple[OcrPage, float, float]:
+    """Worker: render page ``index`` of the PDF, blank the ``masks`` (boxes in points:
+    text the text layer gives exactly) and OCR it. Returns (page, width pt, height pt)."""
+    path, index, dpi, psm, lang, masks = args
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -831,11 +1175,44 @@ def _ocr_pdf_page(args: tuple[str, int, int, int, str]) -> tuple[OcrPage, float,
         width, height = page.get_size()
         # An 8-bit gray bitmap, not the FPDF_GRAYSCALE flag (grayscale=True):
         # the same pixels, a quarter of the time (0.03 s against 0.10 s at 300 dpi).
-        bitmap = page.render(scale=dpi / POINTS_PER_INCH, force_bitmap_format=pdfium_c.FPDFBitmap_Gray)
+        if _has_colour_image(page, pdfium_c):  # seals and ink are told from print by their colour
+            bitmap = page.render(scale=dpi / POINTS_PER_INCH, force_bitmap_format=pdfium_c.FPDFBitmap_BGR,
+                                 rev_byteorder=True)
+        else:
+            bitmap = page.render(scale=dpi / POINTS_PER_INCH, force_bitmap_format=pdfium_c.FPDFBitmap_Gray)
         page.close()
-        return ocr_image(bitmap.to_numpy(), psm=psm, lang=lang), width, height
+        pixels = to_gray(bitmap.to_numpy())
+        if masks:
+            pixels = _blank(pixels, masks, dpi / POINTS_PER_INCH)
+        return ocr_image(pixels, psm=psm, lang=lang), width, height
     finally:
         pdf.close()
+
+
+def _has_colour_image(page, pdfium_c) -> bool:
+    """Does the page draw an image that may hold colour (not gray, not one bit per pixel)?"""
+    try:
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+            meta = obj.get_metadata()
+            if meta.colorspace not in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_UNKNOWN) \
+                    and meta.bits_per_pixel > 1:
+                return True
+    except Exception:  # an unreadable image object: render in gray as before
+        return False
+    return False
+
+
+def _blank(pixels: np.ndarray, boxes: list, scale: float, pad: int = 3) -> np.ndarray:
+    """A copy of a gray page image with the boxes (points) painted white."""
+    out = np.array(pixels, dtype=np.uint8, copy=True)
+    if out.ndim == 3:
+        out = out[:, :, 0]
+    h, w = out.shape
+    for x0, top, x1, bottom in boxes:
+        c0, c1 = max(0, int(x0 * scale) - pad), min(w, int(x1 * scale) + pad + 1)
+        r0, r1 = max(0, int(top * scale) - pad), min(h, int(bottom * scale) + pad + 1)
+        out[r0:r1, c0:c1] = 255
+    return out
 
 
 def _pool_map(func, jobs: list, workers: int | None) -> list:
@@ -847,8 +1224,14 @@ def _pool_map(func, jobs: list, workers: int | None) -> list:
 
 
 def ocr_pdf(path: Path, *, dpi: int | None = None, pages: list[int] | None = None,
-            workers: int | None = None, psm: int = 6, lang: str = "vie") -> RawDocument:
-    """OCR the pages (1-based numbers; default all) of a PDF, in parallel."""
+            workers: int | None = None, psm: int = 6, lang: str = "vie",
+            text_layer: TextLayer | None = None) -> RawDocument:
+    """OCR the pages (1-based numbers; default all) of a PDF, in parallel.
+
+    With ``text_layer`` (:func:`pipeline.read.pdf.read_text_layer`), only its
+    scanned pages are OCR'd, the text-layer rows kept on them are blanked out of
+    their images (and kept as lines), and its other pages come back as read from
+    the text layer, all laid out together."""
     import pypdfium2 as pdfium
 
     path = Path(path)
@@ -859,19 +1242,24 @@ def ocr_pdf(path: Path, *, dpi: int | None = None, pages: list[int] | None = Non
         pdf.close()
     except Exception as err:  # pdfium raises PdfiumError for damaged files
         raise ReadError(f"cannot open PDF for OCR: {err}") from None
+    overlays: dict[int, list] = {}
+    if text_layer is not None:
+        pages = text_layer.scanned
+        overlays = {p.number: [(r.x0, r.top, r.x1, r.bottom) for r in p.overlay] for p in text_layer.pages}
     numbers = pages or list(range(1, count + 1))
     if any(n < 1 or n > count for n in numbers):
         raise ReadError(f"page out of range: the PDF has {count} pages")
     if not tesseract_available(lang):
         raise ReadError(f"OCR is not available: tesseract or its '{lang}' model is not installed")
-    results = _pool_map(_ocr_pdf_page, [(str(path), n - 1, dpi, psm, lang) for n in numbers], workers)
-    warnings: list[str] = []
+    jobs = [(str(path), n - 1, dpi, psm, lang, overlays.get(n, [])) for n in numbers]
+    results = _pool_map(_ocr_pdf_page, jobs, workers)
+    warnings: list[str] = list(text_layer.warnings) if text_layer is not None else []
     scans = []
     for n, (ocr, width, height) in zip(numbers, results):
         if ocr.skew:
             warnings.append(f"page {n}: deskewed by {ocr.skew:.1f}°")
         scans.append((n, ocr, POINTS_PER_INCH / dpi / ocr.scale, width, height))
-    raw = RawDocument(pages=_to_pages(scans, warnings), format="pdf", warnings=warnings)
+    raw = RawDocument(pages=_to_pages(scans, warnings, text_layer), format="pdf", warnings=warnings)
     return _attach_confidences(raw, [r[0] for r in results])
 
 
@@ -919,7 +1307,7 @@ def read_image(path: Path, *, workers: int | None = None) -> RawDocument:
                 image.seek(index)
                 if image.size[0] * image.size[1] > MAX_PIXELS:
                     raise ReadError("image too large: a frame exceeds the pixel limit")
-                frame = image.convert("L")
+                frame = image.convert("RGB" if image.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr") else "L")
                 frames.append((frame.tobytes(), frame.size, frame.mode, _image_dpi(image)))
         except ReadError:
             raise

@@ -63,9 +63,25 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline.errors import NeedsOCR, ReadError
 from pipeline.model import Line, Page, RawDocument
 from pipeline.read.words import extract_words
+from pipeline.repair.glyph_map import repair_glyph_maps
+from pipeline.repair.legacy_encodings import (
+    ENCODINGS,
+    VNI_LETTERS,
+    detect_legacy_encoding,
+    encoding_for_font,
+    has_unicode_vietnamese,
+    legacy_codes,
+    vni_combine,
+    convert_legacy,
+)
 
 # A document whose share of Vietnamese-looking words is below this is refused.
 MIN_QUALITY = 0.6
+# A page is a scan when images cover at least this share of it and its text layer
+# (the boxes of its rows) covers less than SCAN_TEXT_COVER of it, or reads badly:
+# the small text layer a digital signature adds to a scanned page is not the page's text.
+SCAN_IMAGE_COVER = 0.5
+SCAN_TEXT_COVER = 0.08
 # Rows in the top/bottom MARGIN share of the page may be running headers/footers.
 MARGIN = 0.1
 # A horizontal gap at least this many font sizes wide may be a column gutter.
@@ -156,6 +172,7 @@ class _Row:
     """Words printed on one visual line (possibly spanning two columns)."""
 
     words: list[_Word]
+    gutter_sizes: float = GUTTER_MIN_SIZES  # how many font sizes wide a gap must be to be a gutter
 
     @property
     def x0(self) -> float:
@@ -204,6 +221,16 @@ class _PageData:
     n_chars: int
     quality: float | None = None
     lines: list[Line] = field(default_factory=list)
+    image_cover: float = 0.0  # share of the page under images
+    scan: bool = False  # the page is an image to OCR (see _judge_page)
+    overlay: list[_Row] = field(default_factory=list)  # text-layer rows kept on a scanned page (a signature stamp)
+
+    @property
+    def text_cover(self) -> float:
+        """Share of the page covered by the boxes of its text rows and tables."""
+        area = sum((r.x1 - r.x0) * (r.bottom - r.top) for r in self.rows)
+        area += sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in self.tables)
+        return area / max(1.0, self.width * self.height)
 
 
 # --------------------------------------------------------------------------
@@ -471,13 +498,120 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
     return [chars[i] for i in np.sort(order[first])]
 
 
+# --------------------------------------------------------------------------
+# Legacy fonts (TCVN3 .VnTime, VNI-Times, VISCII) in the text layer
+# --------------------------------------------------------------------------
+_SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+_STYLE_SUFFIX = re.compile(r"(?:[,-](?:Bold|Italic|Oblique|Regular|Roman)\w*)+$", re.IGNORECASE)
+#: A font with no legacy name is judged by its text on the page when it has this many letters there.
+LEGACY_DETECT_LETTERS = 30
+
+
+def legacy_font_name(fontname: str | None) -> str:
+    """The family a PDF font names: "BADEPR+.VnTimeH,Bold" -> ".VnTimeH"."""
+    return _STYLE_SUFFIX.sub("", _SUBSET_PREFIX.sub("", fontname or "").strip())
+
+
+def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
+    """The page's characters with text in legacy Vietnamese fonts converted to Unicode.
+
+    A PDF made from a TCVN3 or VNI document keeps the old codes in its text
+    layer, each drawn by its .VnTime / VNI-Times font: "Quy\u00d5t \u00ae\u00deNH" for
+    "Quyết ĐỊNH". The encoding comes from each character's font name; a font
+    without a legacy name (a subset renamed by the producer) is converted when
+    its text on the page reads as a legacy encoding (:func:`detect_legacy_encoding`).
+    A font whose text on the page holds Unicode Vietnamese (its producer mapped
+    the codes to Unicode) is left alone, whatever its name. TCVN3 and VISCII are one code per letter,
+    so each character keeps its box; a VNI mark code ("a" then "\u00f9" for "á")
+    joins the letter before it on the same line, the two boxes merged. Text in
+    other fonts, and characters already Unicode, are left as they are.
+    """
+    if not chars:
+        return chars
+    fonts: dict[str, str | None] = {}
+    for c in chars:
+        name = c.get("fontname") or ""
+        if name not in fonts:
+            fonts[name] = encoding_for_font(legacy_font_name(name))
+    texts: dict[str, list[str]] = {name: [] for name in fonts}
+    for c in chars:
+        texts[c.get("fontname") or ""].append(c["text"])
+    for name, encoding in fonts.items():
+        text = "".join(texts[name])
+        if has_unicode_vietnamese(text):
+            fonts[name] = None  # the producer mapped the font's codes to Unicode (a ToUnicode map): nothing to do
+        elif encoding is None and sum(ch.isalpha() for ch in text) >= LEGACY_DETECT_LETTERS:
+            fonts[name] = detect_legacy_encoding(text)[0]
+    if not any(enc in ENCODINGS for enc in fonts.values()):
+        return chars
+    out: list[dict] = []
+    run: list[dict] = []
+    run_encoding = None
+    for c in chars:
+        encoding = fonts.get(c.get("fontname", ""))
+        if run and encoding != run_encoding:
+            out.extend(_convert_char_run(run, run_encoding))
+            run = []
+        run_encoding = encoding
+        run.append(c)
+    out.extend(_convert_char_run(run, run_encoding))
+    return out
+
+
+def _same_line(a: dict, b: dict) -> bool:
+    return abs(a["top"] - b["top"]) < 0.5 * max(a.get("size", 1), b.get("size", 1)) and b["x0"] >= a["x0"] - 1
+
+
+def _convert_char_run(run: list[dict], encoding: str | None) -> list[dict]:
+    if encoding not in ENCODINGS or not run:
+        return run
+    if encoding == "vni":
+        out: list[dict] = []
+        for c in run:
+            text = c["text"]
+            if out and len(text) == 1 and _same_line(out[-1], c):
+                combined = vni_combine(out[-1]["text"], text)
+                if combined is not None:
+                    last = out[-1]
+                    out[-1] = dict(last, text=combined, x1=max(last["x1"], c["x1"]), width=max(last["x1"], c["x1"]) - last["x0"])
+                    continue
+            out.append(dict(c, text=VNI_LETTERS.get(text, text)) if text in VNI_LETTERS else c)
+        return out
+    # TCVN3, VISCII: one code per letter. Words are converted together (TCVN3 reads
+    # a word typed in capitals from its other letters); a new line separates words.
+    # (A character whose text is not one code, a ligature "fi", stands as a space.)
+    pieces, owners = [], []
+    for i, c in enumerate(run):
+        if i and not _same_line(run[i - 1], c):
+            pieces.append("\n")
+            owners.append(None)
+        pieces.append(c["text"] if len(c["text"]) == 1 else " ")
+        owners.append(i)
+    text = "".join(pieces)
+    if not legacy_codes(text, encoding):
+        return run
+    converted = convert_legacy(text, encoding)
+    if len(converted) != len(text):  # a combining mark in the text layer was composed: one code at a time
+        converted = "".join(convert_legacy(ch, encoding) or ch for ch in pieces)
+    out = list(run)
+    for owner, old, new in zip(owners, text, converted):
+        if owner is not None and new != old and len(run[owner]["text"]) == 1:
+            out[owner] = dict(run[owner], text=new)
+    return out
+
+
+def _clean_chars(chars: list[dict]) -> list[dict]:
+    """A page's characters as the layout reads them: duplicates removed, legacy-font text converted."""
+    return convert_legacy_font_chars(dedupe_chars(chars))
+
+
 def _deduped_page(page):
     """The page with its duplicate characters removed (what `page.dedupe_chars()` gives, faster)."""
     from pdfplumber.page import FilteredPage
 
     clean = FilteredPage(page, lambda obj: True)
     clean._objects = dict(page.objects)
-    clean._objects["char"] = dedupe_chars(page.chars)
+    clean._objects["char"] = _clean_chars(page.chars)
     return clean
 
 
@@ -488,8 +622,9 @@ def _read_page(page) -> _PageData:
 
 
 def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table]) -> _PageData:
-    """Steps 1-3 once the page's characters (duplicates removed), the characters stamped over it
-    and its data tables are known, whoever read them (pdfplumber, or pdfium: ``read/pdfium.py``)."""
+    """Steps 1-3 once the page's characters (``_clean_chars``), the characters stamped over it and its
+    data tables are known, whoever read them (pdfplumber, or pdfium: ``read/pdfium.py``). ``page`` gives
+    the number, size and images (a pdfplumber page, or ``pdfium.PdfiumPage``)."""
     if stamped:
         # The stamp is printed over blank placeholder spaces ("Số:      /QĐ");
         # drop those spaces or they would split "2170" into "2 1 7 0".
@@ -508,23 +643,63 @@ def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table
         rows=_rows(words),
         tables=tables,
         n_chars=sum(1 for c in chars if c["text"].strip()),
+        image_cover=_image_cover(page),
     )
+
+
+def _image_cover(page, cells: int = 50) -> float:
+    """Share of the page under images drawn on it (a 50 x 50 grid: overlapping images count once)."""
+    width, height = float(page.width), float(page.height)
+    if not page.images or width <= 0 or height <= 0:
+        return 0.0
+    grid = np.zeros((cells, cells), bool)
+    for image in page.images:
+        x0, x1 = sorted((image["x0"], image["x1"]))
+        top, bottom = sorted((image["top"], image["bottom"]))
+        c0, c1 = (int(np.clip(round(v / width * cells), 0, cells)) for v in (x0, x1))
+        r0, r1 = (int(np.clip(round(v / height * cells), 0, cells)) for v in (top, bottom))
+        grid[r0:r1, c0:c1] = True
+    return float(grid.mean())
 
 
 # --------------------------------------------------------------------------
 # Text-layer check
 # --------------------------------------------------------------------------
+def _page_text(p: _PageData) -> str:
+    return " ".join(r.text for r in p.rows) + " " + " ".join(" ".join(row) for t in p.tables for row in t.rows)
+
+
+def _judge_page(p: _PageData) -> None:
+    """Is the page a scan to OCR? Yes when images cover most of it (``SCAN_IMAGE_COVER``)
+    and its text layer is absent, covers little of it (``SCAN_TEXT_COVER``: the
+    "Ký bởi ... Thời gian ký ..." a signing tool adds to a scanned page) or reads
+    badly (a poor OCR layer). A small text layer is kept as the page's ``overlay``
+    (read exactly, and blanked out of the image before OCR); a large poor one is dropped."""
+    if p.image_cover < SCAN_IMAGE_COVER:
+        return
+    small = p.text_cover < SCAN_TEXT_COVER
+    if small or (p.quality is not None and p.quality < MIN_QUALITY):
+        p.scan = True
+        p.overlay = [r for r in p.rows] if small else []
+        p.rows, p.tables, p.quality = [], [], None
+
+
 def _check_text_layer(pages: list[_PageData], warnings: list[str]) -> None:
+    """Measure each page's text layer, mark the scanned pages, refuse an unusable layer."""
     for p in pages:
-        text = " ".join(r.text for r in p.rows) + " " + " ".join(" ".join(row) for t in p.tables for row in t.rows)
+        text = _page_text(p)
         p.quality = round(text_layer_quality(text), 3) if text.strip() else None
-        if p.n_chars == 0:
+        _judge_page(p)
+        if p.scan:
+            what = f"a text layer of {len(p.overlay)} line(s) over it" if p.overlay else "no usable text layer"
+            warnings.append(f"page {p.number}: a scanned image ({what}); OCR is needed")
+        elif p.n_chars == 0:
             warnings.append(f"page {p.number}: no text layer (an image only?)")
     if all(p.n_chars == 0 for p in pages):
         raise NeedsOCR("no text layer: the pages are images (a scan); OCR is needed")
-    weights = [(p.quality, p.n_chars) for p in pages if p.quality is not None]
+    weights = [(p.quality, p.n_chars) for p in pages if p.quality is not None and not p.scan]
     overall = sum(q * n for q, n in weights) / max(1, sum(n for _, n in weights))
-    if overall < MIN_QUALITY:
+    if weights and overall < MIN_QUALITY:
         raise NeedsOCR(
             f"unusable text layer: only {overall:.0%} of words look like Vietnamese syllables "
             "(broken font encoding or a poor OCR layer without diacritics); OCR is needed"
@@ -571,16 +746,40 @@ def _drop_running_lines(pages: list[_PageData]) -> None:
 # --------------------------------------------------------------------------
 # Two-column blocks
 # --------------------------------------------------------------------------
+def _header_gutter(row: _Row) -> tuple[float, float] | None:
+    """The gutter of a header row that prints, after the issuer's column, what Nghị định
+    30/2020/NĐ-CP puts in the right column: the Quốc hiệu ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT
+    NAM"), the Tiêu ngữ ("Độc lập - Tự do - Hạnh phúc"), or, after "Số: ...", the place and
+    date ("Hà Nội, ngày ..."). The columns may stand closer than a gutter elsewhere must."""
+    words = row.words
+    folded = [_fold(w.text) for w in words]
+    for k in range(1, len(words)):
+        if " ".join(folded[k:k + 4]).startswith(("cong hoa xa hoi", "doc lap - tu do", "doc lap tu do")):
+            gap = (words[k - 1].x1, words[k].x0)
+            return gap if gap[1] - gap[0] >= 0.5 * row.size else None
+    if folded and folded[0].rstrip(":.") in ("so", "so:") and "ngay" in folded[2:]:
+        day = folded.index("ngay", 2)
+        if words[day - 1].text.endswith(","):
+            gaps = [(words[i].x1, words[i + 1].x0) for i in range(1, day - 1)]
+            best = max(gaps, key=lambda g: g[1] - g[0], default=None)
+            return best if best and best[1] - best[0] >= 0.5 * row.size else None
+    return None
+
+
 def _widest_gap(row: _Row) -> tuple[float, float] | None:
     """The widest empty stretch between two words of the row, if wide enough for a gutter:
     ``GUTTER_MIN_SIZES`` font sizes, and ``GUTTER_GAP_RATIO`` times the row's median
     word gap when the row has three gaps or more (a justified line stretched
-    over a few long words has wide gaps, but all alike)."""
+    over a few long words has wide gaps, but all alike). A header row's own gutter
+    (:func:`_header_gutter`) is taken first."""
+    hint = _header_gutter(row)
+    if hint is not None:
+        return hint
     best = None
     gaps = [b.x0 - a.x1 for a, b in zip(row.words, row.words[1:])]
     for a, b in zip(row.words, row.words[1:]):
         width = b.x0 - a.x1
-        if width >= GUTTER_MIN_SIZES * row.size and (best is None or width > best[1] - best[0]):
+        if width >= row.gutter_sizes * row.size and (best is None or width > best[1] - best[0]):
             best = (a.x1, b.x0)
     if best is not None and len(gaps) >= 3 and best[1] - best[0] < GUTTER_GAP_RATIO * statistics.median(gaps):
         return None
@@ -674,8 +873,15 @@ _ENUMERATOR = re.compile(
     r"|[-+•–—*·]\s?"
     r")"
 )
-_OPENER = re.compile(r"^(?:Căn\s+cứ|Xét\b|Theo\s+đề\s+nghị|Nơi\s+nhận|Kính\s+gửi)")
+_OPENER = re.compile(r"^(?:Căn\s+cứ|Xét\b|Theo\s+đề\s+nghị|Nơi\s+nhận|Kính\s+gửi|V/v\b)")
+_MOTTO = re.compile(r"doc\s*lap\W+tu\s*do\W+hanh\s*phuc")
 _SENTENCE_END = (".", ":", ";", "!", "?")
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics ("Độc lập" -> "doc lap")."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _is_caps(text: str) -> bool:
@@ -713,7 +919,11 @@ def _starts_paragraph(prev: _Row, cur: _Row, flow: _Flow) -> bool:
         return True
     text, before = cur.text, prev.text
     if _ENUMERATOR.match(text) or _OPENER.match(text):
-        return True
+        # "... quy định tại" / "Phụ lục IV ban hành kèm theo ...": a reference, not a heading
+        return not (text.startswith("Phụ lục") and before and not before.endswith(_SENTENCE_END)
+                    and not _is_caps(before))
+    if _MOTTO.search(_fold(before)):
+        return True  # "Độc lập - Tự do - Hạnh phúc" is a line of its own: the place and date follow
     prev_caps, cur_caps = _is_caps(before), _is_caps(text)
     if prev_caps or cur_caps:
         # Two all-caps lines of one long title may be joined; a short caps
@@ -784,7 +994,32 @@ def _layout_page(p: _PageData) -> list[tuple[str, object]]:
             parts.append(("text", lines))
         if table:
             parts.append(("table", table))
+    if p.overlay:
+        _merge_overlay(parts, p)
     return parts
+
+
+def _merge_overlay(parts: list[tuple[str, object]], p: _PageData) -> None:
+    """The text-layer rows kept on a scanned page, laid out on their own (they never join
+    an OCR'd paragraph) and put in reading order by their top: before the first text
+    line below them, or in a text part of their own above the first table below them."""
+    overlay = sorted(p.overlay, key=lambda r: r.top)
+    for line in [ln for flow, in_block in _column_flows(overlay) for ln in _paragraphs(flow, in_block, p.number)]:
+        top = line.bbox[1]
+        for index, (kind, part) in enumerate(parts):
+            if kind == "table" and part.bbox[1] > top:
+                parts.insert(index, ("text", [line]))
+                break
+            if kind == "text":
+                at = next((k for k, ln in enumerate(part) if ln.bbox and ln.bbox[1] > top), None)
+                if at is not None:
+                    part.insert(at, line)
+                    break
+        else:
+            if parts and parts[-1][0] == "text":
+                parts[-1][1].append(line)
+            else:
+                parts.append(("text", [line]))
 
 
 def _build_pages(pages: list[_PageData]) -> list[Page]:
@@ -809,50 +1044,81 @@ def _build_pages(pages: list[_PageData]) -> list[Page]:
     return out
 
 
-def layout_pages(pages: list[_PageData], *, source: str = "text_layer") -> list[Page]:
-    """Steps 4-7 for pages whose words and tables were found elsewhere (OCR):
-    drop running headers and page numbers, read two-column blocks, join rows
-    into paragraphs, merge table rows in reading order. ``pages`` are changed."""
+def layout_pages(pages: list[_PageData], *, source: str = "ocr") -> list[Page]:
+    """Steps 4-7 for pages whose words and tables were found elsewhere (OCR), with
+    the text pages of the same file when only some were OCR'd: drop running headers
+    and page numbers, read two-column blocks, join rows into paragraphs, merge table
+    rows in reading order. Pages marked ``scan`` get ``source``. ``pages`` are changed."""
     _drop_running_lines(pages)
     out = _build_pages(pages)
-    for page in out:
-        page.source = source
+    for page, data in zip(out, pages):
+        if data.scan:
+            page.source = source
     return out
 
 
 # --------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------
+@dataclass
+class TextLayer:
+    """A PDF's pages as its text layer gives them; ``scanned`` are the pages to OCR."""
+
+    pages: list[_PageData]
+    warnings: list[str]
+
+    @property
+    def scanned(self) -> list[int]:
+        return [p.number for p in self.pages if p.scan]
+
+    def to_raw(self) -> RawDocument:
+        """Steps 4-7 on the text pages (the layer has no scanned page)."""
+        _drop_running_lines(self.pages)
+        return RawDocument(pages=_build_pages(self.pages), format="pdf", warnings=self.warnings)
+
+
 #: Which library reads the characters: "pdfium" (pages it cannot read alike go to pdfplumber)
 #: or "pdfplumber" for every page. ``DECREE_PDF_CHARS`` sets it (the tests compare both).
 CHAR_SOURCE = os.environ.get("DECREE_PDF_CHARS", "pdfium")
 
 
-def read_pdf(path: Path, chars: str | None = None) -> RawDocument:
-    """Read a text-layer PDF; raise ReadError / NeedsOCR with a one-line reason.
+def read_text_layer(path: Path, chars: str | None = None) -> TextLayer:
+    """Read every page's text layer and judge it (steps 1-3; scanned pages marked);
+    raise ReadError for a broken file and NeedsOCR when the layer is unusable
+    (no text at all, or a text layer that does not read as Vietnamese).
     ``chars``: "pdfium" or "pdfplumber" (default ``CHAR_SOURCE``)."""
     path = Path(path)
     _check_bytes(path)
     warnings: list[str] = []
-    pages = _read_pages(path, chars or CHAR_SOURCE)
+    pages = _read_pages(path, chars or CHAR_SOURCE, warnings)
     _check_text_layer(pages, warnings)
-    _drop_running_lines(pages)
-    return RawDocument(pages=_build_pages(pages), format="pdf", warnings=warnings)
+    return TextLayer(pages, warnings)
 
 
-def _read_pages(path: Path, source: str) -> list[_PageData]:
+def read_pdf(path: Path, chars: str | None = None) -> RawDocument:
+    """Read a text-layer PDF; raise ReadError / NeedsOCR with a one-line reason
+    (NeedsOCR also when some pages are scanned images: see ``read_text_layer``)."""
+    layer = read_text_layer(path, chars)
+    if layer.scanned:
+        pages = layer.scanned
+        named = f"page {pages[0]} is" if len(pages) == 1 else f"{len(pages)} pages are"
+        raise NeedsOCR(f"{named} scanned images (their text layer is missing or only a stamp); OCR is needed")
+    return layer.to_raw()
+
+
+def _read_pages(path: Path, source: str, warnings: list[str]) -> list[_PageData]:
     """Steps 1-3 for every page. The characters, lines and rectangles come from pdfium where it gives
     what pdfplumber would (``read/pdfium.py``), tables are found by pdfplumber's finder on them, and
-    stamped annotations are read by pdfminer; a page pdfium cannot read alike, and a file it cannot
-    open, are read by pdfplumber."""
+    stamped annotations are read by pdfminer; a page pdfium cannot read alike, a file whose fonts'
+    glyph maps need repair (``repair/glyph_map.py``) and a file pdfium cannot open are read by pdfplumber."""
     if source != "pdfium":
-        return _read_pages_plumber(path, None)
+        return _read_pages_plumber(path, None, warnings)
     from pipeline.read import pdfium
 
     try:
         document = pdfium.open_pdf(path)
     except pdfium.CannotOpen:
-        return _read_pages_plumber(path, None)  # pdfplumber says why, in the words it always used
+        return _read_pages_plumber(path, None, warnings)  # pdfplumber says why, in the words it always used
     pages: list[_PageData | int] = []
     plumber = None
     try:
@@ -863,7 +1129,7 @@ def _read_pages(path: Path, source: str) -> list[_PageData]:
                 if page.fallback:
                     pages.append(page.page_number - 1)
                     continue
-                chars = dedupe_chars(page.chars)
+                chars = _clean_chars(page.chars)
                 stamped = []
                 if page.stamps:  # the annotations' appearance streams only: the page's content is not parsed
                     plumber = plumber or pdfplumber.open(path)
@@ -877,17 +1143,20 @@ def _read_pages(path: Path, source: str) -> list[_PageData]:
     finally:
         if plumber is not None:
             plumber.close()
+    if pdfium.glyph_suspects(path):
+        return _read_pages_plumber(path, None, warnings)  # every page with the glyph maps repaired
     if all(isinstance(p, _PageData) for p in pages):
         return pages
-    return _read_pages_plumber(path, pages)
+    return _read_pages_plumber(path, pages, warnings)
 
 
-def _read_pages_plumber(path: Path, done: list | None) -> list[_PageData]:
+def _read_pages_plumber(path: Path, done: list | None, warnings: list[str]) -> list[_PageData]:
     """Read with pdfplumber every page, or those of ``done`` given as page indexes (the others are kept)."""
     try:
         with pdfplumber.open(path) as pdf:
             if not pdf.pages:
                 raise ReadError("PDF has no pages")
+            warnings.extend(repair_glyph_maps(pdf))  # "ƣ" for "ư", "Õ" for "Ò": fixed in the fonts' maps
             pages = []
             for index, page in enumerate(pdf.pages):
                 if done is not None and isinstance(done[index], _PageData):

@@ -533,3 +533,18 @@ def _shapes(obj, to_page, height: float, doctop: float) -> list[dict]:
             "stroking_color": stroking, "non_stroking_color": filling,
         })
     return shapes
+
+
+# --------------------------------------------------------------------------
+# Glyph maps to repair (repair/glyph_map.py works on pdfminer's fonts)
+# --------------------------------------------------------------------------
+def glyph_suspects(path: Path) -> bool:
+    """Does any font of the file have glyphs `repair/glyph_map.py` may re-letter ("ƣ" for "ư")? Then
+    pdfplumber reads the file, with the repaired maps. (The fonts are read by pdfminer; the pages'
+    content is not parsed.)"""
+    import pdfplumber
+
+    from pipeline.repair.glyph_map import find_suspects
+
+    with pdfplumber.open(path) as pdf:
+        return bool(find_suspects(pdf))

@@ -45,6 +45,7 @@ from fontTools.agl import toUnicode
 from fontTools.ttLib.standardGlyphOrder import standardGlyphOrder
 
 from pipeline.model import RawDocument
+from pipeline.repair.known_syllables import is_known_syllable
 from pipeline.repair.syllables import SPLIT_TONE, is_vietnamese_syllable, syllable_validity
 
 # A font is "garbled" when fewer of its words than this are valid syllables.
@@ -210,6 +211,16 @@ def _vocab_hits(words: list[list[Key | str]], mapping: dict[Key, str], vocab: fr
     return sum(_decode(w, mapping).lower() in vocab for w in words)
 
 
+def _known_hits(words: list[list[Key | str]], mapping: dict[Key, str]) -> int:
+    """How many of the words decode to syllables Vietnamese uses (not only well formed):
+    the tie-breaker between "Nơi" and "Nũi" (see :mod:`pipeline.repair.known_syllables`)."""
+    count = 0
+    for w in words:
+        runs = _LETTER_RUN.findall(_decode(w, mapping))
+        count += bool(runs) and all(UNKNOWN not in r and is_known_syllable(r) for r in runs)
+    return count
+
+
 def _vocabulary(words: list[list[Key | str]], mapping: dict[Key, str]) -> frozenset[str]:
     """Lower-cased words that decode to valid syllables and occur at least twice."""
     seen = Counter(_decode(w, mapping).lower() for w in words)
@@ -274,7 +285,8 @@ def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str],
     ASCII run (``excluded``), is not a candidate. That is what tells "đ" from
     "b" or "ă" from "a", which the shape of a syllable alone cannot.
 
-    Candidates are ranked by: valid words; agreeing with the letter the same
+    Candidates are ranked by: valid words; words that are syllables in use
+    ("Nơi" rather than the well-formed "Nũi"); agreeing with the letter the same
     code has in another font (fonts of one family share their glyph order);
     keeping a letter placed by a structured run (``structured``: the Mac order,
     the U+1EA0 block); words the document spells elsewhere (``vocab``); then
@@ -293,7 +305,7 @@ def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str],
 
             def rank(letter: str) -> tuple:
                 mapping[key] = letter
-                return (_score(words, mapping), letter in siblings,
+                return (_score(words, mapping), _known_hits(words, mapping), letter in siblings,
                         key in structured and letter == current, _vocab_hits(words, mapping, vocab))
 
             best, best_rank = None, None

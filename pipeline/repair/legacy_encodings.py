@@ -14,8 +14,13 @@ Three encodings, written from their published descriptions:
   one byte per precomposed letter. The set holds the lower-case toned letters
   plus Ă Â Ê Ô Ơ Ư Đ; capitals *with tones* come from separate capital fonts
   (``.VnTimeH``, ``.VnArialH`` ...) that draw the same codes (and plain ASCII
-  letters) as capitals. Without the font name, a word typed in capitals with
-  the lower-case codes ("VIÖT") is upper-cased from its context.
+  letters) as capitals. A capital font is presentation, like Word's "All
+  caps": the text is converted in the case it was typed ("céng hßa" in
+  ``.VnTimeH`` is "cộng hòa", printed "CỘNG HÒA"), as the DOCX reader ignores
+  ``w:caps``. A word typed in capitals with the lower-case toned codes
+  ("VIÖT", the only way to type it outside a capital font) is upper-cased
+  from its context. In PDF text layers the code 0xAD ("ư") also arrives as
+  U+2212 (minus sign) or U+00AD next to letters.
 * **VNI** (VNI-Windows; fonts ``VNI-Times``, ``VNI-Helve`` ...): a base letter
   followed by one "mark" character ("Vieät" = "Việt"), plus a few single-code
   letters (ñ = đ, ô = ơ, ö = ư, æ = ỉ, ó = ĩ, ò = ị).
@@ -56,6 +61,10 @@ __all__ = [
     "convert_runs",
     "convert_run_texts",
     "conversion_hurts",
+    "legacy_codes",
+    "vni_combine",
+    "symbol_char",
+    "convert_symbol_text",
 ]
 
 ENCODINGS = ("tcvn3", "vni", "viscii")
@@ -112,6 +121,8 @@ for _codes, _vowel in _TCVN3_TONED:
 #: TCVN3 character (as cp1252/Latin-1 decoded it) -> Unicode letter. U+00AD is the
 #: byte 0xAD ("ư"), which Word and LibreOffice take for a soft hyphen.
 TCVN3_TABLE: dict[str, str] = _char_table(_TCVN3_BYTES)
+#: PDF producers name the glyph of 0xAD "minus" or "hyphen": inside a word it is "ư" ("n−íc" = "nước").
+_TCVN3_PDF_U = re.compile("(?<=[\\w\u00a1-\u00fe])[\u2212\u2010]|[\u2212\u2010](?=[\\w\u00a1-\u00fe])")
 
 # --------------------------------------------------------------------------
 # VISCII 1.1 (RFC 1456)
@@ -171,6 +182,13 @@ def _vni_combine(base: str, mark: str) -> str | None:
     return unicodedata.normalize("NFC", base + quality + tone)
 
 
+def vni_combine(base: str, mark: str) -> str | None:
+    """The letter a VNI mark code makes with the letter before it ("a", "\u00f9" -> "á"), or None."""
+    if mark not in VNI_MARKS or len(base) != 1:
+        return None
+    return _vni_combine(base, mark)
+
+
 def _convert_vni(text: str) -> str:
     out: list[str] = []
     for ch in text:
@@ -222,30 +240,53 @@ def _capitalise_tcvn3_words(original: str, converted: str) -> str:
     The ABC fonts have no toned capitals, so a typist writing in capitals with
     ``.VnTime`` gets lower-case toned letters between capitals. A word is taken
     to be in capitals when at least two of its *other* letters are capitals and
-    none is lower case ("TØnh" stays "Tỉnh", "§Ó" stays "Để").
+    none is lower case ("TØnh" stays "Tỉnh", "§Ó" stays "Để", "§èI" is "ĐỐI").
+    A word with one other letter, a capital ("Vô", "Bé", "Tæ"), is in capitals
+    when the words on both sides of it on its line are: "NHIỆM VỤ, QUYỀN HẠN,
+    TỔ CHỨC BỘ MÁY", but "Hộ lý", "Số TT".
     """
     if len(original) != len(converted):  # the table is one-to-one; never happens
         return converted
     out = list(converted)
+    words = []  # (start, end, kind): kind "caps" | "short" (one capital + codes) | "lower" | "none"
     for m in _TCVN3_WORD.finditer(original):
         word = m.group()
-        codes = [ch for ch in word if ch in _TCVN3_LOWER_CODES]
-        if not codes:
+        letters = [converted[m.start() + i] for i in range(len(word)) if converted[m.start() + i].isalpha()]
+        if not letters:
             continue
-        others = [converted[m.start() + i] for i, ch in enumerate(word) if ch not in _TCVN3_LOWER_CODES and ch.isalpha()]
-        if len(others) >= 2 and all(ch.isupper() for ch in others):
+        others = [converted[m.start() + i] for i, ch in enumerate(word)
+                  if ch not in _TCVN3_LOWER_CODES and converted[m.start() + i].isalpha()]
+        has_codes = any(ch in _TCVN3_LOWER_CODES for ch in word)
+        if has_codes and len(others) >= 2 and all(ch.isupper() for ch in others):
             out[m.start():m.end()] = converted[m.start():m.end()].upper()
+            kind = "caps"
+        elif not has_codes and len(letters) >= 2 and all(ch.isupper() for ch in letters):
+            kind = "caps"
+        elif has_codes and len(others) == 1 and others[0].isupper():
+            kind = "short"
+        else:
+            kind = "lower"
+        words.append((m.start(), m.end(), kind))
+    for i, (start, end, kind) in enumerate(words):
+        if kind != "short" or i == 0 or i == len(words) - 1:
+            continue
+        before, after = words[i - 1], words[i + 1]
+        same_line = "\n" not in original[before[1]:start] and "\n" not in original[end:after[0]]
+        if same_line and before[2] == "caps" and after[2] == "caps":
+            out[start:end] = converted[start:end].upper()
     return "".join(out)
 
 
 def convert_legacy(text: str, encoding: str, capitals: bool = False) -> str:
     """Convert ``text`` read in a legacy encoding to NFC Unicode.
 
-    ``capitals``: the text is set in a TCVN3 capital font (``.VnTimeH``), which
-    draws every letter as a capital. Characters outside the encoding's table
-    (ASCII, punctuation) pass through.
+    ``capitals``: upper-case everything, as a TCVN3 capital font (``.VnTimeH``)
+    draws it; the readers do not ask for it (the text is kept as typed, see the
+    module's notes). Characters outside the encoding's table (ASCII,
+    punctuation) pass through.
     """
     if encoding == "tcvn3":
+        text = _TCVN3_PDF_U.sub("\u00ad", text)
         converted = text.translate(_TCVN3_TRANSLATE)
         converted = converted.upper() if capitals else _capitalise_tcvn3_words(text, converted)
     elif encoding == "vni":
@@ -269,6 +310,15 @@ _SOURCE_CHARS = {
     "vni": frozenset(VNI_MARKS) | frozenset(VNI_LETTERS),
     "viscii": frozenset(VISCII_TABLE),
 }
+
+
+_ANY_SOURCE = frozenset().union(*_SOURCE_CHARS.values())
+
+
+def legacy_codes(text: str, encoding: str) -> bool:
+    """True when ``text`` holds a code that ``encoding`` would convert."""
+    source = _SOURCE_CHARS[encoding]
+    return any(ch in source for ch in text) or (encoding == "tcvn3" and bool(_TCVN3_PDF_U.search(text)))
 
 
 def detect_legacy_encoding(text: str) -> tuple[str | None, float]:
@@ -315,6 +365,48 @@ def repair_legacy_text(text: str) -> tuple[str, str | None]:
 
 
 # --------------------------------------------------------------------------
+# Symbol fonts: glyphs at private-use code points
+# --------------------------------------------------------------------------
+# Word stores a character picked from a symbol font as U+F000 + its code in that
+# font. The Symbol font's codes (Adobe Symbol encoding) that mean a character of
+# their own: Greek letters, relations and arrows, which decrees use in figures
+# ("≥ 50%", "α"); codes equal to ASCII (digits, brackets, "+") are ASCII.
+_SYMBOL_FONT = dict(zip(range(0x41, 0x5B), "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"))
+_SYMBOL_FONT.update(zip(range(0x61, 0x7B), "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"))
+_SYMBOL_FONT.update({
+    0x22: "∀", 0x24: "∃", 0x27: "∋", 0x2A: "∗", 0x2D: "−", 0x40: "≅", 0x5C: "∴", 0x5E: "⊥", 0x60: "‾", 0x7E: "∼",
+    0xA1: "ϒ", 0xA2: "′", 0xA3: "≤", 0xA4: "⁄", 0xA5: "∞", 0xA6: "ƒ", 0xA7: "♣", 0xA8: "♦", 0xA9: "♥",
+    0xAA: "♠", 0xAB: "↔", 0xAC: "←", 0xAD: "↑", 0xAE: "→", 0xAF: "↓", 0xB0: "°", 0xB1: "±", 0xB2: "″",
+    0xB3: "≥", 0xB4: "×", 0xB5: "∝", 0xB6: "∂", 0xB7: "•", 0xB8: "÷", 0xB9: "≠", 0xBA: "≡", 0xBB: "≈",
+    0xBC: "…", 0xC5: "⊕", 0xC6: "∅", 0xC7: "∩", 0xC8: "∪", 0xC9: "⊃", 0xCA: "⊇", 0xCB: "⊄", 0xCC: "⊂",
+    0xCD: "⊆", 0xCE: "∈", 0xCF: "∉", 0xD0: "∠", 0xD1: "∇", 0xD5: "∏", 0xD6: "√", 0xD7: "⋅", 0xD8: "¬",
+    0xD9: "∧", 0xDA: "∨", 0xDB: "⇔", 0xDC: "⇐", 0xDD: "⇑", 0xDE: "⇒", 0xDF: "⇓", 0xE0: "◊", 0xE5: "∑",
+    0xF2: "∫",
+})
+# Wingdings: only the marks used as bullets and ticks have a Unicode twin worth giving.
+_WINGDINGS = {0x6C: "●", 0x6E: "■", 0x71: "❑", 0x75: "◆", 0x76: "❖", 0xA7: "▪", 0xA8: "◻", 0xD8: "➢", 0xFC: "✓", 0xFE: "☑"}
+
+
+def symbol_char(code: int, font: str | None) -> str | None:
+    """The Unicode character a symbol font draws for ``code`` (its code, or U+F000 + code), or None."""
+    if 0xF000 <= code <= 0xF0FF:
+        code -= 0xF000
+    name = (font or "").strip().lower()
+    if name.startswith("wingdings"):
+        return _WINGDINGS.get(code)
+    if name.startswith("symbol"):
+        if code in _SYMBOL_FONT:
+            return _SYMBOL_FONT[code]
+        return chr(code) if 0x20 <= code < 0x7F else None
+    return None
+
+
+def convert_symbol_text(text: str, font: str | None) -> str:
+    """Private-use symbol-font codes in ``text`` (U+F020..U+F0FF) replaced by their Unicode characters."""
+    return "".join((symbol_char(ord(ch), font) or ch) if 0xF020 <= ord(ch) <= 0xF0FF else ch for ch in text)
+
+
+# --------------------------------------------------------------------------
 # Fonts and runs
 # --------------------------------------------------------------------------
 _SYMBOL_FONTS = ("symbol", "wingdings", "webdings", "zapf", "marlett", "mt extra")
@@ -352,9 +444,10 @@ def is_capital_font(font: str | None) -> bool:
 def convert_run_texts(runs: list[tuple[str, str | None]]) -> list[str]:
     """Convert each ``(text, font name)`` run; one output string per run, in order.
 
-    * A run in a legacy font is converted with that font's encoding (TCVN3
-      capital fonts upper-cased) unless it already holds Unicode Vietnamese
-      (a Unicode text typed while the old font was selected).
+    * A run in a legacy font is converted with that font's encoding, in the
+      case it was typed (a capital font is presentation), unless it already
+      holds Unicode Vietnamese (a Unicode text typed while the old font was
+      selected).
     * Runs in other or unknown fonts are pooled and converted only when
       detection over the pool finds a legacy encoding.
     * A VNI mark code that opens a run belongs to the letter ending the run
@@ -367,10 +460,10 @@ def convert_run_texts(runs: list[tuple[str, str | None]]) -> list[str]:
     pool = [text for text, enc in zip(texts, encodings) if enc is None]
     pooled_encoding = detect_legacy_encoding(" ".join(pool))[0] if pool else None
     out: list[str] = []
-    for text, enc, (_, font) in zip(texts, encodings, runs):
+    for text, enc in zip(texts, encodings):
         enc = pooled_encoding if enc is None else enc
         if enc in ENCODINGS and not has_unicode_vietnamese(text):
-            text = convert_legacy(text, enc, capitals=is_capital_font(font))
+            text = convert_legacy(text, enc)
         out.append(text)
     return texts if conversion_hurts("".join(texts), "".join(out)) else out
 
@@ -379,15 +472,26 @@ def convert_run_texts(runs: list[tuple[str, str | None]]) -> list[str]:
 HURT_MARGIN = 0.05
 
 
+#: Letters Unicode Vietnamese shares with Latin-1: text made only of these (and ASCII) may be either.
+_LATIN1_VIETNAMESE = frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+
+
 def conversion_hurts(before: str, after: str) -> bool:
     """True when converting made the text *less* Vietnamese: it was Unicode after all.
 
     Guards font-driven conversion: Unicode typed while ".VnTime" was selected
     has no letter beyond Latin-1 when it uses only à, â, ê, ô ... ("Tôi là ai"),
     yet the TCVN3 table would turn "ô" into "ụ". Judged on a whole paragraph,
-    because a single run is often a fragment of a word.
+    because a single run is often a fragment of a word. Text holding a code
+    that no Vietnamese Unicode text uses ("®", "µ", "¸", "Ö", "ñ", "ä" ...) is
+    legacy whatever the syllables say: "Hé lý 1.200.000 ®" is "Hộ lý 1.200.000 đ",
+    though a lone "đ" (đồng) is no syllable.
     """
-    return before != after and syllable_validity(after) + HURT_MARGIN < syllable_validity(before)
+    if before == after:
+        return False
+    if any(ord(ch) > 0x7F and ch not in _LATIN1_VIETNAMESE and ch in _ANY_SOURCE for ch in before):
+        return False
+    return syllable_validity(after) + HURT_MARGIN < syllable_validity(before)
 
 
 def convert_runs(runs: list[tuple[str, str | None]]) -> str:

@@ -7,6 +7,8 @@
                    document is in the dataset), tables, corrections
     /dashboard     targets by year and agency, confidence histogram, documents per day (SVG)
     /corrections   every correction with its status; those that no longer apply first
+    /targets       a plan's targets and what later documents report on them (chart, links,
+                   accept / reject of each link)
 
 Security (see `create_app`): a token when served beyond the loopback interface, a
 per-session CSRF token on every POST, Host checking, escaped output (Jinja2
@@ -245,6 +247,37 @@ def dashboard_data(dataset: Dataset) -> dict:
     }
 
 
+def targets_view(dataset: Dataset, doc_id: str | None) -> dict:
+    """The /targets page: the source documents with target links, and one of them in full."""
+    from markupsafe import Markup
+
+    from pipeline.link.chart import chart
+    from pipeline.link.report import target_report
+
+    sources = _query(dataset, """SELECT cited_doc_id AS doc_id, coalesce(any_value(target_number), left(cited_doc_id, 12))
+                                 AS number, count(*) AS n FROM target_links GROUP BY 1 ORDER BY 2""")
+    current = doc_id if any(s["doc_id"] == doc_id for s in sources) else (sources[0]["doc_id"] if sources else None)
+    if current is None:
+        return {"sources": sources, "current": None}
+    con = dataset.connect()
+    try:
+        objects = target_report(doc=current, con=con)
+    finally:
+        con.close()
+    reports = sorted({o["report_doc"] for o in objects if o["report_doc"]})
+    number = next(s["number"] for s in sources if s["doc_id"] == current)
+    links = _query(dataset, "SELECT * FROM target_links WHERE cited_doc_id = ? ORDER BY target_item_id, citing_doc_id, link_no",
+                   [current])
+    for link in links:
+        link["figures"] = json.loads(link["values_json"] or "{}")
+    return {
+        "sources": sources, "current": current, "target_links": links,
+        "document_links": _query(dataset, "SELECT * FROM document_links WHERE cited_doc_id = ? ORDER BY citing_doc_id, link_no",
+                                 [current]),
+        "chart": Markup(chart(objects, f"{number}: targets, and what {', '.join(reports) or 'no document'} report(s) by year")),
+    }
+
+
 # --------------------------------------------------------------------------
 # The application
 # --------------------------------------------------------------------------
@@ -421,6 +454,33 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
     def dashboard(request: Request):
         return page(request, "dashboard.html", dashboard_data(dataset()))
 
+    @app.get("/targets", response_class=HTMLResponse)
+    def targets(request: Request, doc: str | None = None):
+        return page(request, "targets.html", targets_view(dataset(), doc if DOC_ID_RE.fullmatch(doc or "") else None))
+
+    @app.post("/targets/decide")
+    async def decide_link(request: Request):
+        from pipeline.link.refresh import record_link_decision
+
+        form = await read_form(request)
+        citing, cited = valid_doc(form.get("citing", "")), valid_doc(form.get("cited", ""))
+        what, action = form.get("what", ""), form.get("action", "")
+        if what not in ("target_link", "document_link") or action not in ("accept", "reject"):
+            raise HTTPException(400, "bad request")
+        try:
+            link_no = int(form.get("link_no", ""))
+        except ValueError:
+            raise HTTPException(400, "bad request") from None
+        try:
+            record_link_decision(dataset(), who=settings.who, what=what, citing_doc_id=citing, cited_doc_id=cited,
+                                 link_no=link_no, action=action)
+        except (CorrectionError, DatasetError) as exc:
+            flash(request, f"not saved: {exc}")
+        else:
+            flash(request, f"{action}ed {what.replace('_', ' ')} {link_no}")
+        back = form.get("doc", "")
+        return RedirectResponse(f"/targets?doc={back}" if DOC_ID_RE.fullmatch(back) else "/targets", status_code=303)
+
     @app.get("/corrections", response_class=HTMLResponse)
     def corrections(request: Request):
         ds = dataset()
@@ -428,7 +488,9 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
             SELECT c.*, coalesce(s.status, 'unapplied') AS status, coalesce(s.detail, u.reason) AS detail,
                    s.item_id AS applied_item, s.matched_by, d.file_name
             FROM corrections c
-            LEFT JOIN correction_status s ON s.doc_id = c.doc_id AND s.correction_id = c.correction_id
+            LEFT JOIN (SELECT doc_id, correction_id, status, detail, item_id, matched_by FROM correction_status
+                       UNION ALL SELECT doc_id, correction_id, status, detail, NULL, matched_by FROM link_correction_status) s
+                   ON s.doc_id = c.doc_id AND s.correction_id = c.correction_id
             LEFT JOIN corrections_unapplied u ON u.correction_id = c.correction_id
             LEFT JOIN documents d ON d.doc_id = c.doc_id
             ORDER BY (coalesce(s.status, 'unapplied') = 'applied'), c."at" DESC""")

@@ -76,7 +76,7 @@ def parse_number_line(text: str) -> tuple[str | None, str] | None:
         return clean_number(found.group(0)), found.group(0).strip()
     # a draft ("Số:      /KH-UBND") or a number written by hand and not read ("Số: dó /QĐ-XPVPHC"):
     # the symbol is kept, the number is left empty rather than guessed
-    draft = regex.match(r"^[\s.…_]*(?:\S{1,4}\s*)?(?P<code>/\s*[A-ZĐ][\w&.\-/ ]*?)(?=\s{2,}|\s+[A-ZĐ][a-zà-ỹ]|$)", rest)
+    draft = regex.match(r"^[\s.…_]*(?:\S{1,4}\s*)?(?P<code>/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\w&.\-/ ]*?)(?=\s{2,}|\s+[A-ZĐ][a-zà-ỹ]|$)", rest)
     if draft:
         return None, draft.group("code").strip()
     return None

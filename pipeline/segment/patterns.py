@@ -46,11 +46,13 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*$)")),
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
-    ("arabic", regex.compile(r"^(\d{1,3})\s*[.)](?![\d])\s*(?=\S)")),
+    # "1-" / "I-" before a capital: how many older (Word 97) documents number their units.
+    ("arabic", regex.compile(r"^(\d{1,3})\s*(?:[.)](?![\d])|-\s*(?=\p{Lu}))\s*(?=\S)")),
     # "I/ MỤC TIÊU" is a heading; "III/2018" (a quarter and its year, wrapped onto a new line) is not.
-    ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d))\s*(?=\S)")),
+    ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d)|-\s*(?=\p{{Lu}}))\s*(?=\S)")),
     ("upper", regex.compile(r"^([A-Z])\s*[.)]\s+(?=\S)")),
-    ("letter", regex.compile(r"^([a-zđ])\s*\)\s*(?=\S)")),
+    # "a)"; and "a." before a capital, as Word 97 documents often print points
+    ("letter", regex.compile(r"^([a-zđ])\s*(?:\)|\.(?=\s+\p{Lu}))\s*(?=\S)")),
     ("paren", regex.compile(r"^\(\s*(\d{1,3})\s*\)\s*(?=\S)")),
     ("paren_letter", regex.compile(r"^\(\s*([a-zđ])\s*\)\s*(?=\S)")),
     ("dash", regex.compile(r"^[-–—−]\s*(?=\S)")),
@@ -100,12 +102,12 @@ BASIS_RE = regex.compile(
 ENACTING_FORMULA_RE = regex.compile(
     r"^(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|CHỈ\s+THỊ|BAN\s+HÀNH|NGHỊ\s+QUYẾT|QUY\s+ĐỊNH)\s*[:.]?\s*$"
 )
-RECIPIENTS_END_RE = regex.compile(r"^N[ơo]i\s+nh[ậa]n\s*:?", regex.IGNORECASE)
+RECIPIENTS_END_RE = regex.compile(r"^N[ơo]i\s+nh[ậâấầẫẩạa]n\s*:?", regex.IGNORECASE)
 KINH_GUI_RE = regex.compile(r"^K[íi]nh\s+g[ửu]i\s*:?\s*", regex.IGNORECASE)
 SUBJECT_RE = regex.compile(r"^(?:V/v|V/V|Về\s+việc)\s*[:.]?\s*", regex.IGNORECASE)
 ATTACHED_RE = regex.compile(r"^\(?\s*(?:Ban\s+hành\s+)?(?:kèm\s+theo|Kèm\s+theo)\b", regex.IGNORECASE)
 APPENDIX_RE = regex.compile(r"^(?:PHỤ\s+LỤC|Phụ\s+lục)\b(?:\s+(?:số\s+)?[IVXLC\d]+[a-z]?)?\s*[.:]?", regex.IGNORECASE)
-SIGN_AUTHORITY_RE = regex.compile(r"^(?:TM|KT|TL|TUQ|Q|QUYỀN)\s*\.\s*\S")
+SIGN_AUTHORITY_RE = regex.compile(r"^(?:(?:TM|KT|TL|TUQ|Q|QUYỀN)\s*\.\s*\S|(?:ĐD|ĐẠI\s+DIỆN)\s+\p{Lu}{2})")  # ĐD: a record's signers
 SIGN_POSITION_RE = regex.compile(
     r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TRƯỞNG\s+BAN|TRƯỞNG\s+ĐOÀN|CHÁNH\s+VĂN\s+PHÒNG|"
     r"CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|CHI\s+CỤC\s+TRƯỞNG|TRƯỞNG\s+PHÒNG|THỦ\s+TRƯỞNG|BÍ\s+THƯ|THỦ\s+TƯỚNG|"

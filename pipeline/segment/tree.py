@@ -5,15 +5,21 @@ plans nest I. > 1. > a) > (1) > "-" > "+". Documents do not always use every
 level nor the same order, so nesting is decided by what has been seen: a new
 enumerator of a type already open closes everything opened after it and
 becomes its sibling; a type not yet open becomes a child of the innermost open
-unit. Bullets ("-", "+") never hold a numbered unit, un-enumerated paragraphs
-never hold anything (they attach to the innermost numbered unit), and an
-article (Điều) or a chapter closes everything below its own rank.
+unit. Bullets rank among themselves as printed in Vietnamese documents
+("*" > "-" > "+"): a bullet closes the bullets deeper than itself. Bullets never
+hold a numbered unit; un-enumerated paragraphs attach to the innermost numbered
+unit and hold nothing, except a run-in heading ("Giai đoạn 1: …", "Về kinh
+phí:"), which holds the bullets that follow it. Multi-level numbers ("1.2",
+"I.1") sit under the unit whose number they extend and keep their printed
+number as the path ("I.1.2", not "I.1.1.2"). An article (Điều) or a chapter
+closes everything below its own rank.
 
 Table rows get the same treatment over their row numbers (A > I > 1 > 1.1).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import regex
 
@@ -21,11 +27,20 @@ from pipeline.model import TextLine
 from pipeline.model import BBox
 from pipeline.segment.layout import Layout
 from pipeline.lexicon import ascii_fold, is_upper_text
-from pipeline.segment.patterns import BULLET_TYPES, ROMAN, match_enumerator
+from pipeline.segment.patterns import ROMAN, match_enumerator
 from pipeline.segment.tables import RowItem, TableReading, read_tables
 
 _RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
 _SECTION_TYPES = {"phan", "chuong", "muc", "roman", "upper"}
+# Bullets as Vietnamese documents nest them: "*" over "-" (and "•") over "+".
+_BULLET_RANK = {"star": 0, "dash": 1, "bullet": 1, "plus": 2}
+_BULLETS = frozenset(_BULLET_RANK)
+_BULLET_SYMBOL = {"star": "*", "dash": "-", "bullet": "•", "plus": "+"}
+# "I.1. Kết quả", "II.3.2- …": a Roman section's number extended by arabic levels.
+_ROMAN_MULTI_RE = regex.compile(rf"^({ROMAN}\.\d{{1,2}}(?:\.\d{{1,2}})*)(?:\.|\s*-|\))?\s*(?=\S)")
+# A run-in heading: a short label and a colon opening the paragraph ("Giai đoạn 1: chuẩn bị đầu tư").
+_RUN_IN_RE = regex.compile(r"^(?P<label>\p{Lu}[^:;.!?()\n]{0,48}?)\s*:(?!\S)")
+_LEAD_IN_END_RE = regex.compile(r"(?:nhu sau|sau day|gom|bao gom|cu the|trong do|la|nhu|theo do)$")
 
 
 @dataclass
@@ -49,6 +64,7 @@ class Node:
     first_line: TextLine | None = None
     last_line: TextLine | None = None
     counters: dict[str, int] = field(default_factory=dict)  # per-parent counters for bullets and paragraphs
+    run_in: bool = False  # an un-enumerated run-in heading ("Giai đoạn 1: …") that holds the bullets after it
 
     def label_for(self, symbol: str) -> str:
         self.counters[symbol] = self.counters.get(symbol, 0) + 1
@@ -73,11 +89,18 @@ class TreeBuilder:
         while start < end and self.text[start].isspace():
             start += 1
         siblings = parent if parent is not None else self.root_counters
-        if etype in BULLET_TYPES:
-            label = siblings.label_for("-" if etype == "dash" else "+" if etype == "plus" else "•")
+        if etype in _BULLETS:
+            label = siblings.label_for(_BULLET_SYMBOL[etype])
         elif etype == "para":
             label = siblings.label_for("¶")
         path = f"{parent.path}.{label}" if parent is not None and etype != "row" else label
+        if etype.startswith("multi") and parent is not None and label.startswith(parent.label + "."):
+            # "1.2" under "1." (or "I.1" under "I.", "1.2.1" under "1.2"): the printed number already
+            # carries its parents' numbers, so the path takes it whole after the chain it extends
+            top = parent
+            while top.parent is not None and label.startswith(top.parent.label + "."):
+                top = top.parent
+            path = f"{top.parent.path}.{label}" if top.parent is not None else label
         node = Node(
             id=f"i{len(self.nodes) + 1:04d}", etype=etype, label=label, path=path, enumerator=enumerator,
             start=start, end=end, page=line.page, page_end=line.page, bbox=line.bbox, parent=parent,
@@ -128,26 +151,52 @@ class TreeBuilder:
                 return "continuation"
             if preamble:
                 return "preamble"
-            parent = self.paragraph_parent()
-            self.new_node(line, "para", "", None, line.start + lead, parent)
+            self.close_run_in()
+            parent = self.paragraph_parent(text)
+            node = self.new_node(line, "para", "", None, line.start + lead, parent)
+            if is_run_in(text.strip()):
+                node.run_in = True
+                self.stack.append(node)
             return "item"
-        parent = self.place(enumerator.type)
-        node = self.new_node(line, enumerator.type, enumerator.label, enumerator.printed, line.start + lead + enumerator.end, parent)
+        etype, label, printed, end = enumerator.type, enumerator.label, enumerator.printed, enumerator.end
+        if etype == "bullet" and printed.startswith("*"):
+            etype = "star"
+        elif etype == "roman" and (m := _ROMAN_MULTI_RE.match(text.lstrip())):
+            label, printed, end = m.group(1), text.lstrip()[: m.end()].rstrip(), m.end()
+        if etype in ("multi", "roman") and "." in label:
+            etype = f"multi{label.count('.') + 1}"  # "1.2" nests under "1", "1.2.3" under "1.2"
+        parent = self.place(etype)
+        node = self.new_node(line, etype, label, printed, line.start + lead + end, parent)
         self.stack.append(node)
         return "item"
 
-    def paragraph_parent(self) -> Node | None:
+    def close_run_in(self) -> None:
+        """A new paragraph ends the run-in heading open before it (and the bullets it held)."""
+        for i, node in enumerate(self.stack):
+            if node.run_in:
+                del self.stack[i:]
+                return
+
+    def paragraph_parent(self, text: str = "") -> Node | None:
         """An un-enumerated paragraph belongs to the innermost open heading.
 
         Bullets never hold paragraphs, and neither does a numbered unit that is itself a
         full sentence ("2. Sở Tài chính bố trí kinh phí."): the paragraph after it
-        continues the heading above.
+        continues the heading above. Inside an article the clauses (khoản) are provisions
+        that may run over several paragraphs, so one that ends a sentence holds the paragraph
+        after it; one that ends with ";" is an item of a list and the paragraph goes up, and so
+        does a paragraph about the whole document or article ("Nghị quyết này có hiệu lực …",
+        "… tại khoản 3 và khoản 4 Điều này …").
         """
+        in_article = any(node.etype == "dieu" for node in self.stack) and not _ARTICLE_LEVEL_RE.search(_fold(text))
         for node in reversed(self.stack):
-            if node.etype in BULLET_TYPES:
+            if node.etype in _BULLETS or node.etype == "para":
                 continue
             own = self.text[node.start:node.end].rstrip()
             if node.etype in _RANK or node.etype in _SECTION_TYPES or not own.endswith((".", ";", "./.")):
+                return node
+            if in_article and (node.etype == "arabic" or node.etype.startswith("multi")) and own.endswith(".") \
+                    and not own.endswith("./."):
                 return node
         return None
 
@@ -157,13 +206,18 @@ class TreeBuilder:
             while self.stack and _RANK.get(self.stack[-1].etype, 9) >= _RANK[etype]:
                 self.stack.pop()
             return self.stack[-1] if self.stack else None
+        if etype in _BULLETS:
+            # "* Giai đoạn 2" after "- …": the "-" (printed deeper than "*") is closed first
+            while self.stack and self.stack[-1].etype in _BULLETS and _BULLET_RANK[self.stack[-1].etype] > _BULLET_RANK[etype]:
+                self.stack.pop()
         open_types = [n.etype for n in self.stack]
         if etype in open_types:
             while self.stack[-1].etype != etype:
                 self.stack.pop()
             self.stack.pop()
-        elif etype not in BULLET_TYPES:
-            while self.stack and self.stack[-1].etype in BULLET_TYPES:
+        elif etype not in _BULLETS:
+            # bullets and run-in headings never hold a numbered unit
+            while self.stack and (self.stack[-1].etype in _BULLETS or self.stack[-1].etype == "para"):
                 self.stack.pop()
         return self.stack[-1] if self.stack else None
 
@@ -185,7 +239,7 @@ class TreeBuilder:
             self.add_row(row)
 
     def add_row(self, row: RowItem) -> None:
-        context = next((n for n in reversed(self.stack) if n.etype not in BULLET_TYPES), None)
+        context = next((n for n in reversed(self.stack) if n.etype not in _BULLETS and n.etype != "para"), None)
         if row.is_bullet or not row.label:
             parent = self.row_stack[-1] if self.row_stack else context
             base = parent.label if parent is not None and parent.etype == "row" else ""
@@ -238,6 +292,36 @@ _TOPICS = (
     ("objective", ("muc tieu", "muc dich", "yeu cau", "chi tieu")),
     ("task", ("nhiem vu", "noi dung", "giai phap", "hoat dong", "cong viec", "chuong trinh")),
 )
+# "Hoạt động" heads a task heading only when what follows qualifies the activities ("Các hoạt động
+# chủ yếu", "Hoạt động 1: …"); "Các hoạt động giáo dục, đào tạo, y tế" names sectors.
+_ACTIVITY_QUALIFIERS = regex.compile(r"^(?:$|\d|chu yeu|chinh|trong tam|trong diem|cu the|thuc hien|trien khai|nam\b|"
+                                     r"giai doan|cua\b|va\b|can\b|du kien|uu tien)")
+# A unit that names who executes the document ("… chịu trách nhiệm thi hành Quyết định này",
+# "… nghiêm túc triển khai thực hiện Kế hoạch này") is an assignment wherever it stands.
+_DOC_WORDS = (r"(?:quyet dinh|nghi dinh|thong tu|ke hoach|quy che|quy dinh|chi thi|nghi quyet|luat|van ban|"
+              r"chuong trinh|de an|cong van|huong dan)")
+_EXECUTION_RE = regex.compile(
+    rf"\bthi hanh {_DOC_WORDS} (?:\S+ ){{0,2}}?nay\b"
+    rf"|\b(?:chiu|co) trach nhiem (?:\S+ ){{0,3}}?(?:to chuc|trien khai|thuc hien)\b.{{0,30}}? {_DOC_WORDS} (?:\S+ ){{0,2}}?nay\b"
+    rf"|\b(?:giao|yeu cau|de nghi)\b.{{0,160}}? (?:to chuc|trien khai) thuc hien {_DOC_WORDS} (?:\S+ ){{0,2}}?nay\b"
+    r"|\b(?:chiu|co) trach nhiem(?: (?:to chuc|trien khai|huong dan))* thi hanh\b"
+    r"|\b(?:nghiem tuc|khan truong) (?:to chuc |trien khai )?(?:thi hanh|thuc hien)\b"
+)
+_ARTICLE_LEVEL_RE = regex.compile(rf"^{_DOC_WORDS} nay\b|\b(?:khoan|diem) [0-9a-z ,]{{1,30}}? dieu nay\b")
+# "Đơn vị chủ trì: …", "Lãnh đạo phụ trách: …": a line that says who answers for the unit it closes.
+_RESPONSIBILITY_LABEL_RE = regex.compile(
+    r"^(?:(?:don vi|co quan|bo phan|lanh dao|can bo) (?:chu tri|phu trach|thuc hien|phoi hop)|chu tri|phan cong|"
+    r"trach nhiem thuc hien|don vi thuc hien)\s*:"
+)
+# Entry into force, repeal, copies: formal provisions, not assignments, even under "Điều khoản thi hành".
+_FORMAL_RE = regex.compile(
+    rf"^(?:{_DOC_WORDS}\b.{{0,300}}?\b(?:co hieu luc|het hieu luc|duoc lap thanh|bi thay the|duoc thay the)\b"
+    r"|bai bo\b)"
+)
+
+
+def _fold(text: str) -> str:
+    return regex.sub(r"\s+", " ", regex.sub(r"[^a-z0-9:/ ]+", " ", ascii_fold(text))).strip()
 
 
 def topic_of(heading: str) -> str | None:
@@ -247,27 +331,89 @@ def topic_of(heading: str) -> str | None:
     """
     folded = regex.sub(r"^(?:cac|nhung|mot so)\s+", "", regex.sub(r"[^a-z0-9 ]+", " ", ascii_fold(heading)).strip())
     for kind, words in _TOPICS:
-        if any(folded.startswith(w) for w in words):
-            return kind
+        for word in words:
+            if folded.startswith(word):
+                if word == "hoat dong" and not _ACTIVITY_QUALIFIERS.match(folded[len(word):].strip()):
+                    continue
+                return kind
     return None
 
 
-def assign_kinds(nodes: list[Node], text: str) -> None:
+def is_run_in(text: str) -> bool:
+    """A paragraph opening with a short label and a colon: "Giai đoạn 1: …", "Về kinh phí:", "Mục tiêu:"."""
+    m = _RUN_IN_RE.match(text)
+    if not m:
+        return False
+    label = _fold(m.group("label"))
+    return 0 < len(label.split()) <= 7 and not _LEAD_IN_END_RE.search(label)
+
+
+def own_kind(text: str) -> str | None:
+    """The kind a unit's own text decides, whatever heading it sits under."""
+    folded = _fold(text)
+    if _FORMAL_RE.match(folded):
+        return "paragraph"
+    if _EXECUTION_RE.search(folded) or _RESPONSIBILITY_LABEL_RE.match(folded):
+        return "assignment"
+    return None
+
+
+def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] | None = None) -> None:
+    """Kinds from the heading a unit sits under.
+
+    ``addressee(heading)`` says whether a heading names the body it addresses ("1. Sở Xây
+    dựng:", "Giao Sở Tài chính:"); the units under such a heading are that body's assignments.
+    The builder passes it (agency names are known to extraction, not to segmentation).
+    """
+    addressed: dict[str, bool] = {}
+
+    def names_body(node: Node) -> bool:
+        # an article titled with a body's name ("Điều 22. Hội đồng Thi đua - Khen thưởng") is about that
+        # body, not addressed to it
+        if addressee is None or node.etype in _RANK:
+            return False
+        if node.id not in addressed:
+            addressed[node.id] = bool(addressee(text[node.start:node.end]))
+        return addressed[node.id]
+
     for node in nodes:
+        own = text[node.start:node.end]
         if node.etype == "row":
             node.kind = "table_row"
         elif node.etype == "dieu":
             node.kind = "article"
-        elif node.etype in _SECTION_TYPES or (node.children and node.etype not in BULLET_TYPES | {"paren", "paren_letter", "para"}):
+        elif node.etype in _SECTION_TYPES or (node.children and node.etype not in _BULLETS | {"paren", "paren_letter", "para"}
+                                                and not _only_continued(node, own)):
             node.kind = "section"
         else:
-            node.kind = _inherited_topic(node, text) or "paragraph"
+            node.kind = own_kind(own) or _context_kind(node, text, names_body) or "paragraph"
 
 
-def _inherited_topic(node: Node, text: str) -> str | None:
+def _only_continued(node: Node, own: str) -> bool:
+    """A clause that ends a sentence and holds only paragraphs: they continue it, it heads nothing."""
+    return own.rstrip().endswith(".") and all(child.etype == "para" for child in node.children)
+
+
+def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> str | None:
+    """The kind given by the nearest heading above that decides one: a body addressed, or a topic.
+
+    Inside an article a clause naming a body ("3. Phòng công chứng", in an article on the
+    structure of offices) describes it; it addresses the body only when it introduces what
+    follows ("1. Sở Công Thương:", in an article sharing out duties).
+    """
+    in_article = False
+    walk = node.parent
+    while walk is not None:
+        in_article = in_article or walk.etype == "dieu"
+        walk = walk.parent
     ancestor = node.parent
     while ancestor is not None:
-        if ancestor.etype != "para":
+        if ancestor.etype != "para" or ancestor.run_in:
+            heading = text[ancestor.start:ancestor.end].rstrip()
+            if (not in_article or heading.endswith(":")) and names_body(ancestor):
+                # the units of "1. Sở Xây dựng:" are its assignments; under "III. Các Bộ, cơ quan ngang Bộ"
+                # a unit that is only another body's name is an entry of a list of bodies
+                return None if names_body(node) else "assignment"
             topic = topic_of(text[ancestor.start:ancestor.end])
             if topic:
                 return topic
@@ -275,10 +421,14 @@ def _inherited_topic(node: Node, text: str) -> str | None:
     return None
 
 
-def build_tree(lines: list[TextLine], layout: Layout, text: str,
-               tables: TableReading | None = None) -> tuple[list[Node], set[int]]:
+def build_tree(
+    lines: list[TextLine], layout: Layout, text: str, tables: TableReading | None = None,
+    addressee: Callable[[str], bool] | None = None,
+) -> tuple[list[Node], set[int]]:
     """Items of every part, in reading order; and the indexes of the lines that became preamble.
-    `tables`: the tables as `read_tables(lines)` reads them (read here when not given)."""
+
+    `tables`: the tables as `read_tables(lines)` reads them (read here when not given);
+    ``addressee``: see :func:`assign_kinds`."""
     builder = TreeBuilder(text)
     builder.tables = tables if tables is not None else read_tables(lines)
     preamble_lines: set[int] = set()
@@ -301,5 +451,5 @@ def build_tree(lines: list[TextLine], layout: Layout, text: str,
             role = builder.add_body_line(line, preamble=has_units and not seen_unit)
             if role == "preamble":
                 preamble_lines.add(line.index)
-    assign_kinds(builder.nodes, text)
+    assign_kinds(builder.nodes, text, addressee)
     return builder.nodes, preamble_lines
