@@ -40,7 +40,9 @@ visible widgets or stamps (an e-signature's number and date, read from the
 annotation's appearance by `read/pdf.py`); characters without a Unicode mapping
 (pdfminer writes "(cid:54)", which the font-map repair reads), rotated or mirrored
 characters, fonts pdfminer measures with its own metrics (the standard 14),
-and marked content with ``/ActualText`` (pdfium prints the replacement text). A
+fonts not embedded (pdfium measures a substitute), text in the codes of a legacy
+Vietnamese encoding (TCVN3 ".VnTime", VNI: their old subset fonts measure
+differently; ``read/pdf.py`` converts that text), and marked content with ``/ActualText`` (pdfium prints the replacement text). A
 hyphen that ends a line, which pdfium marks as U+0002, is read back as "-". A file pdfium cannot open at all is
 left to pdfplumber too, so its refusal reads as it always did.
 """
@@ -59,6 +61,8 @@ from pdfminer.fontmetrics import FONT_METRICS
 from pdfplumber.container import Container
 from pdfplumber.table import TableFinder, TableSettings
 from pypdfium2_raw.bindings import _libs
+
+from pipeline.repair.legacy_encodings import encoding_for_font, has_unicode_vietnamese
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 
@@ -106,6 +110,8 @@ class _Font:
     name: str
     descent: float  # per 1000 units of the font size, negative
     base14: bool  # pdfminer measures it with its own AFM metrics
+    embedded: bool  # a font not embedded is drawn by pdfium with a substitute's metrics
+    legacy: bool  # named for a legacy Vietnamese encoding (.VnTime, VNI-Times)
 
 
 @dataclass(eq=False)
@@ -120,6 +126,12 @@ class _Run:
     axis_aligned: bool
 
 
+def legacy_font_name(fontname: str) -> str:
+    from pipeline.read.pdf import legacy_font_name as family
+
+    return family(fontname)
+
+
 def _font_of(handle, cache: dict[int, _Font]) -> _Font:
     key = _address(handle)
     font = cache.get(key)
@@ -130,7 +142,9 @@ def _font_of(handle, cache: dict[int, _Font]) -> _Font:
         name = buffer.value.decode("latin-1")
         descent = ctypes.c_float()
         raw.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent))
-        font = _Font(handle, name, -abs(descent.value), _SUBSET.sub("", name) in FONT_METRICS)
+        bare = _SUBSET.sub("", name)
+        font = _Font(handle, name, -abs(descent.value), bare in FONT_METRICS, bool(raw.FPDFFont_GetIsEmbedded(handle)),
+                     encoding_for_font(legacy_font_name(bare)) is not None)
         cache[key] = font
     return font
 
@@ -341,6 +355,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
     run = advances = None
     fontname = size = upright = drop = 0.0  # the run's, for the characters' dicts
     gap_space = None  # a space pdfium generated inside a text object, waiting for the next letter
+    legacy_text: dict[str, list[str]] = {}  # the text of fonts named for a legacy encoding
     for k in range(count):
         obj = text_object(textpage, k)
         if not obj:
@@ -353,6 +368,10 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                     return "rotated or mirrored characters"
                 if run.font.base14:
                     return f"standard font {run.font.name} (pdfminer's own metrics)"
+                if not run.font.embedded:
+                    return f"font {run.font.name} not embedded (pdfium measures a substitute)"
+                if run.font.legacy:
+                    legacy_text.setdefault(run.font.name, [])
                 if _has_actual_text(ctypes.cast(obj, raw.FPDF_PAGEOBJECT)):
                     return "marked content with /ActualText"
                 used.add(obj)
@@ -388,11 +407,17 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                     raw.FPDFFont_GetGlyphWidth(run.font.handle, ord(ch), ctypes.c_float(run.tf), p_width)
                     advance = width.value * run.scale
                 advances[ch] = advance
+        if run.font.legacy:
+            legacy_text[fontname].append(ch)
         x1 = _exact(x + advance)
         bottom = drop - y
         top = bottom - size
         append({"text": ch, "fontname": fontname, "size": size, "upright": upright, "x0": x, "x1": x1,
                 "top": top, "bottom": bottom, "doctop": doctop + top, "width": x1 - x, "height": size})
+    for name, letters in legacy_text.items():
+        text = "".join(letters)
+        if not text.isascii() and not has_unicode_vietnamese(text):
+            return f"text in the legacy-encoded font {name}"  # old subset fonts, measured differently
     # Text objects that left nothing on the text page: single spaces pdfium dropped.
     for obj, to_page in objects.text:
         if _address(obj) in used:
