@@ -183,3 +183,18 @@ def test_words_match_pdfplumber(seed):
     got = extract_words(chars)
     assert [(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], [id(c) for c in w["chars"]]) for w in ref] == \
         [(w[0], w[1], w[2], w[3], w[4], [id(c) for c in w[6]]) for w in got]
+
+
+def test_glyph_suspects_as_the_glyph_map_repair_finds_them(generated):
+    """The quick test that sends a file to pdfplumber for the glyph-map repair finds what the repair finds
+    (and, where it cannot follow a font, says yes: it may be cautious, never blind)."""
+    import pdfplumber
+
+    from pipeline.repair.glyph_map import find_suspects
+
+    paths = [generated["wrong-glyph"], generated["decree"], generated["survey"]] + CORPUS_PDFS
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            found = bool(find_suspects(pdf))
+        assert pdfium.glyph_suspects(path) or not found, path.name
+    assert pdfium.glyph_suspects(generated["wrong-glyph"]) and not pdfium.glyph_suspects(generated["decree"])

@@ -563,13 +563,109 @@ def _shapes(obj, to_page, height: float, doctop: float) -> list[dict]:
 # --------------------------------------------------------------------------
 # Glyph maps to repair (repair/glyph_map.py works on pdfminer's fonts)
 # --------------------------------------------------------------------------
+_CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
+_CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(\S+)")
+
+
+def _to_unicode(data: bytes) -> dict[int, str] | None:
+    """A ToUnicode CMap's code -> text, as pdfminer's CMap parser reads it; None for anything this
+    small reader does not follow (glyph names, ``usecmap``, odd tokens): the caller then assumes the worst."""
+    if b"usecmap" in data:
+        return None
+    table: dict[int, str] = {}
+
+    def put(cid: int, code: bytes) -> None:
+        text = code.decode("utf-16-be", "ignore")
+        if not (text == "\u00a0" and table.get(cid) == " "):
+            table[cid] = text
+
+    for kind, body in _CMAP_BLOCK.findall(data):
+        items: list = []
+        array: list[bytes] | None = None
+        for hexa, opening, closing, other in _CMAP_TOKEN.findall(body):
+            if other:
+                return None
+            if opening:
+                array = []
+            elif closing:
+                items.append(array)
+                array = None
+            elif array is not None:
+                array.append(bytes.fromhex(hexa.decode().replace(" ", "").replace("\n", "").replace("\r", "")
+                                           .replace("\t", "")))
+            else:
+                items.append(bytes.fromhex(re.sub(rb"\s", b"", hexa).decode()))
+        if kind == b"bfchar":
+            for cid, code in zip(items[::2], items[1::2]):
+                if isinstance(cid, bytes) and isinstance(code, bytes):
+                    put(int.from_bytes(cid, "big") if cid else 0, code)
+            continue
+        for lo, hi, code in zip(items[::3], items[1::3], items[2::3]):
+            if not isinstance(lo, bytes) or not isinstance(hi, bytes) or len(lo) != len(hi):
+                continue
+            start, end = int.from_bytes(lo, "big") if lo else 0, int.from_bytes(hi, "big") if hi else 0
+            if isinstance(code, list):
+                for cid, value in zip(range(start, end + 1), code):
+                    put(cid, value)
+                continue
+            var, prefix = code[-4:], code[:-4]
+            base = int.from_bytes(var, "big") if var else 0
+            for i in range(end - start + 1):
+                put(start + i, prefix + (base + i).to_bytes(4, "big")[-len(var):] if var else prefix)
+    return table
+
+
 def glyph_suspects(path: Path) -> bool:
-    """Does any font of the file have glyphs `repair/glyph_map.py` may re-letter ("ƣ" for "ư")? Then
-    pdfplumber reads the file, with the repaired maps. (The fonts are read by pdfminer; the pages'
-    content is not parsed.)"""
+    """Would `repair/glyph_map.py` find suspect glyphs in this file's fonts ("ƣ" for "ư")? Then pdfplumber
+    reads the file, with the repaired maps. The same test as its ``find_suspects`` (the fonts of every
+    page's resources, their ToUnicode letters, the embedded program's names for a Type0 font), with the
+    ToUnicode CMaps read by a small parser instead of pdfminer's font loader (a fifth of a second for a
+    Word-made file); a font it cannot follow counts as suspect."""
     import pdfplumber
+    from pdfminer.pdftypes import PDFStream, resolve1
 
-    from pipeline.repair.glyph_map import find_suspects
+    from pipeline.repair import glyph_map
 
+    seen: set = set()
     with pdfplumber.open(path) as pdf:
-        return bool(find_suspects(pdf))
+        for page in pdf.pages:
+            resources = resolve1(page.page_obj.resources) or {}
+            for ref in (resolve1(resources.get("Font")) or {}).values():
+                objid = getattr(ref, "objid", None)
+                spec = resolve1(ref)
+                if objid in seen or not isinstance(spec, dict):
+                    continue
+                seen.add(objid)
+                subtype = getattr(resolve1(spec.get("Subtype")), "name", "")
+                base = getattr(resolve1(spec.get("BaseFont")), "name", None) or ""
+                stream = resolve1(spec.get("ToUnicode"))
+                if stream is None:
+                    if subtype == "Type0":
+                        return True  # pdfminer may map it through a predefined CMap: not followed here
+                    continue  # no table: nothing to suspect
+                if not isinstance(stream, PDFStream):
+                    return True
+                try:
+                    table = _to_unicode(stream.get_data())
+                except Exception:
+                    return True
+                if table is None:
+                    return True
+                if not table or encoding_for_font(re.sub(r"^[A-Z]{6}\+", "", base)):
+                    continue
+                letters = {cid: ch for cid, ch in table.items() if len(ch) == 1 and ch.isalpha()}
+                foreign = [cid for cid, ch in letters.items() if glyph_map._is_foreign_letter(ch)]
+                if len(foreign) > glyph_map.MAX_SUSPECTS:
+                    continue
+                if foreign:
+                    return True
+                named = glyph_map._font_cmap(spec) if subtype == "Type0" else None
+                if named is None:
+                    continue
+                gid = glyph_map._cid_to_gid(spec)
+                both = [(cid, ch, [n for n in named.get(gid(cid), []) if n.isalpha()]) for cid, ch in letters.items()]
+                both = [(cid, ch, names) for cid, ch, names in both if names]
+                disagree = [cid for cid, ch, names in both if ch not in names]
+                if disagree and len(disagree) <= glyph_map.MAX_SUSPECTS and len(disagree) <= 0.1 * len(both):
+                    return True
+    return False
