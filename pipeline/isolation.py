@@ -38,12 +38,27 @@ class Limits:
 _context: multiprocessing.context.BaseContext | None = None
 
 
+# What the fork server imports once, so that a document's child imports nothing: the pipeline, and
+# the command-line module, which each child would otherwise import again (multiprocessing re-runs the
+# parent's main script in the child, and `decree` is a script importing pipeline.cli).
+PRELOAD = ["pipeline.document", "pipeline.cli"]
+
+
 def _get_context() -> multiprocessing.context.BaseContext:
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["pipeline.document"])
+        _context.set_forkserver_preload(PRELOAD)
     return _context
+
+
+def warm_up() -> None:
+    """Start the fork server now: it imports the pipeline (about a second) while the caller does
+    other work (the flow run's start), instead of before the first document."""
+    from multiprocessing import forkserver
+
+    _get_context()
+    forkserver.ensure_running()
 
 
 def _child(conn: Connection, path: str, limits: Limits, env: dict[str, str] | None = None) -> None:
