@@ -37,7 +37,13 @@ def fuzzy_equals(text: str, phrase: str, max_errors: int | None = None) -> bool:
         max_errors = 0 if len(b) <= 4 else 1 if len(b) <= 8 else 2
     if not max_errors or abs(len(a) - len(b)) > max_errors:
         return False
-    return regex.fullmatch(f"(?:{regex.escape(b)}){{e<={max_errors}}}", a) is not None
+    return _fuzzy_pattern(b, max_errors).fullmatch(a) is not None
+
+
+@lru_cache(maxsize=4096)
+def _fuzzy_pattern(phrase: str, max_errors: int):
+    """`phrase` with up to `max_errors` edits, compiled once (keywords are few; texts are many)."""
+    return regex.compile(f"(?:{regex.escape(phrase)}){{e<={max_errors}}}")
 
 
 def fuzzy_startswith(text: str, phrase: str, max_errors: int | None = None) -> bool:
@@ -48,7 +54,7 @@ def fuzzy_startswith(text: str, phrase: str, max_errors: int | None = None) -> b
         max_errors = 0 if len(b) <= 4 else 1 if len(b) <= 8 else 2
     if not max_errors:
         return False
-    return regex.match(f"(?:{regex.escape(b)}){{e<={max_errors}}}", a[: len(b) + max_errors]) is not None
+    return _fuzzy_pattern(b, max_errors).match(a[: len(b) + max_errors]) is not None
 
 
 @lru_cache(maxsize=65536)

@@ -69,11 +69,15 @@ CANDIDATES = 32  # candidates per row taken from the index and ranked by word se
 COMMON_SHARE = 0.25  # a feature in more than this share of the items finds no candidates (it still scores)
 
 
+_SPACES_RE = regex.compile(r"\s+")
+_NOT_WORD_RE = regex.compile(r"[^a-z0-9 ]+")
+
+
 @lru_cache(maxsize=4096)
 def _normalise(text: str) -> str:
     text = _LEAD_NOTE_RE.sub(" ", text)
     text = _ABBR_RE.sub(lambda m: " " + _ABBREVIATIONS[m.group()] + " ", text)
-    return regex.sub(r"\s+", " ", regex.sub(r"[^a-z0-9 ]+", " ", ascii_fold(text))).strip()
+    return _SPACES_RE.sub(" ", _NOT_WORD_RE.sub(" ", ascii_fold(text))).strip()
 
 
 @lru_cache(maxsize=4096)
