@@ -36,6 +36,11 @@ and prints:
 5. an unchanged re-run (the same files copied back into the inbox: recognised by content
    hash and skipped) and a run over an empty inbox, as a share of the first run; target ≤ 2 %;
 6. the speed-up of the flow from workers=1 to workers=2 (fresh homes, same corpus);
+7. the tokens stage (``pipeline.tokens.tokenize_document`` and its Parquet rows) in a fresh
+   process set up as a document's worker, CPU time against underthesea alone on the same text
+   (per sentence, as one calls it: target <= 10 % more; and on the same pieces), interleaved
+   ``--rounds`` times, and our own work alone (underthesea's answers replayed from a cache),
+   over the generated text PDFs and, when present, ../shared/corpus/text;
 
 then a summary table. About 10 minutes on 2 cores (``--quick``: under 3).
 """
@@ -369,6 +374,121 @@ def bench_memory(paths: list[Path], work: Path) -> list[dict]:
 
 
 # ==========================================================================
+# 7. Tokens (underthesea words as spaCy Docs): a fresh subprocess, as a document's worker
+# ==========================================================================
+TOKENS_TARGET = 0.10  # our CPU time over underthesea's on the same text
+
+
+def tokens_child(list_file: str, rounds: int) -> None:
+    """(In the child) the tokens stage over the documents of the files listed, against underthesea alone.
+
+    Conditions of a document's worker: underthesea imported, then ``gc.freeze()`` (what the
+    fork server does, `pipeline/worker_preload.py`), then the documents extracted. Per round, in this order, CPU time (``process_time``):
+
+    * underthesea as one calls it: ``sent_tokenize`` then ``pos_tag`` per sentence;
+    * underthesea on the very pieces ours hands it (sentences over ``MAX_PIECE_CHARS`` cut);
+    * ours: ``tokenize_document`` (underthesea, alignment, Docs, fact spans, DocBin, the rows)
+      and the rows as the store writes them (an Arrow table, a Parquet file);
+
+    and once our own work alone: ``tokenize_document`` with underthesea's answers replayed
+    from a cache. Each round starts from a fresh Vocab (a worker's is new for every document).
+    """
+    import gc
+
+    import pyarrow.parquet as pq
+    from spacy.vocab import Vocab
+
+    import pipeline.nlp as nlp
+    from pipeline.dataset.tokens import token_table
+    from pipeline.document import extract_document
+    from pipeline.tokens import tokenize_document
+
+    gc.freeze()
+    documents = [extract_document(Path(line)) for line in Path(list_file).read_text().splitlines() if line]
+    texts = [d.text[i.span[0]:i.span[1]] for d in documents for i in d.items if i.span[1] > i.span[0]]
+    sent_tokenize, pos_tag = nlp.sent_tokenize, nlp.pos_tag
+
+    def naive() -> None:
+        for text in texts:
+            for sentence in sent_tokenize(text):
+                pos_tag(sentence)
+
+    def pieces() -> None:
+        for text in texts:
+            for sentence in sent_tokenize(text):
+                for piece in nlp._pieces(sentence):
+                    pos_tag(piece)
+
+    def ours() -> None:
+        nlp.VOCAB = Vocab()
+        for document in documents:
+            tokens = tokenize_document(document)
+            pq.write_table(token_table(tokens.rows), io.BytesIO(), compression="zstd")
+
+    runs: dict[str, list[float]] = {"naive": [], "pieces": [], "ours": []}
+    for _ in range(rounds):
+        for name, func in (("naive", naive), ("pieces", pieces), ("ours", ours)):
+            started = time.process_time()
+            func()
+            runs[name].append(time.process_time() - started)
+    # Our work alone: underthesea's answers (recorded in one more run) replayed from a cache.
+    answers: dict[tuple[str, str], object] = {}
+
+    def recorded(name, func):
+        def answer(text):
+            if (name, text) not in answers:
+                answers[(name, text)] = func(text)
+            return answers[(name, text)]
+        return answer
+
+    nlp.sent_tokenize, nlp.pos_tag = recorded("s", sent_tokenize), recorded("p", pos_tag)
+    ours()
+    started = time.process_time()
+    ours()
+    replay = time.process_time() - started
+    nlp.sent_tokenize, nlp.pos_tag = sent_tokenize, pos_tag
+    sizes = [tokenize_document(d) for d in documents]
+    print(json.dumps({
+        "documents": len(documents), "items": len(texts), "chars": sum(map(len, texts)),
+        "words": sum(t.words for t in sizes), "docbin_bytes": sum(len(t.data) for t in sizes),
+        "runs": runs, "replay": replay,
+    }))
+
+
+def bench_tokens(paths: list[Path], work: Path, rounds: int) -> dict:
+    list_file = work / "tokens.txt"
+    list_file.write_text("\n".join(str(p) for p in paths))
+    done = subprocess.run([sys.executable, __file__, "--tokens-child", str(list_file), "--rounds", str(rounds)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report_tokens(label: str, result: dict) -> list[tuple[str, str, str, str]]:
+    from statistics import median
+
+    runs, chars = result["runs"], result["chars"]
+    naive, pieces, ours = (median(runs[k]) for k in ("naive", "pieces", "ours"))
+    over_naive = median(o / n for o, n in zip(runs["ours"], runs["naive"])) - 1
+    over_pieces = median(o / p for o, p in zip(runs["ours"], runs["pieces"])) - 1
+    own = result["replay"] / pieces
+    print(f"  {label}: {result['documents']} documents, {result['items']} items, {chars:,} characters, "
+          f"{result['words']:,} words; DocBin {result['docbin_bytes'] / 1024:.0f} KiB")
+    print(f"    underthesea per sentence     {naive:6.2f} s CPU  {chars / naive:9,.0f} chars/s")
+    print(f"    underthesea on our pieces    {pieces:6.2f} s CPU  {chars / pieces:9,.0f} chars/s")
+    print(f"    ours (stage + Parquet rows)  {ours:6.2f} s CPU  {chars / ours:9,.0f} chars/s")
+    print(f"    overhead, median of {len(runs['ours'])} interleaved rounds: {over_naive:+.1%} over underthesea as one "
+          f"calls it, {over_pieces:+.1%} over underthesea on the same pieces; our work alone (underthesea's "
+          f"answers replayed) {result['replay']:.2f} s = {own:.1%} of underthesea's")
+    met = "met" if over_naive <= TOKENS_TARGET else "MISSED"
+    return [
+        (f"tokens ({label}): ours, chars/s per core", f"{chars / ours:,.0f}", "", ""),
+        (f"tokens ({label}): over underthesea per sentence", f"{over_naive:+.1%}", f"<= {TOKENS_TARGET:.0%}", met),
+        (f"tokens ({label}): over underthesea, same pieces", f"{over_pieces:+.1%}", "", ""),
+        (f"tokens ({label}): our work alone / underthesea", f"{own:.1%}", "", ""),
+    ]
+
+
+# ==========================================================================
 # 4. Baselines: pdfplumber alone, pdftotext
 # ==========================================================================
 def bench_pdfplumber(paths: list[Path]) -> float:
@@ -464,10 +584,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smaller corpus (under 3 minutes)")
     parser.add_argument("--keep", metavar="DIR", help="work in DIR (kept) instead of a temporary folder")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    parser.add_argument("--tokens-child", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of the tokens comparison (7.)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     if args.memory_child:
         memory_child(args.memory_child)
+        return
+    if args.tokens_child:
+        tokens_child(args.tokens_child, args.rounds)
         return
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="throughput-"))
@@ -475,7 +600,7 @@ def main() -> None:
     prefect_env(work / "prefect-home")
     wall = time.perf_counter()
     try:
-        run(work, args.quick)
+        run(work, args.quick, args.rounds)
     finally:
         from flows import server
 
@@ -485,7 +610,7 @@ def main() -> None:
     print(f"\n(total {time.perf_counter() - wall:.0f} s; load average at the end {os.getloadavg()[0]:.1f})")
 
 
-def run(work: Path, quick: bool) -> None:
+def run(work: Path, quick: bool, rounds: int = 5) -> None:
     started = time.perf_counter()
     texts, scans = build_corpus(work / "corpus", quick)
     corpus = texts + scans
@@ -518,6 +643,14 @@ def run(work: Path, quick: bool) -> None:
          "", f"{stage_times['text PDFs'][0]['read'] / text_e2e:.0%} of e2e"),
         ("scans end to end (incl. OCR)", f"{scan_pages / scan_e2e:.2f} pages/s", "", ""),
     ]
+
+    # 7. tokens --------------------------------------------------------------
+    print("\n7. tokens: underthesea words and POS tags as spaCy Docs (a fresh process, as a document's worker;"
+          " CPU time)", flush=True)
+    summary_rows += report_tokens("text PDFs", bench_tokens(texts, work, 3 if quick else rounds))
+    shared = sorted((ROOT.parent / "shared" / "corpus" / "text").glob("*.txt"))
+    if shared:
+        summary_rows += report_tokens("shared corpus text/", bench_tokens(shared, work, 3 if quick else rounds))
 
     # 4. baselines -----------------------------------------------------------
     print("\n4. text PDFs: our end to end against plain text extraction", flush=True)

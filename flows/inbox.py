@@ -41,6 +41,7 @@ from pipeline.errors import RunBlocked  # noqa: E402
 from pipeline.inbox import Home, Outcome, scan_inbox  # noqa: E402
 from pipeline.isolation import Limits, warm_up  # noqa: E402
 from pipeline.preflight import check_home, run_lock  # noqa: E402
+from pipeline.tokens import enabled as tokens_enabled  # noqa: E402  (the DECREE_TOKENS setting, read by the flow)
 
 
 
@@ -68,8 +69,8 @@ class Summary:
 # Prefect's retry is a transient failure or a bug that may not repeat. Tasks only read: every
 # write happens in the flow, which holds the dataset lock.
 @task(retries=2, retry_delay_seconds=[2, 10], task_run_name="extract {path.name}")
-def process_document(path: Path, timeout_s: float = 300.0, memory_mb: int = 3072):
-    extraction = extract(path, Limits(timeout_s, memory_mb))
+def process_document(path: Path, timeout_s: float = 300.0, memory_mb: int = 3072, tokens: bool | None = None):
+    extraction = extract(path, Limits(timeout_s, memory_mb), tokens=tokens)
     if extraction.payload is None:  # refused: shown as such in the Prefect UI, with the reason, not as green
         return Completed(name="Quarantined", message=f"{path.name}: {extraction.reason}", data=extraction)
     return extraction
@@ -124,7 +125,7 @@ def _run_inbox(home: Home, dask: bool, dask_address: str | None, workers: int | 
                          for c in candidates if c.reason == "still being written"]
         return known
     if not dask:
-        warm_up()  # the fork server imports the pipeline while Prefect starts the flow run
+        warm_up(tokens_enabled())  # the fork server imports the pipeline while Prefect starts the flow run
     flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
     summary = flow_with_runner(str(home.root), settle_seconds=settle_seconds)
     summary.outcomes[:0] = known.outcomes
@@ -153,7 +154,7 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
             if done is not None:
                 _report(summary, done)
             else:
-                work[process_document.submit(path)] = (path, doc_id)
+                work[process_document.submit(path, tokens=tokens_enabled())] = (path, doc_id)
         for future in as_completed(list(work)):
             path, doc_id = work[future]
             try:
@@ -176,7 +177,7 @@ def rebuild(home_root: str = ".") -> Summary:
     with dataset.lock():
         dataset.recover()
         archived = sorted(p for p in home.archive.iterdir() if p.is_file() and not p.is_symlink() and p.name != "index.jsonl")
-        work = {process_document.submit(path): path for path in archived}
+        work = {process_document.submit(path, tokens=tokens_enabled()): path for path in archived}
         for future in as_completed(list(work)):
             path = work[future]
             try:

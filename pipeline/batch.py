@@ -2,8 +2,9 @@
 
     check    (flow)  hash the file; if the dataset already holds this content from this
                      pipeline version, archive the file and stop — nothing is recomputed
-    extract  (task)  read → repair → segment → extract in a sandboxed child process;
-                     returns the document JSON or the reason it was refused
+    extract  (task)  read → repair → segment → extract → tokenize in a sandboxed child
+                     process; returns the document JSON (and its tokens) or the reason it
+                     was refused
     store    (flow)  validate, write the rows, archive the original — or quarantine it
     relink   (flow)  once the batch is stored: the links between documents whose documents
                      changed (pipeline/link/refresh.py), whatever order they arrived in
@@ -13,6 +14,10 @@ the one process that holds the dataset lock. Order matters for "nothing lost":
 rows are written before the original moves to the archive, and a refusal's report
 is written before the file moves to the quarantine. A crash between two steps leaves
 the file in the inbox, and the next run finishes the job.
+
+Tokens (`pipeline/tokens.py`: underthesea words as spaCy Docs) are on unless the
+``DECREE_TOKENS`` setting is off; the cache key then includes the tokens stage's
+version, so a document stored without tokens is extracted again once they are on.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from pipeline.isolation import Limits, extract_isolated
 from pipeline.model import Document
 from pipeline.preflight import disk_problem
 from pipeline.schema import validate_document
+from pipeline.tokens import VERSION as TOKENS_VERSION, Tokens, enabled as tokens_enabled
 
 PIPELINE_VERSION = __version__
 
@@ -43,6 +49,7 @@ class Extraction:
     reason: str | None = None
     stage: str | None = None
     seconds: float = 0.0
+    tokens: Tokens | None = None  # None when tokens are off
 
 
 @contextlib.contextmanager
@@ -57,14 +64,15 @@ def disk_guard(home: Home) -> Iterator[None]:
         raise problem from exc
 
 
-def check(home: Home, path: Path, dataset: Dataset) -> tuple[str, Outcome | None]:
-    """(doc_id, an Outcome when the file needs no work): the content hash is the cache key."""
+def check(home: Home, path: Path, dataset: Dataset, tokens: bool | None = None) -> tuple[str, Outcome | None]:
+    """(doc_id, an Outcome when the file needs no work): the content hash is the cache key, with the
+    pipeline version (and the tokens stage's, when `tokens`, by default the setting, is on)."""
     try:
         doc_id = sha256_of(path)
     except OSError as exc:  # the file's own fault (its permissions, gone meanwhile): it costs this file only
         return "", refuse_unread(home, path, f"cannot be read ({exc.strerror or exc})")
     with disk_guard(home):
-        return _check(home, path, dataset, doc_id)
+        return _check(home, path, dataset, doc_id, tokens_enabled() if tokens is None else tokens)
 
 
 def refuse_unread(home: Home, path: Path, reason: str) -> Outcome:
@@ -80,9 +88,9 @@ def refuse_unread(home: Home, path: Path, reason: str) -> Outcome:
     return Outcome(path.name, "quarantined", reason=reason, stage="inbox", extra={"quarantined_as": target.name})
 
 
-def _check(home: Home, path: Path, dataset: Dataset, doc_id: str) -> tuple[str, Outcome | None]:
+def _check(home: Home, path: Path, dataset: Dataset, doc_id: str, tokens: bool) -> tuple[str, Outcome | None]:
     started = time.perf_counter()
-    if not dataset.has_document(doc_id, PIPELINE_VERSION):
+    if not dataset.has_document(doc_id, PIPELINE_VERSION, tokens_version=TOKENS_VERSION if tokens else None):
         return doc_id, None
     target = archive(home, path, doc_id)
     names = original_names(home, doc_id)
@@ -92,18 +100,20 @@ def _check(home: Home, path: Path, dataset: Dataset, doc_id: str) -> tuple[str, 
                            archived_as=target.name, seconds=time.perf_counter() - started)
 
 
-def extract(path: Path, limits: Limits = Limits()) -> Extraction:
-    """Extract one file in a sandbox. Refusals come back as data; bugs raise (and are retried).
+def extract(path: Path, limits: Limits = Limits(), tokens: bool | None = None) -> Extraction:
+    """Extract (and tokenize, when `tokens`, by default the setting, is on) one file in a sandbox.
+    Refusals come back as data; bugs raise (and are retried).
 
     A Word 97 / RTF / Excel 97 file is converted by this process's LibreOffice, started for
     the first such file and kept for the rest of the batch (`pipeline.read.office`).
     """
     started = time.perf_counter()
     try:
-        payload = extract_isolated(path, limits, env=office_env(path))
+        payload, made = extract_isolated(path, limits, env=office_env(path),
+                                         tokens=tokens_enabled() if tokens is None else tokens)
     except PipelineError as exc:
         return Extraction(reason=exc.reason, stage=exc.stage, seconds=time.perf_counter() - started)
-    return Extraction(payload=payload, seconds=time.perf_counter() - started)
+    return Extraction(payload=payload, seconds=time.perf_counter() - started, tokens=made)
 
 
 def office_env(path: Path) -> dict[str, str] | None:
@@ -136,7 +146,8 @@ def _store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset:
         return Outcome(path.name, "quarantined", doc_id=doc_id, reason=exc.reason, stage=exc.stage,
                        seconds=extraction.seconds, extra={"quarantined_as": target.name})
     names = list(dict.fromkeys([*original_names(home, doc_id), path.name]))
-    dataset.write_document(document, archived_as=archive_name(doc_id, path), original_names=names)
+    dataset.write_document(document, archived_as=archive_name(doc_id, path), original_names=names,
+                           tokens=extraction.tokens)
     target = archive(home, path, doc_id)
     return Outcome(path.name, "processed", doc_id=doc_id, pages=document.document.source.pages,
                    items=len(document.items), archived_as=target.name, seconds=extraction.seconds)
@@ -183,6 +194,6 @@ def _store_rebuilt(home: Home, archived: Path, extraction: Extraction, dataset: 
     validate_document(data)
     document = Document.model_validate(data)
     document.document.source.file_name = names[0]
-    dataset.write_document(document, archived_as=archived.name, original_names=names)
+    dataset.write_document(document, archived_as=archived.name, original_names=names, tokens=extraction.tokens)
     return Outcome(names[0], "processed", doc_id=doc_id, pages=document.document.source.pages,
                    items=len(document.items), archived_as=archived.name, seconds=extraction.seconds)

@@ -482,6 +482,7 @@ def prefect(
 from pipeline.query_cli import register as _register_query  # noqa: E402
 
 _register_query(app)
+from pipeline.words_cli import register as _register_words; _register_words(app)  # noqa: E402,E702  decree words
 
 # Target tracking across documents (pipeline/link/).
 from pipeline.targets_cli import register as _register_targets  # noqa: E402

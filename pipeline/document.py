@@ -17,7 +17,7 @@ from pipeline.assemble import Assembled, assemble
 from pipeline.extract.agencies import addressed_agencies, extract_agencies, extract_agencies_from_cells
 from pipeline.extract.citations import find_citations, merge_citations, number_key
 from pipeline.extract.consistency import check_announced_counts
-from pipeline.extract.dates import find_date
+from pipeline.extract.dates import find_date, match_form
 from pipeline.extract.deadlines import extract_deadline
 from pipeline.extract.links import link_table_rows  # table rows -> narrative items (issue 5)
 from pipeline.extract.quantities import extract_quantities
@@ -43,7 +43,7 @@ from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
 from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, doc_type_from_number
-from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, starts_with_agency_head
+from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, is_basis, starts_with_agency_head
 from pipeline.segment.tables import TableReading, mark_text_tables, read_tables
 from pipeline.segment.tree import Node, build_tree
 
@@ -101,20 +101,14 @@ def build_document(raw: RawDocument, source: Source) -> Document:
 # --------------------------------------------------------------------------
 def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentInfo:
     inferred: list[str] = []
-    bodies = hdr.issuer_bodies([line.text for line in layout.issuer_lines])
+    bodies = hdr.issuer_bodies(layout.issuer_texts)
     issuer = bodies[-1] if bodies else None
     parent_issuer = bodies[-2] if len(bodies) > 1 else None
     if issuer is None and layout.authority_line is not None:
         issuer = hdr.authority_body(layout.authority_line.text)
     number, number_raw = layout.number if layout.number else (None, None)
-    doc_type = layout.doc_type.slug if layout.doc_type else None
+    doc_type = _doc_type(layout, number or number_raw)
     doc_type_label = layout.doc_type_line.text[: layout.title_prefix or None].strip() if layout.doc_type_line else None
-    if doc_type is None and number:
-        doc_type = doc_type_from_number(number) or ("cong_van" if layout.subject_lines else None)
-    if doc_type is None and layout.subject_lines:
-        doc_type = "cong_van"
-    if doc_type is None and number_raw:
-        doc_type = doc_type_from_number(number_raw)
     issued_date = layout.issued_date
     # A decision whose header lacks number or date: its attached plan says "Ban hành kèm theo Quyết định số ... ngày ...".
     # A regulation or plan that is itself the attachment says the same in its own heading (part 0).
@@ -146,6 +140,10 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
                 issued_date = hit.issued_date
                 inferred.append("issued_date")
+    if issued_date is None and doc_type in _PASSED_TYPES:
+        issued_date = _passing_date(doc.text)
+        if issued_date:
+            inferred.append("issued_date")
     if issued_date is None and doc_type == "bien_ban":
         # A record (biên bản) is dated in its opening sentence: "Hôm nay, (vào lúc ... giờ,) ngày 08/6/2026, ..."
         issued_date = _record_date(doc, layout)
@@ -156,7 +154,7 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         first, *rest = layout.title_lines
         title = " ".join([first.text[layout.title_prefix:].strip()] + [line.text.strip() for line in rest])
     elif layout.subject_lines:
-        title = SUBJECT_RE.sub("", " ".join(line.text.strip() for line in layout.subject_lines))
+        title = SUBJECT_RE.sub("", " ".join(text.strip() for text in layout.subject_texts))
     signer, stamps = _signer(layout), _digital_signatures(layout)
     person = next((d.signer for d in stamps if d.signer and hdr.looks_like_person_name(d.signer)
                    and not starts_with_agency_head(d.signer)), None)
@@ -174,14 +172,45 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
     )
 
 
-_RECORD_OPENING = regex.compile(r"^\s*Hôm\s+n[aà]y\b", regex.IGNORECASE)
+def _doc_type(layout: Layout, number: str | None) -> str | None:
+    """The document's type: from its heading; where the heading is missing or damaged, from the type word of its
+    number line ("Luật số: …"), the code in its symbol ("NQ" in "66.4/2025/NQ-CP"), its enacting formula or
+    sentence ("QUYẾT NGHỊ:", "Quốc hội ban hành Luật …"); an official letter is known by its "V/v" line."""
+    heading = layout.doc_type.slug if layout.doc_type else None
+    if heading and layout.doc_type_exact:
+        return heading
+    return (layout.number_type or (doc_type_from_number(number) if number else None) or heading or layout.enacted_type
+            or ("cong_van" if layout.subject_lines else None))
+
+
+# Laws and the Quốc hội's resolutions print no date in their header: they bear the date they are passed,
+# stated at their end ("Luật này được Quốc hội … khóa XV, kỳ họp thứ 10 thông qua ngày 10 tháng 12 năm 2025.").
+_PASSED_TYPES = {"luat", "bo_luat", "hien_phap", "phap_lenh", "nghi_quyet", "nghi_quyet_lien_tich"}
+_PASSED_RE = regex.compile(
+    r"(?:luat|hien\s+phap|phap\s+lenh|nghi\s+quyet)\s+nay\s+(?:da\s+)?duoc\s+[^.;\n]{0,240}?thong\s+qua\s+(?=ngay)"
+)
+
+
+def _passing_date(text: str) -> str | None:
+    form = match_form(text)
+    for m in _PASSED_RE.finditer(form):
+        found = find_date(form[m.end():m.end() + 40], require_day_word=True, folded=True)
+        if found:
+            return found[0].isoformat()
+    return None
+
+
+# A record (biên bản) has no place-and-date line: it opens with the time it was drawn up
+# ("Hôm nay, ngày 08/6/2026, tại …", "Vào hồi 9 giờ, ngày 08 tháng 6 năm 2026 …").
+_RECORD_OPENING_RE = regex.compile(r"^\s*(?:hom\s+nay|vao\s+(?:hoi|luc))(?![a-z])")
 
 
 def _record_date(doc: Assembled, layout: Layout) -> str | None:
-    """The date of a biên bản's opening "Hôm nay, ngày 08/6/2026, ..." (the first body lines)."""
-    for line in doc.lines[:40]:
-        if _RECORD_OPENING.match(line.text):
-            found = find_date(line.text[:160])
+    after = layout.doc_type_line.index if layout.doc_type_line is not None else -1
+    for line in doc.lines[after + 1: after + 6]:
+        form = match_form(line.text)
+        if _RECORD_OPENING_RE.match(form):
+            found = find_date(form, folded=True)
             return found[0].isoformat() if found else None
     return None
 
@@ -331,6 +360,8 @@ def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
             if cell.role == "content":
                 for start, end in cell.spans[1:]:
                     quantities.extend(_extract_facts(doc.text[start:end], start, issued)[0])
+    for q in quantities:  # as printed: a unit broken over two lines keeps its line break, so text[span] is raw
+        q.raw = doc.text[q.span[0]:q.span[1]]
     agencies = []
     for agency in extract_agencies(text):
         agency.span = (agency.span[0] + node.start, agency.span[1] + node.start) if agency.span else None
@@ -501,26 +532,64 @@ def _inherit_deadlines(items: list[Item], info: DocumentInfo, links: list) -> No
 # --------------------------------------------------------------------------
 def _citation_hits(doc: Assembled, layout: Layout, nodes: list[Node], preamble: set[int]) -> list:
     found = []
-    contexts = {"basis": "legal_basis", "title": "header", "attached_heading": "header", "authority": "header"}
+    for start, end, page, context, blanks in _citation_chunks(doc, layout, nodes, preamble):
+        found.extend((hit, start, page, context) for hit in _cite(doc.text, start, end, blanks))
+    found.sort(key=lambda f: f[0].start + f[1])
+    return found
+
+
+_CONTEXTS = {"basis": "legal_basis", "title": "header", "attached_heading": "header", "authority": "header"}
+
+
+def _citation_chunks(doc: Assembled, layout: Layout, nodes: list[Node], preamble: set[int]):
+    """(start, end, page, context, spans to blank) of each piece of text that may cite: a legal basis with the
+    lines it wraps onto (stray OCR marks between them blanked), header lines, preamble lines, items, table rows."""
+    chunk = None
     for line in doc.lines:
-        context = "body" if line.index in preamble else contexts.get(layout.roles.get(line.index, ""))
+        role = layout.roles.get(line.index, "")
+        if chunk is not None and role == "basis" and not is_basis(line.text):
+            chunk[1] = line.end  # "Căn cứ Quyết định số 12/QĐ-UBND ngày" / "05/3/2025 của …"
+            continue
+        if chunk is not None and role == "noise":
+            chunk[4].append((line.start, line.end))
+            continue
+        if chunk is not None:
+            yield _closed(chunk)
+            chunk = None
+        context = "body" if line.index in preamble else _CONTEXTS.get(role)
         if context:
-            found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
+            chunk = [line.start, line.end, line.page, context, []]
+    if chunk is not None:
+        yield _closed(chunk)
     table_lines: set[int] = set()
     for node in nodes:
-        context = "table" if node.etype == "row" else "body"
         if node.row is not None:
             for line in node.row.lines:  # the lines of its printed row, each once (records may share one)
                 if line.index not in table_lines:
                     table_lines.add(line.index)
-                    found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
+                    yield line.start, line.end, line.page, "table", []
         elif node.etype == "row" and node.last_line is not None:
-            line = node.last_line
-            found.extend((hit, line.start, line.page, context) for hit in find_citations(line.text))
+            yield node.last_line.start, node.last_line.end, node.last_line.page, "table", []
         else:
-            found.extend((hit, node.start, node.page, context) for hit in find_citations(doc.text[node.start:node.end]))
-    found.sort(key=lambda f: f[0].start + f[1])
-    return found
+            yield node.start, node.end, node.page, "table" if node.etype == "row" else "body", []
+
+
+def _closed(chunk: list) -> tuple:
+    start, end, page, context, blanks = chunk
+    return start, end, page, context, [(s, e) for s, e in blanks if e <= end]
+
+
+def _cite(text: str, start: int, end: int, blanks: list[tuple[int, int]]) -> list:
+    """Citations in text[start:end], read with line breaks as spaces and stray OCR marks blanked (same length,
+    so spans hold); each hit's raw is the text as printed."""
+    piece = text[start:end]
+    readable = piece.replace("\n", " ")
+    for s, e in blanks:
+        readable = readable[: s - start] + " " * (e - s) + readable[e - start:]
+    hits = find_citations(readable)
+    for hit in hits:
+        hit.raw = piece[hit.start:hit.end]
+    return hits
 
 
 __all__ = ["extract_document", "build_document"]

@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from pipeline.extract.deadlines import RECURRENCE_ORDER, extract_deadline
 from pipeline.extract.quantities import extract_quantities
+from pipeline.extract.citations import find_citations
+from pipeline.segment.header import continue_number, parse_number_line, parse_place_date
 from tests.helpers import FIXTURES, document_from_text
 
 SEED_TEXTS = [(FIXTURES / name).read_text(encoding="utf-8") for name in ("qd-12-ubnd-quy-che.txt", "cv-210-ubnd-phong-chong-lu.txt")]
@@ -21,6 +23,11 @@ PIECES = [
     "(Bằng chữ: Hai mươi hai tỷ đồng)", "Số 348 đường Hoàng Liên, phường Cốc Lếu", "hệ tọa độ VN-2000",
     "kinh tuyến trục 104º30'", "múi chiếu 3°", "lần thứ 3", "từ 1.000.000 đồng đến 2.000.000 đồng",
     "1,5 triệu đồng/người/tháng", "Km 12+500", "4290 Xây dựng", "02 lần/năm",
+    # legal normative headers and the citation grammar (issue 13), OCR damage (issue 12)
+    "Luật số: 109/2025/QH15", "Nghị quyết số:", "Số 06/2026/", "TT-BTС", "66.15/2026/NQ-CP", "LUẬT", "QUỐC HỘI",
+    "Số:\t12/2025/\tHà Nội, ngày", "Ngày 8 tháng 12 năm 2025", "QUYẾT NGHỊ:", "Quốc hội ban hành Luật", "thông qua ngày",
+    "Căn cử", "xố 3l/2O24/QĐ-UBND", "ngảy l5 thảng", "I", "Z", ":", "VÀ", "theo Công văn ngày 05/3/2024 của",
+    "Luật Đất đai", "301- KL/TU", "4 5/TTr-SNV",
 ]
 
 
@@ -82,3 +89,18 @@ def test_the_fact_grammars_are_total(text, document_date: dt.date | None):
     for q in extract_quantities(text):
         assert text[q.span[0]:q.span[1]] == q.raw
         assert q.value_max is None or q.value_max > q.value
+
+
+GRAMMAR_PIECES = st.sampled_from(PIECES) | st.text(max_size=12) | st.sampled_from(["số", "ngày", "tháng", "năm", "/", "-", "Luật", "của"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(GRAMMAR_PIECES, max_size=30).map(" ".join) | st.text(max_size=300))
+def test_header_and_citation_grammar_never_raise_and_spans_hold(text):
+    for hit in find_citations(text):
+        assert text[hit.start:hit.end] == hit.raw
+        assert hit.number is None or hit.number.strip() == hit.number
+    number = parse_number_line(text)
+    if number is not None and not number.complete:
+        continue_number(number, text)
+    parse_place_date(text)

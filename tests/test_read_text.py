@@ -61,7 +61,7 @@ def test_names_are_not_trusted(tmp_path):
         read_file(not_pdf)
     folder = tmp_path / "folder.pdf"
     folder.mkdir()
-    with pytest.raises(ReadError, match="not a regular file"):
+    with pytest.raises(ReadError, match="a folder, not a file"):
         read_file(folder)
 
 

@@ -7,13 +7,15 @@ Researchers::
     everything = dataset.load(home=...)                       # {table name: DataFrame}
     con = dataset.connect(home=...)                           # DuckDB, for SQL joins
     con.sql("SELECT * FROM review_queue LIMIT 20").df()
+    for doc in dataset.docs(home=..., year=2024):           # spaCy Docs of the tasks (filters of `decree tasks`)
+        print(doc._.item_id, [(t.text, t.tag_) for t in doc], doc.spans["facts"])
 
 Writers (the flows and the CLI) use `Dataset`: see `pipeline.dataset.store`.
 The dataset is `<home>/extracted` unless a location is given (`location=`, or
 the ``DECREE_DATASET`` environment variable): a local folder, or any fsspec
 URL for a shared store (`pipeline.dataset.remote`).
 Table names: documents, items, quantities, deadlines, agencies, citations,
-table_rows, review_queue, corrections; their columns are described in
+table_rows, links, tokens, review_queue, corrections; their columns are described in
 `schemas/tables/<table>.schema.json`.
 """
 from __future__ import annotations
@@ -25,10 +27,11 @@ import pandas as pd
 
 from pipeline.dataset.store import VIEW_NAMES, Dataset, DatasetError, LockBusy, NoDataset, WriteResult, dataset_at
 from pipeline.dataset.tables import SCHEMA_VERSION, TABLES, rows_for_document, validate_table, write_table_schemas
+from pipeline.dataset.tokens import docs
 
 __all__ = [
-    "Dataset", "DatasetError", "dataset_at", "LockBusy", "NoDataset", "WriteResult", "SCHEMA_VERSION", "TABLES", "VIEW_NAMES",
-    "connect", "load", "rows_for_document", "validate_table", "write_table_schemas",
+    "Dataset", "DatasetError", "dataset_at", "LockBusy", "NoDataset", "WriteResult", "SCHEMA_VERSION", "TABLES",
+    "VIEW_NAMES", "connect", "docs", "load", "rows_for_document", "validate_table", "write_table_schemas",
 ]
 
 

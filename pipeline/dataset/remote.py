@@ -7,7 +7,7 @@ half of it. So a document is committed by writing its manifest last:
 
     docs/<doc_id>/manifest.json          the commit: names the live generation
     docs/<doc_id>/<generation>/          one complete set of rows per write
-        documents.parquet items.parquet ... document.json
+        documents.parquet items.parquet ... document.json tokens.spacy
     corrections/<time>-<id>.parquet      append-only, one object per correction
     links/<pair>/<table>.parquet         links between two documents (pipeline/link), pair.json last
     templates/<table>.parquet            zero-row typed files for the views
@@ -66,6 +66,7 @@ from pipeline.dataset.store import (
     validate_table,
 )
 from pipeline.dataset.tables import LINK_TABLES, SCHEMA_VERSION, arrow_schema
+from pipeline.dataset.tokens import FILE as TOKENS_FILE
 from pipeline.model import Document
 
 # An uncommitted generation younger than this may be another writer's work in progress.
@@ -292,6 +293,15 @@ class RemoteDataset(Dataset):
         for path in paths:
             yield pq.read_table(io.BytesIO(self.fs.cat_file(path)))
 
+    def read_tokens(self, doc_id: str) -> bytes | None:
+        path = self._live_file(doc_id, TOKENS_FILE)
+        if path is None:
+            return None
+        try:
+            return self.fs.cat_file(path)
+        except FileNotFoundError:
+            return None
+
     def read_document(self, doc_id: str) -> Document:
         path = self._live_file(doc_id, "document.json")
         if path is None:
@@ -299,7 +309,7 @@ class RemoteDataset(Dataset):
         return Document.model_validate_json(self.fs.cat_file(path))
 
     # ---- writing ---------------------------------------------------------------
-    def _commit(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict,
+    def _commit(self, doc_id: str, tables: dict[str, pa.Table], blobs: dict[str, bytes], manifest: dict,
                 replaced: dict | None) -> None:
         old = (replaced or {}).get("generation")
         generation = f"g{dt.datetime.now(dt.timezone.utc):{_GENERATION_TIME}}-{uuid.uuid4().hex[:12]}"
@@ -308,7 +318,8 @@ class RemoteDataset(Dataset):
             for name, table in tables.items():
                 validate_table(name, table)  # the schema check on write
                 self._put(f"{folder}/{name}.parquet", _parquet_bytes(table))
-            self._put(f"{folder}/document.json", doc_json)
+            for name, data in blobs.items():  # document.json, tokens.spacy
+                self._put(f"{folder}/{name}", data)
         except Exception:
             self._remove(folder)
             raise
@@ -422,6 +433,8 @@ class RemoteDataset(Dataset):
             folder = self._generation_dir(doc_id, generation)
             if not self.fs.exists(f"{folder}/document.json"):
                 problems.append(f"{doc_id}: document.json missing")
+            if (manifest.get("tokens") or {}).get("sha256") and not self.fs.exists(f"{folder}/{TOKENS_FILE}"):
+                problems.append(f"{doc_id}: {TOKENS_FILE} missing")
             problems += check_tables(doc_id, manifest, lambda name: pq.read_table(
                 io.BytesIO(self.fs.cat_file(f"{folder}/{name}.parquet"))))
             extra = [g for g in generations if g != generation]

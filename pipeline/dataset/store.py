@@ -4,8 +4,9 @@ Layout under ``<home>/extracted/``::
 
     docs/<doc_id>/            one folder per document, always complete
         documents.parquet items.parquet quantities.parquet deadlines.parquet
-        agencies.parquet citations.parquet table_rows.parquet
+        agencies.parquet citations.parquet table_rows.parquet links.parquet tokens.parquet
         document.json         the full Document (text included)
+        tokens.spacy          the items' spaCy Docs (a DocBin: pipeline/dataset/tokens.py), when tokenized
         manifest.json         written last: versions, names, row counts, digest
     corrections/<time>-<id>.parquet   append-only, one file per correction
     links/<pair>/             links between two documents (pipeline/link): document_links.parquet,
@@ -71,8 +72,10 @@ from pipeline.dataset.tables import (
     to_table,
     validate_table,
 )
+from pipeline.dataset.tokens import FILE as TOKENS_FILE, stored_rows, token_table
 from pipeline.errors import PipelineError
 from pipeline.model import Document
+from pipeline.tokens import Tokens
 
 DOC_ID_RE = re.compile(r"[0-9A-Za-z_-]{1,128}")
 CORRECTION_ACTIONS = ("accept", "set", "add", "remove", "confirm", "reject")
@@ -347,12 +350,17 @@ class Dataset:
         except FileNotFoundError:
             return None
 
-    def has_document(self, doc_id: str, pipeline_version: str | None = None) -> bool:
-        """True when the document is stored, under the current table layout and (if given) this pipeline version."""
+    def has_document(self, doc_id: str, pipeline_version: str | None = None, tokens_version: str | None = None) -> bool:
+        """True when the document is stored, under the current table layout and (if given) this pipeline
+        version, and (if `tokens_version` is given) tokenized by that version of the tokens stage (or
+        tried: a document whose tokens were skipped for taking too long is not tried again)."""
         manifest = self.manifest(doc_id)
         if manifest is None or manifest.get("schema_version") != SCHEMA_VERSION:
             return False
-        return pipeline_version is None or manifest.get("pipeline_version") == pipeline_version
+        if pipeline_version is not None and manifest.get("pipeline_version") != pipeline_version:
+            return False
+        tokens = manifest.get("tokens") or {}
+        return tokens_version is None or tokens.get("version") == tokens_version
 
     def read_rows(self, doc_id: str, table: str) -> list[dict]:
         """The current rows of one document in one table ([] when there are none)."""
@@ -365,6 +373,14 @@ class Dataset:
             for path in sorted(self.corrections_dir.glob("*.parquet")):
                 yield pq.read_table(path)
 
+    def read_tokens(self, doc_id: str) -> bytes | None:
+        """The document's Docs as DocBin bytes (`pipeline.tokens.unpack`), None when it has no tokens."""
+        path = self.doc_dir(doc_id) / TOKENS_FILE
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
     def read_document(self, doc_id: str) -> Document:
         path = self.doc_dir(doc_id) / "document.json"
         if not path.exists():
@@ -374,7 +390,7 @@ class Dataset:
     # ---- writing documents ---------------------------------------------------
     def write_document(
         self, doc: Document, *, archived_as: str | None = None, original_names: list[str] | tuple[str, ...] = (),
-        processed_at: str | dt.datetime | None = None,
+        processed_at: str | dt.datetime | None = None, tokens: Tokens | None = None,
     ) -> WriteResult:
         """Store `doc`, replacing every row of an earlier copy at once; a no-op when nothing changed.
 
@@ -382,7 +398,9 @@ class Dataset:
         earlier `archived_as` is kept when none is given. The document's corrections
         (the `corrections` table) are applied on top of its rows each time
         (`pipeline.dataset.corrections.apply_corrections`); `document.json` keeps the
-        pipeline's output as extracted.
+        pipeline's output as extracted. `tokens` (the tokens stage's output) become
+        ``tokens.spacy`` and the ``tokens`` table; without them, the stored tokens of the
+        same document (same ``document.json``) are kept.
         """
         started = time.perf_counter()
         doc_id = doc.document.source.sha256
@@ -395,13 +413,20 @@ class Dataset:
             digest = hashlib.sha256(doc_json).hexdigest()
             corrections = corrections_for(self, doc_id)
             applied = corrections_digest(corrections)
-            if old and old.get("document_sha256") == digest and old.get("schema_version") == SCHEMA_VERSION \
-                    and old.get("original_names") == names and old.get("archive_path") == archive \
-                    and old.get("corrections_digest", corrections_digest([])) == applied:
+            same_document = bool(old) and old.get("document_sha256") == digest \
+                and old.get("schema_version") == SCHEMA_VERSION
+            tokens_data, tokens_state = self._tokens_to_store(doc_id, old if same_document else None, tokens)
+            if same_document and old.get("original_names") == names and old.get("archive_path") == archive \
+                    and old.get("corrections_digest", corrections_digest([])) == applied \
+                    and old.get("tokens") == tokens_state:
                 return WriteResult(doc_id, "unchanged", old.get("rows", {}), time.perf_counter() - started)
             stamp = processed_at or _now()
             tables = rows_for_document(doc, archived_as=archive, original_names=names, processed_at=stamp)
             tables = apply_corrections(tables, corrections)
+            # After the corrections, which never touch it; the worker made the rows with the Docs.
+            fresh = tokens is not None and tokens.data is not None and tokens.rows is not None
+            tables["tokens"] = token_table(tokens.rows if fresh else stored_rows(doc_id, tokens_data) if tokens_data
+                                           else None)
             manifest = {
                 "doc_id": doc_id, "schema_version": SCHEMA_VERSION, "pipeline_version": doc.pipeline_version,
                 "document_schema_version": doc.schema_version, "file_name": doc.document.source.file_name,
@@ -410,17 +435,36 @@ class Dataset:
                 "rows": {name: table.num_rows for name, table in tables.items() if name != STATUS_TABLE},
                 "corrections_digest": applied,
                 "corrections": _status_counts(tables[STATUS_TABLE]),
+                "tokens": tokens_state,
             }
-            self._commit(doc_id, tables, doc_json, manifest, old)
+            blobs = {"document.json": doc_json, **({TOKENS_FILE: tokens_data} if tokens_data else {})}
+            self._commit(doc_id, tables, blobs, manifest, old)
             return WriteResult(doc_id, "replaced" if old else "added", manifest["rows"], time.perf_counter() - started)
 
-    def _commit(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict,
-                replaced: dict | None) -> None:
-        """Make the new rows the document's rows, at once (steps 1-4 above). `replaced` is the
-        manifest of the rows being replaced (None for a new document)."""
-        self._swap_in(self._stage(doc_id, tables, doc_json, manifest), self.doc_dir(doc_id))
+    def _tokens_to_store(self, doc_id: str, same: dict | None, tokens: Tokens | None) -> tuple[bytes | None, dict | None]:
+        """(DocBin bytes, manifest entry) for a write: the new tokens, else those stored for the same
+        document (`same`: its manifest when `document.json` is unchanged), else none."""
+        if tokens is not None:
+            state = tokens.manifest()
+            if tokens.data is not None:
+                state["sha256"] = hashlib.sha256(tokens.data).hexdigest()
+            return tokens.data, state
+        if same is None or not same.get("tokens"):
+            return None, None
+        state = same["tokens"]
+        data = self.read_tokens(doc_id) if state.get("sha256") else None
+        if state.get("sha256") and (data is None or hashlib.sha256(data).hexdigest() != state["sha256"]):
+            return None, None  # lost or damaged: stored without tokens, made again on the next extraction
+        return data, state
 
-    def _stage(self, doc_id: str, tables: dict[str, pa.Table], doc_json: bytes, manifest: dict) -> Path:
+    def _commit(self, doc_id: str, tables: dict[str, pa.Table], blobs: dict[str, bytes], manifest: dict,
+                replaced: dict | None) -> None:
+        """Make the new rows the document's rows, at once (steps 1-4 above). `blobs`: the other files of
+        the folder (document.json, tokens.spacy). `replaced` is the manifest of the rows being replaced
+        (None for a new document)."""
+        self._swap_in(self._stage(doc_id, tables, blobs, manifest), self.doc_dir(doc_id))
+
+    def _stage(self, doc_id: str, tables: dict[str, pa.Table], blobs: dict[str, bytes], manifest: dict) -> Path:
         """Step 1: a complete, fsynced copy of the document's folder under .staging/."""
         staging = self.staging_dir / f"{doc_id}.{uuid.uuid4().hex}"
         staging.mkdir()
@@ -428,7 +472,8 @@ class Dataset:
             for name, table in tables.items():
                 validate_table(name, table)  # the schema check on write
                 self.files.write_parquet(staging / f"{name}.parquet", table)
-            self.files.write_bytes(staging / "document.json", doc_json)
+            for name, data in blobs.items():
+                self.files.write_bytes(staging / name, data)
             # Last, so a folder with a manifest is known to be complete.
             self.files.write_bytes(staging / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
             self.files.sync_dir(staging)
@@ -652,6 +697,8 @@ class Dataset:
             problems.append(f"{folder.name}: manifest names {manifest.get('doc_id')}")
         if not (folder / "document.json").exists():
             problems.append(f"{folder.name}: document.json missing")
+        if (manifest.get("tokens") or {}).get("sha256") and not (folder / TOKENS_FILE).exists():
+            problems.append(f"{folder.name}: {TOKENS_FILE} missing")
         return problems + check_tables(folder.name, manifest, lambda name: pq.read_table(folder / f"{name}.parquet"))
 
 

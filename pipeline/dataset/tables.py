@@ -264,6 +264,29 @@ TABLES: dict[str, TableSpec] = {
             *_confidence("link"),
         ),
     ),
+    "tokens": TableSpec(
+        "One row per word of an item's text: underthesea's word segmentation and part-of-speech tags "
+        "(pipeline/tokens.py); a multi-syllable word is one row (\"doanh nghiệp\"), whitespace is no row. "
+        "The item Docs themselves are docs/<doc_id>/tokens.spacy (`pipeline.dataset.docs`).",
+        ("doc_id", "item_id", "sentence", "position"),
+        (
+            ("doc_id", STR, False, "Document (documents.doc_id)."),
+            ("item_id", STR, False, "Item (items.item_id)."),
+            ("sentence", INT, False, "Sentence number within the item, from 0."),
+            ("position", INT, False, "Word number within the sentence, from 0."),
+            ("token_i", INT, False, "The token's index in the item's spaCy Doc (whitespace tokens counted)."),
+            ("text", STR, False, "The word exactly as in the document text (text[span_start:span_end])."),
+            ("lower", STR, False, "Lower case, whitespace as one space: \"doanh nghiệp\"."),
+            ("folded", STR, False, "Lower case without diacritics, đ as d: \"doanh nghiep\" (as fold())."),
+            ("pos", STR, True, "underthesea's POS tag: N noun, Np proper noun, V verb, A adjective, M numeral, "
+                               "E preposition, C conjunction, CH punctuation ...; null when it returned no word here."),
+            ("span_start", BIG, False, "Start offset into the document text."),
+            ("span_end", BIG, False, "End offset (exclusive) into the document text."),
+            ("in_fact", BOOL, False, "The word lies inside an extracted fact of the item."),
+            ("fact", STR, True, "quantity | deadline | agency | citation (the shortest when facts overlap)."),
+            ("fact_no", INT, True, "Its quantity_no, agency_no or citation_no; null for the deadline."),
+        ),
+    ),
     "corrections": TableSpec(
         "Maintainers' corrections, append-only: one file per correction, never rewritten.",
         ("correction_id",),
@@ -301,7 +324,9 @@ TABLES: dict[str, TableSpec] = {
 }
 
 # Tables whose rows come from a document (replaced together when the document is rewritten).
-DOCUMENT_TABLES = ("documents", "items", "quantities", "deadlines", "agencies", "citations", "table_rows", "links")
+# `tokens` is filled by the store from the document's Docs (pipeline/dataset/tokens.py), not by rows_for_document.
+DOCUMENT_TABLES = ("documents", "items", "quantities", "deadlines", "agencies", "citations", "table_rows", "links",
+                   "tokens")
 
 _PAIR = (
     ("citing_doc_id", STR, False, "The citing document of the pair (documents.doc_id): the report, plan or letter."),
@@ -709,7 +734,8 @@ def _link_row(doc_id: str, link: Link, paths: dict[str, str]) -> dict:
 def rows_for_document(
     doc: Document, *, archived_as: str | None = None, original_names: list[str] = (), processed_at: str | dt.datetime,
 ) -> dict[str, pa.Table]:
-    """Flatten `doc` into one validated Arrow table per entry of `DOCUMENT_TABLES`."""
+    """Flatten `doc` into one validated Arrow table per entry of `DOCUMENT_TABLES` (`tokens` empty:
+    the store fills it from the document's Docs, `pipeline.dataset.tokens.token_table`)."""
     doc_id = doc.document.source.sha256
     rows: dict[str, list[dict]] = {name: [] for name in DOCUMENT_TABLES}
     rows["documents"].append(_document_row(doc, archived_as, list(original_names), processed_at))

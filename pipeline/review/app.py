@@ -5,6 +5,8 @@
                    accept / edit / reject forms (keys a, e, r; j / k move)
     /doc/<id>      a document: metadata, structure tree, citations (linked when the cited
                    document is in the dataset), tables, corrections
+    /doc/<id>/item/<item>  an item's text with its facts marked from its spaCy Doc (displaCy's
+                   entity view) and its words with their part-of-speech tags
     /dashboard     targets by year and agency, confidence histogram, documents per day (SVG)
     /corrections   every correction with its status; those that no longer apply first
     /targets       a plan's targets and what later documents report on them (chart, links,
@@ -202,6 +204,33 @@ def document_view(dataset: Dataset, doc_id: str) -> dict:
               "agencies": len(dataset.read_rows(doc_id, "agencies"))}
     return {"document": document, "tree": build_tree(items), "citations": citations, "tables": list(tables.values()),
             "corrections": corrections, "n_items": len(items), "counts": counts}
+
+
+def item_view(dataset: Dataset, doc_id: str, item_id: str) -> dict:
+    """An item's page: its Doc (from the document's tokens.spacy) rendered, or its stored facts when
+    the document was stored without tokens."""
+    items = [r for r in dataset.read_rows(doc_id, "items") if r["item_id"] == item_id]
+    if not items:
+        raise HTTPException(404, "no such item")
+    item = items[0]
+    document = (dataset.read_rows(doc_id, "documents") or [{}])[0]
+    data = dataset.read_tokens(doc_id)
+    doc = None
+    if data:
+        from pipeline.tokens import unpack
+
+        doc = next((d for d in unpack(data) if d._.item_id == item_id), None)
+    if doc is None:
+        base = item["span_start"] or 0
+        marks = [render.Mark(r["span_start"] - base, r["span_end"] - base, kind, unit=r.get("unit"))
+                 for kind, rows in _facts_of_item(dataset, doc_id, item_id).items() for r in rows
+                 if r.get("span_start") is not None and item["span_start"] is not None]
+        return {"item": item, "document": document, "passage": render.highlight(item["text"], marks),
+                "words": [], "facts": [], "tokenized": False}
+    words = [(t.text, t.tag_) for t in doc if not t.is_space]
+    facts = [(s.label_.lower(), s.text, render.fact_tip(s)) for s in doc.spans.get("facts", [])]
+    return {"item": item, "document": document, "passage": render.doc_entities(doc), "words": words,
+            "facts": facts, "tokenized": True}
 
 
 def dashboard_data(dataset: Dataset) -> dict:
@@ -429,6 +458,13 @@ def create_app(home: str | Path = ".", *, threshold: float = REVIEW_THRESHOLD, w
     def document(request: Request, doc_id: str):
         valid_doc(doc_id)
         return page(request, "document.html", {"doc_id": doc_id, **document_view(dataset(), doc_id)})
+
+    @app.get("/doc/{doc_id}/item/{item_id}", response_class=HTMLResponse)
+    def item(request: Request, doc_id: str, item_id: str):
+        valid_doc(doc_id)
+        if not ITEM_ID_RE.fullmatch(item_id):
+            raise HTTPException(404, "no such item")
+        return page(request, "item.html", {"doc_id": doc_id, **item_view(dataset(), doc_id, item_id)})
 
     @app.get("/doc/{doc_id}/item/{item_id}/crop.png")
     def crop(doc_id: str, item_id: str, full: int = 0):

@@ -1,15 +1,18 @@
-"""HTML fragments built in Python: the highlighted passage (displaCy-style marks) and the SVG charts.
+"""HTML fragments built in Python: the highlighted passage (displaCy-style marks), an item's Doc in
+displaCy's entity view, and the SVG charts.
 
-Every piece of text that comes from a document goes through `markupsafe.escape`;
-the results are `Markup`, so the templates insert them as they are.
+Every piece of text that comes from a document goes through `markupsafe.escape`
+(displaCy escapes the text it renders itself); the results are `Markup`, so the
+templates insert them as they are.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-LABELS = {"quantity": "QUANTITY", "unit": "UNIT", "deadline": "DEADLINE", "agency": "AGENCY"}
+LABELS = {"quantity": "QUANTITY", "unit": "UNIT", "deadline": "DEADLINE", "agency": "AGENCY", "citation": "CITATION"}
 
 
 @dataclass
@@ -51,6 +54,47 @@ def highlight(text: str, marks: list[Mark]) -> Markup:
         pos = mark.end
     out.append(escape(text[pos:]))
     return Markup("").join(out)
+
+
+# --------------------------------------------------------------------------
+# An item's Doc: displaCy's entity view of doc.spans["facts"] (pipeline/tokens.py)
+# --------------------------------------------------------------------------
+# displaCy's own templates style every mark inline, which the site's Content-Security-Policy refuses
+# (style-src 'self'): the marks get classes instead (review.css), and the wrapper's style is dropped.
+_ENT_TEMPLATE = ('<mark class="entity ent ent-{kind}" title="{tip}" data-fact-no="{no}">{text}'
+                 '<span class="ent-label">{label}</span></mark>')
+_WRAPPER_STYLE = re.compile(r'^(\s*<div class="entities") style="[^"]*"')
+
+
+def fact_tip(span) -> str:
+    fact = span._.fact
+    if fact is None:
+        return ""
+    if span.label_ == "QUANTITY":
+        value = f"{fact.value:g}" + (f"–{fact.value_max:g}" if fact.value_max is not None else "")
+        return f"{value} {fact.unit_normalized or fact.unit or ''}".strip()
+    if span.label_ == "DEADLINE":
+        return f"{fact.start or ''} → {fact.end or ''} {fact.recurrence or ''}".strip()
+    if span.label_ == "AGENCY":
+        return f"{fact.normalized} ({fact.role})"
+    return " ".join(str(v) for v in (fact.doc_type, fact.number, fact.issued_date) if v)
+
+
+def doc_entities(doc) -> Markup:
+    """The Doc's text with its facts marked: displaCy's entity view (overlaps keep the longer fact)."""
+    from spacy import displacy
+
+    ents, last_end = [], -1
+    for span in sorted(doc.spans.get("facts", []), key=lambda s: (s.start_char, -s.end_char)):
+        if span.start_char < last_end:
+            continue
+        ents.append({"start": span.start_char, "end": span.end_char, "label": span.label_,
+                     "params": {"kind": span.label_.lower(), "tip": escape(fact_tip(span)),
+                                "no": "" if span._.fact_no is None else span._.fact_no}})
+        last_end = span.end_char
+    html = displacy.render({"text": doc.text, "ents": ents, "title": None}, style="ent", manual=True,
+                           options={"template": _ENT_TEMPLATE}, page=False)
+    return Markup(_WRAPPER_STYLE.sub(r"\1", html, count=1).strip())
 
 
 # --------------------------------------------------------------------------

@@ -11,20 +11,35 @@ state machine in `pipeline.segment.layout` can call them as it walks the lines.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import regex
 
-from pipeline.extract.citations import NUMBER_RE, clean_number
-from pipeline.extract.dates import find_date
-from pipeline.lexicon import ascii_fold, fuzzy_equals, fuzzy_startswith, is_upper_text
+from pipeline.extract.dates import find_date, match_form
+from pipeline.lexicon import (
+    FOLDED_TYPE_WORD_PATTERN,
+    NUMBER_RE,
+    ascii_fold,
+    clean_number,
+    doc_type_from_word,
+    fold_chars,
+    fuzzy_equals,
+    fuzzy_startswith,
+    is_upper_text,
+    repair_digits,
+)
 from pipeline.segment.patterns import AGENCY_HEADS, MOTTO, NATIONAL_TITLE, starts_with_agency_head
 
-NUMBER_LINE_RE = regex.compile(r"^(?:Số|SỐ|S[ốo]|Sô)\s*[:.]\s*(?P<rest>.*)$")
-# "Thành phố Hồ Chí Minh, ngày 08 tháng 01 năm 2018"; "Lào Cai, ngày   tháng   năm 2026" (draft: no day)
+# The number line, in match form (folded one character for one, look-alike digits repaired):
+# "Số: 62/KH-SKHCN", "Số 06/2026/TT-BTC" (no colon), "SỐ:", OCR's "Sô:", "S6:", "xố:", and a legal
+# normative document's own type word before it ("Luật số: 109/2025/QH15", "Nghị quyết số: 115/2025/UBTVQH15").
+_NUMBER_LABEL_RE = regex.compile(rf"^\s*(?:(?P<type>{FOLDED_TYPE_WORD_PATTERN})\s+)?(?:so|s6|s0|xo)(?![a-z0-9])\s*(?P<colon>[:.;])?\s*")
+# "Hà Nội, ngày 08 tháng 01 năm 2018"; "Lào Cai, ngày   tháng   năm 2026" (a draft: no day); in match form
 PLACE_DATE_RE = regex.compile(
-    r"(?P<place>[^\d,;:]{2,60}?)\s*,\s*ng[àa]y(?P<rest>.{0,40}?n[ăa]m\s*\d{4}|\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})",
-    regex.IGNORECASE,
+    r"(?P<place>[^\d,;:]{2,60}?)\s*,\s*ngay(?P<rest>.{0,40}?nam\s*\d{4}|\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})"
 )
+# A date line without the place ("Ngày 8 tháng 12 năm 2025"), in match form
+_DATE_ONLY_RE = regex.compile(r"^\s*ngay\s*\d{1,2}\s*(?:thang|[/.\-])\s*\d{1,2}\s*(?:nam|[/.\-])\s*\d{4}\s*$")
 DIGITAL_SIGNATURE_RE = regex.compile(
     r"^(?:Ký\s+bởi|Người\s+ký|Email|Cơ\s+quan|Thời\s+gian\s+ký|Ngày\s+ký|Chức\s+vụ)\s*:|^[+-]\d{2}:\d{2}$",
     regex.IGNORECASE,
@@ -36,11 +51,20 @@ class _FoldedMatcher:
     """The receiving stamp's words matched without diacritics: OCR reads "ĐẾN" as "ĐỀN", "Chuyển" as "Chuyên"."""
 
     def match(self, text: str):
-        return _RECEIVED_MARK_FOLDED_RE.match(ascii_fold(text.strip()))
+        return _RECEIVED_MARK_FOLDED_RE.match(ascii_fold(text.strip()[:24]))  # the marks are at the start
 
 
 RECEIVED_MARK_RE = _FoldedMatcher()
 RECEIVED_NUMBER_RE = regex.compile(r"^(?:Số|Số đến)\s*:\s*\d+\s*$")
+
+
+_SEPARATOR_RE = regex.compile(r"[\s\-_=*.~…]+")
+_SPACED_DIGITS_RE = regex.compile(r"(?<![\d,.])\d(?: \d(?![\d,.]))+")
+_FILL_IN_RE = regex.compile(r"…+\.*|\.{2,}")
+_SPACES_RE = regex.compile(r"\s+")
+_RECEIVED_NUMBER_IN_RE = regex.compile(r"Số\s*(?:đến)?\s*:\s*(\d+)")
+_CODE_CHAR_RE = regex.compile(r"[\d/&]")
+_SEGMENT_JOINER_RE = regex.compile(r"(\s+và\s+|\s*-\s*|,\s*)")
 
 
 def is_national_title(text: str) -> bool:
@@ -52,52 +76,126 @@ def is_motto(text: str) -> bool:
 
 
 def is_separator(text: str) -> bool:
-    return bool(regex.fullmatch(r"[\s\-_=*.~…]+", text)) and len(text.strip()) >= 3
+    return len(text.strip()) >= 3 and _SEPARATOR_RE.fullmatch(text) is not None
 
 
 def join_spaced_digits(text: str) -> str:
     """"1 1 0 5" -> "1105": digits stamped one by one (by a signing tool or a typewriter) come out spaced."""
-    return regex.sub(r"(?<![\d,.])\d(?: \d(?![\d,.]))+", lambda m: m.group(0).replace(" ", ""), text)
+    return _SPACED_DIGITS_RE.sub(lambda m: m.group(0).replace(" ", ""), text) if " " in text else text
 
 
 def clean_fill_ins(text: str) -> str:
     """Drop the dotted blanks of a form filled in by hand: "số …05…./2006/ QĐ-UBND" -> "số 05 /2006/ QĐ-UBND"."""
-    return regex.sub(r"\s+", " ", regex.sub(r"…+\.*|\.{2,}", " ", text)).strip()
+    return _SPACES_RE.sub(" ", _FILL_IN_RE.sub(" ", text)).strip()
 
 
-def parse_number_line(text: str) -> tuple[str | None, str] | None:
-    """("62/KH-SKHCN", raw) for "Số: 62 /KH-SKHCN"; (None, raw) for a draft "Số:     /KH-UBND"."""
-    m = NUMBER_LINE_RE.match(join_spaced_digits(text.strip()))
-    if not m:
+@dataclass
+class NumberLine:
+    """The số ký hiệu as the header prints it."""
+
+    number: str | None  # "62/KH-SKHCN"; None in a draft ("Số:      /KH-UBND") or where the digits are handwritten
+    raw: str  # as printed
+    doc_type: str | None = None  # the type word printed before "số" ("Luật số: …")
+    complete: bool = True  # False when the number breaks off ("Số: 12/2025/", "Số: 12/2025/NĐ-") and goes on elsewhere
+    labelled: bool = True  # "Số:" or "Luật số"; a bare "Số 06/…" may also be a reference ("THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT")
+
+
+_DANGLING_JOINER_RE = regex.compile(r"^\s*[/\-]\s*$")
+_PARTIAL_NUMBER_RE = regex.compile(r"^\d{1,5}(?:\.\d{1,3})?(?:\s*/\s*(?:(?:19|20)\d{2})?\s*[/\-]?)?\s*$")
+# A number left blank or handwritten and not read: the symbol after it, year included ("Số: " /2024/TT-BCT").
+_DRAFT_RE = regex.compile(
+    r"^[\s.…_]*(?:\S{1,4}\s*)?(?P<code>/\s*(?:(?:19|20)\d{2}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9&]*(?:\s*[/\-.]\s*[A-ZĐ][A-Za-zĐđ0-9&]*)*)"
+)
+# What may continue a number broken off at a line or column end: a code, or digits and codes ("2025/NĐ-CP").
+NUMBER_CONTINUATION_RE = regex.compile(r"^\s*[/\-]?\s*[A-ZĐ0-9][A-Za-zĐđ0-9&]*(?:\s*[/\-.]\s*[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*\s*[/\-]?\s*$")
+
+
+def parse_number_line(text: str) -> NumberLine | None:
+    """The number line: "Số: 62 /KH-SKHCN" -> 62/KH-SKHCN; a draft "Số:     /KH-UBND" -> (None, "/KH-UBND")."""
+    repaired = repair_digits(join_spaced_digits(text.strip()))
+    label = _NUMBER_LABEL_RE.match(fold_chars(repaired))
+    if not label:
         return None
-    rest = m.group("rest")
-    found = NUMBER_RE.match(rest.strip())
+    doc_type = doc_type_from_word(label.group("type")) if label.group("type") else None
+    labelled = bool(label.group("colon") or doc_type)
+    rest = repaired[label.end():]
+    found = NUMBER_RE.match(rest)
     if found:
-        return clean_number(found.group(0)), found.group(0).strip()
+        tail = rest[found.end():]
+        complete = _DANGLING_JOINER_RE.match(tail) is None
+        raw = found.group(0).strip() if complete else rest.strip()
+        return NumberLine(clean_number(found.group(0)), raw, doc_type, complete, labelled)
+    if not rest.strip() or (_PARTIAL_NUMBER_RE.match(rest) and (labelled or "/" in rest)):
+        return NumberLine(None, rest.strip(), doc_type, False, labelled)  # "Số:" / "Số 12/2025/" goes on elsewhere
+    if label.group("colon") is None and label.group("type") is None:
+        return None  # "Số lượng …", "Sổ tay …": a word, not the label
     # a draft ("Số:      /KH-UBND") or a number written by hand and not read ("Số: dó /QĐ-XPVPHC"):
     # the symbol is kept, the number is left empty rather than guessed
-    draft = regex.match(r"^[\s.…_]*(?:\S{1,4}\s*)?(?P<code>/\s*(?:\d{4}\s*/\s*)?[A-ZĐ][\w&.\-/ ]*?)(?=\s{2,}|\s+[A-ZĐ][a-zà-ỹ]|$)", rest)
+    draft = _DRAFT_RE.match(rest)
     if draft:
-        return None, draft.group("code").strip()
+        return NumberLine(None, draft.group("code").strip(), doc_type)
     return None
 
 
-def parse_place_date(text: str) -> tuple[str | None, dt.date | None] | None:
-    text = join_spaced_digits(clean_fill_ins(text))
-    m = PLACE_DATE_RE.search(text)
-    if not m:
+def continue_number(partial: NumberLine, text: str) -> NumberLine | None:
+    """`partial` completed by the next piece of text ("Số: 12/2025/" + "NĐ-CP"), or None when that piece does not continue it."""
+    piece = repair_digits(text.strip())
+    if not NUMBER_CONTINUATION_RE.match(piece):
         return None
-    place = m.group("place").strip(" -–")
-    place = regex.sub(r"^.*?(?:QĐ|KH|UBND|[A-Z]{2,})[\-/A-Z0-9]*\s+", "", place) if regex.search(r"\d", text[: m.start("place")]) else place
-    found = find_date(text[m.start("rest") - 5:], require_day_word=True) or find_date(text[m.start():])
+    joined = partial.raw + piece
+    found = NUMBER_RE.match(joined)
+    if not found or found.end() < len(joined.rstrip(" /-")):
+        return None
+    complete = not joined.rstrip().endswith(("/", "-"))
+    return NumberLine(clean_number(found.group(0)), joined.strip(), partial.doc_type, complete)
+
+
+def parse_place_date(text: str) -> tuple[str | None, dt.date | None] | None:
+    """(place, date) of the line "<place>, ngày … tháng … năm …", of a date line without a place
+    ("Ngày 8 tháng 12 năm 2025"), or (place, None) where the day is handwritten and not read.
+
+    A sentence that starts with a date ("Hôm nay, ngày 08/6/2026, Sở … tiến hành …") is not the date line."""
+    text = join_spaced_digits(clean_fill_ins(text))
+    form = match_form(text)
+    m = PLACE_DATE_RE.search(form)
+    if m is None:
+        if _DATE_ONLY_RE.match(form):
+            found = find_date(form, require_day_word=True, folded=True)
+            return None, (found[0] if found else None)
+        m = _PLACE_UNREAD_DATE_RE.search(form) if len(text) <= 80 else None
+        if m is None:
+            return None
+        found = None
+    elif len(form) - m.end() > _MAX_AFTER_DATE:
+        return None
+    else:
+        found = find_date(form[m.start("rest") - 5:], require_day_word=True, folded=True) or find_date(form[m.start():], folded=True)
+    start = m.start("place")
+    motto = _MOTTO_END_RE.search(form, start, m.end("place"))  # "Độc lập - Tự do - Hạnh phúc Hà Nội, ngày …"
+    if motto:
+        start = motto.end()
+    place = _FORMAT_CHARS_RE.sub("", text[start:m.end("place")]).strip(" -–")
+    if _DIGIT_RE.search(text, 0, start):
+        place = _NUMBER_BEFORE_PLACE_RE.sub("", place)
+    if fold_chars(place) in _NOT_PLACES:
+        return None
     return place or None, (found[0] if found else None)
+
+
+_DIGIT_RE = regex.compile(r"\d")
+_NUMBER_BEFORE_PLACE_RE = regex.compile(r"^.*?(?:QĐ|KH|UBND|[A-Z]{2,})[\-/A-Z0-9]*\s+")
+_MAX_AFTER_DATE = 15  # "Hà Nội, ngày 31 tháng 12 năm 2025" ends its line (a stray mark or ")" may follow)
+_PLACE_UNREAD_DATE_RE = regex.compile(r"(?P<place>[^\d,;:]{2,40}?)\s*,\s*ngay\b[^,;]{0,20}?thang")
+_MOTTO_END_RE = regex.compile(r"^.*hanh\s+phuc\s*")
+_NOT_PLACES = {"hom nay", "hom nay la"}  # "Hôm nay, ngày …": the opening of a record
+_FORMAT_CHARS_RE = regex.compile(r"\p{Cf}+")  # a left-to-right mark copied from a web page
 
 
 def parse_received(lines: list[str]) -> tuple[str | None, str | None, str | None]:
     """(office, number, ISO date) from the lines of a receiving-office stamp."""
     office = number = date = None
     for text in lines:
-        m = regex.search(r"Số\s*(?:đến)?\s*:\s*(\d+)", text)
+        m = _RECEIVED_NUMBER_IN_RE.search(text)
         if m and number is None:
             number = m.group(1)
         found = find_date(text)
@@ -109,11 +207,16 @@ def parse_received(lines: list[str]) -> tuple[str | None, str | None, str | None
 
 
 def _keep_codes(printed: str, cased: str) -> str:
-    """Words holding digits or a slash are codes ("1050/QĐ-SCT"): keep them as printed."""
+    """Codes keep their printing: words holding digits, a slash or "&" ("1050/QĐ-SCT", "KH&CN") and
+    abbreviations without a vowel ("CP", "TNHH", "MTV")."""
     original, result = printed.split(), cased.split()
     if len(original) != len(result):
         return cased
-    return " ".join(o if regex.search(r"[\d/]", o) else r for o, r in zip(original, result))
+    return " ".join(o if _CODE_CHAR_RE.search(o) or _ABBREVIATION_RE.fullmatch(ascii_fold(o)) else r
+                    for o, r in zip(original, result))
+
+
+_ABBREVIATION_RE = regex.compile(r"[b-df-hj-np-tv-xz]{2,6}")
 
 
 def agency_case(name: str) -> str:
@@ -121,28 +224,56 @@ def agency_case(name: str) -> str:
 
     "SỞ KHOA HỌC VÀ CÔNG NGHỆ" -> "Sở Khoa học và Công nghệ";
     "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH" -> "Ủy ban nhân dân Thành phố Hồ Chí Minh";
-    "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" -> "Ủy ban nhân dân tỉnh Lào Cai".
+    "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" -> "Ủy ban nhân dân tỉnh Lào Cai";
+    "NGÂN HÀNG NHÀ NƯỚC VIỆT NAM" -> "Ngân hàng Nhà nước Việt Nam".
+    A name typed with only its head in capitals ("BỘ giao thông vận tải") is read as all capitals.
     """
-    name = regex.sub(r"\s+", " ", name).strip()
+    name = _SPACES_RE.sub(" ", name).strip()
     if not is_upper_text(name):
-        return name
-    return _keep_codes(name, _agency_case(name))
+        head = name.split(" ", 1)[0]
+        if not (is_upper_text(head) and starts_with_agency_head(name) and " " in name):
+            return name
+        name = name.upper()
+    fixed = _FIXED_NAMES.get(name.upper())
+    if fixed:
+        return fixed
+    return _PROPER_NOUN_RE.sub(lambda m: _PROPER_NOUNS[m.group(0).casefold()], _keep_codes(name, _agency_case(name)))
+
+
+# The central bodies that issue legal normative documents, spelled as the Law names them, and the
+# proper nouns inside other names.
+_FIXED_NAMES = {
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI": "Ủy ban Thường vụ Quốc hội", "UỶ BAN THƯỜNG VỤ QUỐC HỘI": "Ủy ban Thường vụ Quốc hội",
+    "TÒA ÁN NHÂN DÂN TỐI CAO": "Tòa án nhân dân tối cao", "TOÀ ÁN NHÂN DÂN TỐI CAO": "Tòa án nhân dân tối cao",
+    "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO": "Viện kiểm sát nhân dân tối cao", "KIỂM TOÁN NHÀ NƯỚC": "Kiểm toán nhà nước",
+    "CHỦ TỊCH NƯỚC": "Chủ tịch nước", "VĂN PHÒNG CHỦ TỊCH NƯỚC": "Văn phòng Chủ tịch nước",
+}
+_PROPER_NOUNS = {"việt nam": "Việt Nam", "quốc hội": "Quốc hội", "chính phủ": "Chính phủ", "cộng sản": "Cộng sản"}
+_PROPER_NOUN_RE = regex.compile(r"(?<!\w)(?:" + "|".join(_PROPER_NOUNS) + r")(?!\w)", regex.IGNORECASE)
 
 
 def _agency_case(name: str) -> str:
-    upper = name.upper()
-    head = next((h for h in sorted(AGENCY_HEADS, key=len, reverse=True) if upper.startswith(h + " ") or upper == h), None)
+    """The head in its usual spelling ("Ủy ban nhân dân", compared folded, so OCR's "NHÂN DẦN" is the head too),
+    an administrative unit's name in title case, the rest in sentence case field by field."""
+    words = name.split()
+    folded = ascii_fold(name)
+    head = next((h for h, f in _HEADS_FOLDED if folded == f or folded.startswith(f + " ")), None)
     if head is None:
         return _capitalize_segments(name.lower())
     head_text = _ABBREVIATED_HEADS.get(head) or (head.capitalize() if " " not in head else head[0] + head[1:].lower())
-    rest = name[len(head):].strip()
-    if not rest:
+    rest_words = words[len(head.split()):]
+    if not rest_words:
         return head_text
-    place = regex.match(r"^(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+(.+)$", rest.upper())
-    if place:
-        unit = place.group(1).lower() if place.group(1) != "THÀNH PHỐ" else "Thành phố"
-        return f"{head_text} {unit} {_title_words(rest[len(place.group(1)):].strip())}"
+    rest = " ".join(rest_words)
+    unit = next((u for u, f in _PLACE_UNITS_FOLDED if ascii_fold(rest).startswith(f + " ")), None)
+    if unit:
+        spelled = "Thành phố" if unit == "THÀNH PHỐ" else unit.lower()
+        return f"{head_text} {spelled} {_title_words(' '.join(rest_words[len(unit.split()):]))}"
     return f"{head_text} {_capitalize_segments(rest.lower())}"
+
+
+_HEADS_FOLDED = [(h, ascii_fold(h)) for h in sorted(AGENCY_HEADS, key=len, reverse=True)]
+_PLACE_UNITS_FOLDED = [(u, ascii_fold(u)) for u in ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")]
 
 
 _ABBREVIATED_HEADS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân"}
@@ -158,10 +289,12 @@ _FIELD_SPELLING = {"công thương": "Công Thương"}
 
 def _capitalize_segments(text: str) -> str:
     """Capitalise the first word of each field joined by "và" or "-": "khoa học và công nghệ" -> "Khoa học và Công nghệ"."""
-    parts = regex.split(r"(\s+và\s+|\s*-\s*|,\s*)", text)
+    parts = _SEGMENT_JOINER_RE.split(text)
     return "".join(p if i % 2 else _FIELD_SPELLING.get(p, p[:1].upper() + p[1:]) for i, p in enumerate(parts))
 
 
+# "ỦY BAN THƯỜNG VỤ" / "QUỐC HỘI", "BAN CHẤP HÀNH" / "TRUNG ƯƠNG": a body whose name goes on to the next line
+_INCOMPLETE_BODY_RE = regex.compile(r"(?:THƯỜNG\s+VỤ|CHẤP\s+HÀNH|\sVÀ)\s*$", regex.IGNORECASE)
 _RIGHT_BLOCK_RE = regex.compile(r"\s+(?:CỘNG\s+H(?:ÒA|OÀ)|Cộng\s+h(?:òa|oà)|Độc\s+lập|ĐỘC\s+LẬP)\b.*$")
 
 
@@ -181,7 +314,7 @@ def issuer_bodies(lines: list[str]) -> list[str]:
         text = left_block(text)
         if not text or is_separator(text):
             continue
-        if starts_with_agency_head(text) or not bodies:
+        if (starts_with_agency_head(text) or not bodies) and not (bodies and _INCOMPLETE_BODY_RE.search(bodies[-1])):
             bodies.append(text)
         else:
             bodies[-1] = f"{bodies[-1]} {text}"

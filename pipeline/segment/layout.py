@@ -21,18 +21,20 @@ import regex
 
 from pipeline.model import TextLine
 from pipeline.segment import header as hdr
-from pipeline.lexicon import DocType, ascii_fold, doc_type_from_heading, split_type_heading, is_upper_text
+from pipeline.lexicon import DocType, ascii_fold, doc_type_from_heading, is_exact_heading, is_upper_text, split_type_heading
 from pipeline.segment.patterns import (
     APPENDIX_RE,
     ATTACHED_RE,
-    BASIS_RE,
-    ENACTING_FORMULA_RE,
+    FORMULA_TYPES,
     KINH_GUI_RE,
-    RECIPIENTS_END_RE,
     SIGN_AUTHORITY_RE,
     SIGN_POSITION_RE,
     SIGNED_MARK_RE,
     SUBJECT_RE,
+    enacted_type,
+    enacting_formula,
+    is_basis,
+    is_recipients_start,
     match_enumerator,
     starts_with_agency_head,
 )
@@ -55,14 +57,19 @@ class Layout:
     part_of: dict[int, int] = field(default_factory=dict)  # line index -> part number
     parts: list[Part] = field(default_factory=list)
     issuer_lines: list[TextLine] = field(default_factory=list)
+    issuer_texts: list[str] = field(default_factory=list)  # the issuer column's text of those lines
     number: tuple[str | None, str] | None = None
     number_line: TextLine | None = None
+    number_type: str | None = None  # the type word printed before "số" ("Luật số: …", "Nghị quyết số: …")
     place: str | None = None
     issued_date: str | None = None
     doc_type: DocType | None = None
     doc_type_line: TextLine | None = None
+    doc_type_exact: bool = True  # the heading names its type without a damaged letter
+    enacted_type: str | None = None  # from the enacting formula or sentence ("QUYẾT NGHỊ:", "Quốc hội ban hành Luật …")
     title_lines: list[TextLine] = field(default_factory=list)
     subject_lines: list[TextLine] = field(default_factory=list)  # "V/v ..." of an official letter, and its wrap
+    subject_texts: list[str] = field(default_factory=list)  # their text from "V/v" on (a header column may precede it)
     recipients: list[str] = field(default_factory=list)
     authority_line: TextLine | None = None
     title_prefix: int = 0  # where the title starts in title_lines[0] (after a type name on the same line)
@@ -84,6 +91,28 @@ def is_body_start(text: str) -> bool:
     return enumerator is not None and enumerator.type not in {"dash", "plus", "bullet"}
 
 
+_TAB_PIECES_RE = regex.compile(r"\t+")
+_SUBJECT_AFTER_NUMBER_RE = regex.compile(r"\s(V/v|V/V|Về\s+việc)\b")
+_LIST_DASH_RE = regex.compile(r"^[-–+•]\s*\S")
+_LUU_RE = regex.compile(r"^Lưu\s*:")
+_ALNUM_RE = regex.compile(r"[\p{L}\p{N}]")
+_WORD3_RE = regex.compile(r"\p{L}{3}|\d{3}")  # a word, or a figure that may end a wrapped line ("2015;")
+_BARE_ENUMERATOR_RE = regex.compile(r"^\(?(?:\d{1,2}|[a-zđ]|[IVX]{1,4})[.)]$")  # "1." printed apart from its text
+# A title wraps over at most this many lines; its first line may be long (the subject of an amending
+# decree names every document it amends).
+_MAX_TITLE_LINES = 10
+_MAX_TITLE = 1500
+
+
+def is_ocr_noise(text: str) -> bool:
+    """A stray mark OCR reads from a stamp, a signature or a punch hole: "I", "Z", ":", "Bà >", "sỹ sề" alone on
+    a line — no word of three letters, at most four letters and digits — and not an enumerator or an agency head."""
+    text = text.strip()
+    if len(text) > 8 or len(_ALNUM_RE.findall(text)) > 4 or _WORD3_RE.search(text) or _BARE_ENUMERATOR_RE.match(text):
+        return False
+    return match_enumerator(text) is None and not starts_with_agency_head(text)
+
+
 class _Walker:
     def __init__(self, lines: list[TextLine]):
         self.lines = lines
@@ -93,8 +122,14 @@ class _Walker:
         self.in_kinh_gui = False
         self.in_recipients = False
         self.attached_heading_open = False  # inside "(Ban hành kèm theo ..." until ")"
+        self.pending_number: hdr.NumberLine | None = None  # a number broken off at a line or column end
+        self.pending_for = 0  # pieces of text left to find its continuation in
+        self.first_role_wins = False  # a line of several header columns keeps the role of its first field
+        self.number_labelled = False  # the number taken was printed after "Số:" (or "Luật số")
 
     def set(self, line: TextLine, role: str) -> None:
+        if self.first_role_wins and self.layout.roles.get(line.index) not in (None, "blank", "header_other", "noise"):
+            return
         self.layout.roles[line.index] = role
         self.layout.part_of[line.index] = len(self.layout.parts) - 1
 
@@ -104,7 +139,7 @@ class _Walker:
             if not text or hdr.is_separator(text):
                 self.set(line, "blank")
                 continue
-            if line.cells is not None:
+            if line.cells is not None and not (self.state == HEADER and self.is_header_row(line)):
                 self.table_row(line)
                 continue
             if hdr.DIGITAL_SIGNATURE_RE.match(text):
@@ -115,6 +150,9 @@ class _Walker:
                 self.set(line, "stamp")
                 self.layout.received_lines.append(line)
                 continue
+            if self.state == HEADER and "\t" in text:
+                self.header_columns(line, text)
+                continue
             getattr(self, self.state)(line, text)
         return self.layout
 
@@ -124,37 +162,81 @@ class _Walker:
         text = self.lines[i].text.strip()
         if hdr.RECEIVED_MARK_RE.match(text):
             return True
-        if hdr.RECEIVED_NUMBER_RE.match(text) and self.state in (HEADER, BASES):
+        if self.state not in (HEADER, BASES):
+            return False
+        if hdr.RECEIVED_NUMBER_RE.match(text):
             return True
-        if self.state == HEADER and is_upper_text(text) and len(text) < 50 and not doc_type_from_heading(text):
+        if self.state == HEADER and len(text) < 50 and is_upper_text(text) and not doc_type_from_heading(text):
             following = [line.text.strip() for line in self.lines[i + 1:i + 4] if line.text.strip()]
             if following and (hdr.RECEIVED_NUMBER_RE.match(following[0]) or hdr.RECEIVED_MARK_RE.match(following[0])):
                 return True
         return False
 
     # ---- zones --------------------------------------------------------
+    def is_header_row(self, line: TextLine) -> bool:
+        """A header printed as a row of columns ("Số: …<tab><tab>Hà Nội, ngày …"), not a table row."""
+        return any(
+            hdr.parse_number_line(cell) or hdr.is_national_title(cell) or hdr.is_motto(cell) or hdr.parse_place_date(cell)
+            for cell in line.cells or () if cell.strip()
+        )
+
+    def header_columns(self, line: TextLine, text: str) -> None:
+        """A header line holding both columns, tab-separated: each piece is read as a header line of its own."""
+        pieces = [piece.strip() for piece in _TAB_PIECES_RE.split(text) if piece.strip() and not hdr.is_separator(piece)]
+        if not pieces:
+            self.set(line, "blank")
+            return
+        self.first_role_wins = True
+        try:
+            for piece in pieces:
+                if self.state != HEADER:
+                    break  # the rest of the line belongs to what the first piece opened
+                self.header(line, piece)
+        finally:
+            self.first_role_wins = False
+
     def header(self, line: TextLine, text: str) -> None:
         lay = self.layout
-        if self.in_kinh_gui and regex.match(r"^[-–+•]\s*\S", text):
+        if self.in_kinh_gui and _LIST_DASH_RE.match(text):
             lay.recipients.append(text.lstrip("-–+• ").rstrip(";,. "))
             self.set(line, "recipients")
             return
         self.in_kinh_gui = False
+        if self.continues_number(line, text):
+            return
         if hdr.is_national_title(text) or hdr.is_motto(text):
             self.set(line, "national")
             return
         number = hdr.parse_number_line(text)
-        if number and lay.number is None:
-            lay.number, lay.number_line = number, line
+        if number and not number.labelled and self.continues_issuer(line):
+            number = None  # "ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT": the issuer's name goes on
+        if number and lay.doc_type is not None and (number.doc_type or lay.number is not None):
+            number = None  # after the type heading, "Nghị định số 111/2015/NĐ-CP …" is the title citing a document
+        if number and (lay.number is None or number.labelled and not self.number_labelled):
+            if lay.number_line is not None and self.layout.roles.get(lay.number_line.index) == "number":
+                self.set(lay.number_line, "header_other")  # a bare "Số 12/…" yields to the "Số:" line
+            lay.number, lay.number_line, lay.number_type = (number.number, number.raw), line, number.doc_type
+            self.number_labelled = number.labelled
+            if not number.complete:
+                self.pending_number, self.pending_for = number, 3
             self.set(line, "number")
             self.place_date(text)
+            subject = _SUBJECT_AFTER_NUMBER_RE.search(text)
+            if subject and not lay.subject_lines and lay.doc_type is None:
+                # the two header columns read as one line: "Số: 813/HC-CNHC V/v trao đổi về …"
+                lay.subject_lines.append(line)
+                lay.subject_texts.append(text[subject.start(1):])
+                self.after_title = True
+            return
+        if is_ocr_noise(text) and ascii_fold(text) != "va":
+            self.set(line, "noise")
             return
         if self.place_date(text):
             self.set(line, "place_date")
             return
         doc_type = doc_type_from_heading(text)
         if doc_type and lay.doc_type is None:
-            lay.doc_type, lay.doc_type_line = doc_type, line
+            lay.doc_type, lay.doc_type_line, lay.doc_type_exact = doc_type, line, is_exact_heading(text)
             lay.parts[0].doc_type = doc_type
             self.after_title = True
             self.set(line, "doc_type")
@@ -162,7 +244,7 @@ class _Walker:
         joined = split_type_heading(text)
         if joined and lay.doc_type is None:
             # "QUYẾT ĐỊNH CHẤP THUẬN ..." — the type and the subject printed (or read) as one line
-            lay.doc_type, lay.doc_type_line = joined[0], line
+            lay.doc_type, lay.doc_type_line, lay.doc_type_exact = joined[0], line, False  # a subject may start with "QUY ĐỊNH"
             lay.parts[0].doc_type = joined[0]
             lay.title_lines.append(line)
             lay.title_prefix = joined[1]
@@ -172,6 +254,7 @@ class _Walker:
         if SUBJECT_RE.match(text) and not lay.subject_lines and lay.doc_type is None:
             # an official letter's "V/v ..." (after a type heading, "Về việc ..." is that document's title)
             lay.subject_lines.append(line)
+            lay.subject_texts.append(text)
             self.after_title = True
             self.set(line, "title")
             return
@@ -189,7 +272,7 @@ class _Walker:
             lay.parts[0].heading_lines.append(line)
             self.set(line, "attached_heading")
             return
-        if BASIS_RE.match(text) or ENACTING_FORMULA_RE.match(text):
+        if is_basis(text, damaged=True) or enacting_formula(text):
             self.state = BASES
             self.bases(line, text)
             return
@@ -201,6 +284,7 @@ class _Walker:
                 and not lay.subject_lines[-1].text.rstrip().endswith((".", ";")) and len(lay.subject_lines) < 4 \
                 and not hdr.authority_body(text):
             lay.subject_lines.append(line)  # the subject line wraps
+            lay.subject_texts.append(text)
             self.set(line, "title")
             return
         if self.after_title:
@@ -209,7 +293,7 @@ class _Walker:
                 lay.authority_line = line
                 self.set(line, "authority")
                 return
-            if not lay.subject_lines and self.is_title_line(text):
+            if not lay.subject_lines and self.is_title_line(line, text):
                 lay.title_lines.append(line)
                 self.set(line, "title")
                 return
@@ -217,21 +301,63 @@ class _Walker:
             self.state = BODY
             self.body(line, text)
             return
-        if is_upper_text(hdr.left_block(text)) and len(hdr.left_block(text)) < 90 and lay.number is None:
+        left = hdr.left_block(text)
+        if lay.number is None and len(left) < 90 and (is_upper_text(left) or starts_with_agency_head(left) and left[:1].isupper()):
             lay.issuer_lines.append(line)
+            lay.issuer_texts.append(left)
             self.set(line, "issuer")
             return
         self.set(line, "header_other")
 
-    def is_title_line(self, text: str) -> bool:
+    def continues_issuer(self, line: TextLine) -> bool:
+        """The issuer block's previous line ends with a type word ("THEO QUYẾT ĐỊNH"): a "SỐ …" line continues that name."""
+        if self.previous_role(line) != "issuer" or not self.layout.issuer_texts:
+            return False
+        words = self.layout.issuer_texts[-1].split()
+        return any(doc_type_from_heading(" ".join(words[-n:])) for n in (1, 2, 3) if len(words) >= n)
+
+    def continues_number(self, line: TextLine, text: str) -> bool:
+        """The piece that completes a number broken off at a line or column end ("Số: 12/2025/" … "NĐ-CP")."""
+        if self.pending_number is None:
+            return False
+        done = None if doc_type_from_heading(text) else hdr.continue_number(self.pending_number, text)
+        if done is None:
+            self.pending_for -= 1
+            if self.pending_for <= 0:
+                self.pending_number = None
+            return False
+        self.layout.number = (done.number, done.raw)
+        self.pending_number = None if done.complete else done
+        self.set(line, "number")
+        return True
+
+    def is_title_line(self, line: TextLine, text: str) -> bool:
         lay = self.layout
         if not lay.title_lines:
-            return len(text) < 400
+            return len(text) < (_MAX_TITLE if self.previous_role(line) == "doc_type" else 400)
         previous = lay.title_lines[-1].text.strip()
-        if len(lay.title_lines) >= 4 or previous.endswith((".", ";", ":")):
+        if len(lay.title_lines) >= _MAX_TITLE_LINES or previous.endswith((".", ";", ":")) or text.endswith(":"):
             return False
         # a subject line wraps: the continuation is in the same case, or starts in lower case
-        return (is_upper_text(text) and is_upper_text(previous)) or text[:1].islower()
+        if (is_upper_text(text) and is_upper_text(previous)) or text[:1].islower():
+            return len(lay.title_lines) < 4 or self.bases_follow(line)
+        # a capitalised word inside the wrapped subject ("… của" / "Chính phủ quy định …"): only when
+        # the legal bases or the enacting authority follow the title directly
+        return self.bases_follow(line)
+
+    def bases_follow(self, line: TextLine) -> bool:
+        """A "Căn cứ" line, an enacting formula or the enacting authority follows within what a title may still hold."""
+        seen = len(self.layout.title_lines)
+        for following in self.lines[line.index + 1:]:
+            text = following.text.strip()
+            if not text or hdr.is_separator(text) or is_ocr_noise(text):
+                continue
+            if is_basis(text, damaged=True) or enacting_formula(text) or hdr.authority_body(text):
+                return True
+            seen += 1
+            if seen >= _MAX_TITLE_LINES or match_enumerator(text) or text.endswith(":"):
+                return False
+        return False
 
     def place_date(self, text: str) -> bool:
         found = hdr.parse_place_date(text)
@@ -245,12 +371,17 @@ class _Walker:
         return True
 
     def bases(self, line: TextLine, text: str) -> None:
-        if BASIS_RE.match(text):
+        if is_basis(text, damaged=True):
             self.set(line, "basis")
             return
-        if ENACTING_FORMULA_RE.match(text):
+        formula = enacting_formula(text)
+        if formula:
+            self.layout.enacted_type = self.layout.enacted_type or FORMULA_TYPES.get(formula)
             self.set(line, "formula")
             self.state = BODY
+            return
+        if is_ocr_noise(text):
+            self.set(line, "noise")
             return
         previous = self.previous_role(line)
         if previous == "basis" and (text[:1].islower() or not self.prev_text(line).rstrip().endswith((";", ".", ":"))):
@@ -263,7 +394,7 @@ class _Walker:
         self.body(line, text)
 
     def body(self, line: TextLine, text: str) -> None:
-        if RECIPIENTS_END_RE.match(text):
+        if is_recipients_start(text):
             self.state = CLOSING
             self.in_recipients = True
             self.set(line, "closing")
@@ -274,9 +405,14 @@ class _Walker:
             return
         if self.starts_attached(line, text):
             return
-        if BASIS_RE.match(text) and not match_enumerator(text):
+        if is_basis(text) and not match_enumerator(text):
             self.set(line, "basis")
             return
+        if enacting_formula(text) in ("quyet dinh", "quyet nghi"):
+            self.set(line, "formula")  # the bases were broken off by a line read as body (OCR)
+            return
+        if self.layout.enacted_type is None and self.previous_role(line) in ("basis", "authority", "title"):
+            self.layout.enacted_type = enacted_type(text)
         self.set(line, "body")
 
     def closing(self, line: TextLine, text: str) -> None:
@@ -289,7 +425,7 @@ class _Walker:
             self.set(line, "attached_heading")
             self.state = ATTACHED
             return
-        if RECIPIENTS_END_RE.match(text):
+        if is_recipients_start(text):
             self.in_recipients = True
             self.set(line, "closing")
             return
@@ -298,7 +434,7 @@ class _Walker:
             self.layout.signature_lines.append(line)
             self.set(line, "signature")
             return
-        if regex.match(r"^[-–+•]\s*\S", text) or regex.match(r"^Lưu\s*:", text):
+        if _LIST_DASH_RE.match(text) or _LUU_RE.match(text):
             self.set(line, "closing")
             return
         if is_body_start(text):
@@ -320,7 +456,7 @@ class _Walker:
             part.heading_lines.append(line)
             self.set(line, "attached_heading")
             return
-        if is_body_start(text) or BASIS_RE.match(text):
+        if is_body_start(text) or is_basis(text):
             self.state = BODY
             self.body(line, text)
             return
@@ -367,13 +503,13 @@ class _Walker:
     def previous_role(self, line: TextLine) -> str | None:
         for j in range(line.index - 1, -1, -1):
             role = self.layout.roles.get(j)
-            if role != "blank":
+            if role not in ("blank", "noise"):
                 return role
         return None
 
     def prev_text(self, line: TextLine) -> str:
         for j in range(line.index - 1, -1, -1):
-            if self.lines[j].text.strip():
+            if self.lines[j].text.strip() and self.layout.roles.get(j) != "noise":
                 return self.lines[j].text
         return ""
 

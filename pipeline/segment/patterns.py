@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import regex
 
+from pipeline.lexicon import fold_chars, is_upper_text
+
 # --------------------------------------------------------------------------
 # Enumerators
 # --------------------------------------------------------------------------
@@ -95,14 +97,68 @@ def match_enumerator(text: str) -> Enumerator | None:
 # --------------------------------------------------------------------------
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
-BASIS_RE = regex.compile(
-    r"^(?:Căn\s+cứ|Xét\s+(?:đề\s+nghị|tờ\s+trình|báo\s+cáo|ý\s+kiến)|Theo\s+(?:đề\s+nghị|tờ\s+trình|ý\s+kiến)|Thực\s+hiện\s+(?:ý\s+kiến|chỉ\s+đạo))\b",
-    regex.IGNORECASE,
+# The legal bases ("Căn cứ …", "Xét đề nghị …", "Theo đề nghị …", "Thực hiện ý kiến chỉ đạo …") and the
+# enacting formula ("QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"), matched in folded text so that OCR's "Căn cử",
+# "Cǎn cú", "QUYÉT ĐỊNH:" still open the zone.
+_JUNK = r"[\s_~`'\"‘’“”.,:;*]{0,3}"  # a stray mark OCR glues to the start of a line
+_BASIS_FOLDED_RE = regex.compile(
+    rf"^{_JUNK}(?:can\s+cu|xet\s+(?:de\s+nghi|to\s+trinh|bao\s+cao|y\s+kien)|theo\s+(?:de\s+nghi|to\s+trinh|y\s+kien)"
+    r"|thuc\s+hien\s+(?:y\s+kien|chi\s+dao))(?![a-z0-9])"
 )
-ENACTING_FORMULA_RE = regex.compile(
-    r"^(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|CHỈ\s+THỊ|BAN\s+HÀNH|NGHỊ\s+QUYẾT|QUY\s+ĐỊNH)\s*[:.]?\s*$"
+# Worse OCR damage ("Cũn rứ Luật …", "Xót đệ nghị của …"): a few letters off, and "Căn cứ" then needs a
+# document's type word after it. Used in the header and bases zones only.
+_BASIS_FUZZY_RE = regex.compile(
+    rf"^{_JUNK}(?:(?:(?:can\s+cu){{e<=2}})\s+(?:bo\s+luat|luat|hien\s+phap|phap\s+lenh|nghi\s+dinh|nghi\s+quyet|quyet\s+dinh"
+    r"|thong\s+tu|chi\s+thi|ke\s+hoach|ket\s+luan|cong\s+van|van\s+ban|to\s+trinh|thong\s+bao|quy\s+dinh|y\s+kien)(?![a-z])"
+    r"|(?:(?:xet|theo)\s+(?:de\s+nghi|to\s+trinh)){e<=2}\s+cua(?![a-z]))"
 )
+_DILIGENT_RE = regex.compile(r"^\s*[Cc]ần\s+cù")  # "Cần cù …" folds like "Căn cứ"
+_FORMULA_FOLDED_RE = regex.compile(r"^\s*(?P<word>quyet\s+dinh|quyet\s+nghi|chi\s+thi|ban\s+hanh|nghi\s+quyet|quy\s+dinh)\s*[:.;]?\s*$")
+FORMULA_TYPES = {"quyet dinh": "quyet_dinh", "quyet nghi": "nghi_quyet", "chi thi": "chi_thi", "nghi quyet": "nghi_quyet"}
+# The enacting sentence of a legal normative document (Luật Ban hành văn bản quy phạm pháp luật):
+# "Quốc hội ban hành Luật Xây dựng.", "Chính phủ ban hành Nghị định …", "Bộ trưởng Bộ Tài chính ban hành Thông tư …".
+_ENACTING_SENTENCE_FOLDED_RE = regex.compile(
+    r"^\s*(?:[a-z0-9,]+\s+){1,14}?ban\s+hanh\s+(?P<type>bo\s+luat|luat|phap\s+lenh|nghi\s+quyet\s+lien\s+tich|nghi\s+quyet"
+    r"|nghi\s+dinh|thong\s+tu\s+lien\s+tich|thong\s+tu|quyet\s+dinh|lenh)(?![a-z])"
+)
+
+
+def is_basis(text: str, *, damaged: bool = False) -> bool:
+    """A legal-basis line: "Căn cứ …", "Xét đề nghị …", "Theo đề nghị …" (OCR-damaged diacritics too).
+
+    `damaged`: also a few letters off ("Cũn rứ Luật …"), where a basis is expected (header and bases zones)."""
+    head = fold_chars(text[:40])
+    if _BASIS_FOLDED_RE.match(head) is not None:
+        return _DILIGENT_RE.match(text) is None
+    return damaged and _BASIS_FUZZY_RE.match(head) is not None
+
+
+def enacting_formula(text: str) -> str | None:
+    """The folded word of an enacting formula line in capitals ("QUYẾT ĐỊNH:" -> "quyet dinh"), else None."""
+    if len(text) > 30:
+        return None  # the formula stands alone on its line
+    m = _FORMULA_FOLDED_RE.match(fold_chars(text))
+    return " ".join(m.group("word").split()) if m and is_upper_text(text) else None
+
+
+def enacted_type(text: str) -> str | None:
+    """The type an enacting sentence names: "Quốc hội ban hành Luật Xây dựng." -> "luat"."""
+    text = _LEADING_JUNK_RE.sub("", text)
+    if not text[:1].isupper():
+        return None
+    m = _ENACTING_SENTENCE_FOLDED_RE.match(fold_chars(text[:200]))
+    return "_".join(m.group("type").split()) if m else None
+
+
+_LEADING_JUNK_RE = regex.compile(rf"^{_JUNK}")
 RECIPIENTS_END_RE = regex.compile(r"^N[ơo]i\s+nh[ậâấầẫẩạa]n\s*:?", regex.IGNORECASE)
+# OCR's "INơi nhận:" (a stray mark glued on), "Nũi nhạn:": a letter off, then the colon
+_RECIPIENTS_FUZZY_RE = regex.compile(r"^[^a-z0-9]{0,2}[a-z|!]?\s*(?:noi\s+nhan){e<=1}\s*:")
+
+
+def is_recipients_start(text: str) -> bool:
+    """ "Nơi nhận:", the start of the closing (OCR-damaged too)."""
+    return RECIPIENTS_END_RE.match(text) is not None or _RECIPIENTS_FUZZY_RE.match(fold_chars(text[:16])) is not None
 KINH_GUI_RE = regex.compile(r"^K[íi]nh\s+g[ửu]i\s*:?\s*", regex.IGNORECASE)
 SUBJECT_RE = regex.compile(r"^(?:V/v|V/V|Về\s+việc)\s*[:.]?\s*", regex.IGNORECASE)
 ATTACHED_RE = regex.compile(r"^\(?\s*(?:Ban\s+hành\s+)?(?:kèm\s+theo|Kèm\s+theo)\b", regex.IGNORECASE)

@@ -1,0 +1,315 @@
+"""Headers of legal normative documents (Luật Ban hành văn bản quy phạm pháp luật and its decrees) and the
+header conventions of Nghị định 30/2020/NĐ-CP, on texts written for these tests."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from pipeline.segment.header import agency_case, continue_number, parse_number_line, parse_place_date
+from tests.helpers import document_from_text
+
+LAW = """QUỐC HỘI
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Luật số: 109/2025/QH15
+LUẬT
+THỦY LỢI NỘI ĐỒNG
+Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;
+Quốc hội ban hành Luật Thủy lợi nội đồng.
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về công trình thủy lợi nội đồng.
+Điều 2. Hiệu lực thi hành
+Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2026.
+Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 10 thông qua ngày 04 tháng 12 năm 2025.
+CHỦ TỊCH QUỐC HỘI
+Lê Văn Bình
+"""
+
+
+def test_law_number_type_issuer_title_and_passing_date():
+    doc = document_from_text(LAW)
+    info = doc.document
+    assert (info.doc_type, info.number) == ("luat", "109/2025/QH15")
+    assert info.issuer == "Quốc hội"
+    assert info.title == "THỦY LỢI NỘI ĐỒNG"  # the name on the line after "LUẬT"
+    # a law prints no date in its header: it bears the day it was passed, stated at its end
+    assert info.issued_date == "2025-12-04" and "issued_date" in info.inferred
+    assert [i.path for i in doc.items][:2] == ["Chương I", "Chương I.Điều 1"]
+    # the law's own "Luật này ... có hiệu lực từ ngày ..." is not a citation
+    assert {c.doc_type for c in doc.citations} == {"hien_phap"}
+
+
+STANDING_COMMITTEE = """ỦY BAN THƯỜNG VỤ
+QUỐC HỘI
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Nghị quyết số: 115/2025/UBTVQH15
+Hà Nội, ngày 20 tháng 11 năm 2025
+NGHỊ QUYẾT
+Về tiêu chuẩn của đơn vị hành chính
+ỦY BAN THƯỜNG VỤ QUỐC HỘI
+Căn cứ Luật Tổ chức Quốc hội số 57/2014/QH13;
+QUYẾT NGHỊ:
+Điều 1. Phạm vi điều chỉnh
+Nghị quyết này quy định tiêu chuẩn của đơn vị hành chính.
+"""
+
+
+def test_resolution_number_with_its_type_word_and_a_two_line_issuer():
+    info = document_from_text(STANDING_COMMITTEE).document
+    assert (info.doc_type, info.number, info.issued_date) == ("nghi_quyet", "115/2025/UBTVQH15", "2025-11-20")
+    assert info.issuer == "Ủy ban Thường vụ Quốc hội" and info.parent_issuer is None
+    assert info.title == "Về tiêu chuẩn của đơn vị hành chính"
+
+
+def decree_header(number_lines: str, heading: str = "THÔNG TƯ", issuer: str = "BỘ TÀI CHÍNH") -> str:
+    return f"""{issuer}
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+{number_lines}
+{heading}
+Hướng dẫn quản lý kinh phí thử nghiệm
+Căn cứ Luật Ngân sách nhà nước số 89/2025/QH15;
+Theo đề nghị của Vụ trưởng Vụ Ngân sách;
+Bộ trưởng Bộ Tài chính ban hành Thông tư hướng dẫn quản lý kinh phí thử nghiệm.
+Điều 1. Phạm vi điều chỉnh
+Thông tư này hướng dẫn quản lý kinh phí thử nghiệm.
+"""
+
+
+@pytest.mark.parametrize("number_lines, number", [
+    ("Số 06/2026/TT-BTC\nHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # no colon
+    ("Số: 06/2026/TT-BTС\nHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # a Cyrillic "С" in the symbol
+    ("SỐ : 06 / 2026 / TT-BTC\nHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # spaces around the joiners
+    ("Số: 06/2026/\nTT-BTC\nHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # split over two lines
+    ("Số: 06/2026/TT-\nBTC\nHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # split inside the symbol
+    ("Số:\n06/2026/TT-BTC\nHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # the label alone on its line
+    # split across the two header columns: the date of the right column sits between the two halves
+    ("Số: 06/2026/\tHà Nội, ngày 12 tháng 01 năm 2026\nTT-BTC", "06/2026/TT-BTC"),
+    ("Số: 06/2026/TT-BTC\tHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # both columns on one line
+    ("Số:\t06/2026/TT-BTC\tHà Nội, ngày 12 tháng 01 năm 2026", "06/2026/TT-BTC"),  # a row of three cells
+    ("Sô: 06/2026/TT-BTC\nHà Nội, ngảy l2 thảng 0l năm 2O26", "06/2026/TT-BTC"),  # OCR: "Sô", "l2", "2O26"
+])
+def test_number_conventions(number_lines, number):
+    info = document_from_text(decree_header(number_lines)).document
+    assert (info.number, info.doc_type) == (number, "thong_tu")
+    assert info.issued_date == "2026-01-12" and info.place == "Hà Nội"
+    assert info.issuer == "Bộ Tài chính"
+    assert info.title == "Hướng dẫn quản lý kinh phí thử nghiệm"
+
+
+def test_a_title_citing_a_numbered_document_is_not_the_number_line():
+    text = decree_header("Số 65/2025/TT-BCT\nHà Nội, ngày 12 tháng 01 năm 2026").replace(
+        "Hướng dẫn quản lý kinh phí thử nghiệm\n",
+        "Quy định chi tiết một số điều của\nNghị định số 111/2015/NĐ-CP về phát triển công nghiệp hỗ trợ\n")
+    info = document_from_text(text).document
+    assert (info.number, info.doc_type) == ("65/2025/TT-BCT", "thong_tu")
+    assert info.title == "Quy định chi tiết một số điều của Nghị định số 111/2015/NĐ-CP về phát triển công nghiệp hỗ trợ"
+
+
+def test_numbers_of_a_series_carry_a_dot():
+    info = document_from_text(decree_header("Số: 66.15/2026/NQ-CP\nHà Nội, ngày 3 tháng 2 năm 2026", "NGHỊ QUYẾT", "CHÍNH PHỦ")).document
+    assert (info.doc_type, info.number, info.issuer) == ("nghi_quyet", "66.15/2026/NQ-CP", "Chính phủ")
+
+
+@pytest.mark.parametrize("heading", ["THONG TU", "THÔNG TU'", "", "HƯỚNG DẪN CHUNG"])
+def test_type_from_the_symbol_when_the_heading_is_damaged_or_missing(heading):
+    info = document_from_text(decree_header("Số: 06/2026/TT-BTC\nHà Nội, ngày 12 tháng 01 năm 2026", heading)).document
+    assert (info.doc_type, info.number) == ("thong_tu", "06/2026/TT-BTC")
+
+
+def test_quoc_hoi_symbol_without_a_heading_takes_the_type_from_the_enacting_formula():
+    text = STANDING_COMMITTEE.replace("Nghị quyết số:", "Số:").replace("NGHỊ QUYẾT\n", "")
+    assert document_from_text(text).document.doc_type == "nghi_quyet"  # "QUYẾT NGHỊ:"
+    text = LAW.replace("Luật số:", "Số:").replace("LUẬT\n", "")
+    assert document_from_text(text).document.doc_type == "luat"  # "Quốc hội ban hành Luật …"
+
+
+def test_a_date_line_without_place_and_a_title_wrapped_over_many_lines():
+    text = """CHÍNH PHỦ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 41/2026/NĐ-CP
+Ngày 8 tháng 3 năm 2026
+NGHỊ ĐỊNH
+Sửa đổi, bổ sung một số điều của Nghị định số 10/2020/NĐ-CP ngày 12 tháng 02
+năm 2020 của Chính phủ quy định về kinh doanh vận tải được sửa đổi, bổ sung bởi
+Nghị định số 20/2022/NĐ-CP ngày 10 tháng 3 năm 2022 của
+Chính phủ và Nghị định số 30/2024/NĐ-CP ngày 5 tháng 4 năm 2024 của
+Chính phủ quy định về kinh doanh vận tải bằng xe ô tô.
+Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;
+Chính phủ ban hành Nghị định sửa đổi, bổ sung một số điều.
+Điều 1. Sửa đổi Điều 3
+Nội dung sửa đổi.
+"""
+    doc = document_from_text(text)
+    info = doc.document
+    assert (info.doc_type, info.number, info.issued_date, info.place) == ("nghi_dinh", "41/2026/NĐ-CP", "2026-03-08", None)
+    assert info.title.startswith("Sửa đổi, bổ sung") and info.title.endswith("bằng xe ô tô.")
+    assert doc.items[0].path == "Điều 1"  # no line of the title became an item
+
+
+def test_a_plan_paragraph_after_the_title_is_not_the_title():
+    text = """ỦY BAN NHÂN DÂN TỈNH HÀ SƠN
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 15/KH-UBND
+Hà Sơn, ngày 02 tháng 02 năm 2026
+KẾ HOẠCH
+Triển khai chuyển đổi số năm 2026
+Nhằm đẩy mạnh chuyển đổi số, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:
+I. MỤC TIÊU
+1. Hoàn thành hạ tầng số.
+"""
+    info = document_from_text(text).document
+    assert info.title == "Triển khai chuyển đổi số năm 2026"
+    assert (info.doc_type, info.number, info.issuer) == ("ke_hoach", "15/KH-UBND", "Ủy ban nhân dân tỉnh Hà Sơn")
+
+
+def test_stray_ocr_marks_among_the_bases_do_not_open_the_body():
+    text = """ỦY BAN NHÂN DÂN TỈNH HÀ SƠN
+Số: 3l/QĐ-UBND
+Hà Sơn, ngày 3l tháng 12 năm 2025
+QUYẾT ĐỊNH
+Về việc phê duyệt kế hoạch
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ SƠN
+Căn cử Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;
+I
+Căn cứ Quyết định xố 1O5/QĐ-UBND ngày 05/3/2025 của Ủy ban nhân dân tỉnh;
+Z
+Xét đề nghị của Giám đốc Sở Tài chính tại Tờ trình số 88/TTr-STC ngày 20/12/2025.
+:
+QUYẾT ĐỊNH:
+Điều 1. Phê duyệt kế hoạch.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+"""
+    doc = document_from_text(text)
+    info = doc.document
+    assert (info.number, info.issued_date) == ("31/QĐ-UBND", "2025-12-31")  # "3l" is 31
+    assert [i.path for i in doc.items] == ["Điều 1", "Điều 2"]
+    cited = {(c.doc_type, c.number, c.issued_date) for c in doc.citations}
+    assert cited == {
+        ("luat", None, "2025-02-19"), ("quyet_dinh", "105/QĐ-UBND", "2025-03-05"), ("to_trinh", "88/TTr-STC", "2025-12-20"),
+    }
+    assert all(m.context == "legal_basis" for c in doc.citations for m in c.mentions)
+
+
+def test_number_line_parsing():
+    assert parse_number_line("Số lượng hồ sơ: 12") is None  # a word, not the label
+    assert parse_number_line("Số 12 hộ gia đình") is None
+    draft = parse_number_line("Số:        /KH-UBND")
+    assert (draft.number, draft.raw, draft.complete) == (None, "/KH-UBND", True)
+    law = parse_number_line("Luật số: 109/2025/QH15")
+    assert (law.number, law.doc_type) == ("109/2025/QH15", "luat")
+    order = parse_number_line("Pháp lệnh số 01/2026/UBTVQH15")
+    assert (order.number, order.doc_type) == ("01/2026/UBTVQH15", "phap_lenh")
+    partial = parse_number_line("Số: 12/2025/NĐ-")
+    assert partial.complete is False
+    assert continue_number(partial, "CP").number == "12/2025/NĐ-CP"
+    assert continue_number(partial, "Hà Nội, ngày 5 tháng 1 năm 2025") is None
+
+
+def test_place_date_parsing():
+    assert parse_place_date("Hà Nội, ngày 31 tháng 12 năm 2025") == ("Hà Nội", dt.date(2025, 12, 31))
+    assert parse_place_date("Ngày 8 tháng 12 năm 2025")[1].isoformat() == "2025-12-08"
+    assert parse_place_date("Đà Nẵng, ngảy O5 thảng 3 năm 2O26")[1].isoformat() == "2026-03-05"  # OCR
+
+
+def test_issuer_names_are_written_as_running_text_writes_them():
+    assert agency_case("NGÂN HÀNG NHÀ NƯỚC VIỆT NAM") == "Ngân hàng Nhà nước Việt Nam"
+    assert agency_case("ỦY BAN THƯỜNG VỤ QUỐC HỘI") == "Ủy ban Thường vụ Quốc hội"
+    assert agency_case("TÒA ÁN NHÂN DÂN TỐI CAO") == "Tòa án nhân dân tối cao"
+    assert agency_case("BỘ giao thông vận tải") == "Bộ Giao thông vận tải"  # only the head typed in capitals
+    assert agency_case("SỞ KH&CN") == "Sở KH&CN"
+
+
+# ---- headers and bases as OCR reads a scan (issue 12): columns run together, stray marks, handwritten slots
+SCANNED_CIRCULAR = """BỘ NỘI VỤ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+I
+Số: "/2025/TT-BNV
+:
+Độc lập - Tự do - Hạnh phúc Hà Nội, ngày 1 † tháng J_ nÄu-202#
+THÔNG TƯ
+Hướng dẫn chế độ báo cáo thống kê ngành nội vụ
+Cũn rứ Luật Thống kê ngày 23 tháng 11 năm 2015;
+,
+Bà >
+Căn cứ Nghị định sô 63/2022/NĐ-CP ngày 12 tháng 9 năm 2022 của Chính phủ;
+É
+Xót đệ nghị của Vụ trưởng Vụ Kế hoạch - Tài chính;
+_ Bộ trưởng Bộ Nội vụ ban hành Thông tư hướng dẫn chế độ báo cáo thống kê.
+Điều 1. Phạm vi điều chỉnh
+Thông tư này hướng dẫn chế độ báo cáo thống kê.
+INơi nhận:
+- Như Điều 1;
+BỘ TRƯỞNG
+"""
+
+
+def test_a_scanned_circular_with_a_handwritten_number_and_stray_marks():
+    doc = document_from_text(SCANNED_CIRCULAR)
+    info = doc.document
+    assert (info.doc_type, info.number, info.number_raw) == ("thong_tu", None, "/2025/TT-BNV")  # never guessed
+    assert (info.issuer, info.place, info.issued_date) == ("Bộ Nội vụ", "Hà Nội", None)
+    assert info.title == "Hướng dẫn chế độ báo cáo thống kê ngành nội vụ"
+    cited = {(c.doc_type, c.number, c.issued_date) for c in doc.citations}
+    assert cited == {("luat", None, "2015-11-23"), ("nghi_dinh", "63/2022/NĐ-CP", "2022-09-12")}
+    # no stray mark, basis, enacting sentence or closing line became an item
+    assert [(i.path, i.text) for i in doc.items] == [
+        ("Điều 1", "Phạm vi điều chỉnh"), ("Điều 1.¶1", "Thông tư này hướng dẫn chế độ báo cáo thống kê."),
+    ]
+
+
+def test_a_scanned_letter_whose_number_and_subject_run_together():
+    text = """BỘ CÔNG THƯƠNG
+CỤC HÓA CHẤT
+Số: Êđã /HC-KHCN V/v hướng dẫn khai báo hóa chất
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày °Ê tháng 4 năm 2026
+Kính gửi: Sở Công Thương các tỉnh
+1. Về khai báo hóa chất nhập khẩu.
+"""
+    info = document_from_text(text).document
+    assert (info.doc_type, info.number, info.number_raw) == ("cong_van", None, "/HC-KHCN")
+    assert info.title == "hướng dẫn khai báo hóa chất"
+    assert (info.issuer, info.parent_issuer, info.place, info.issued_date) == ("Cục Hóa chất", "Bộ Công Thương", "Hà Nội", None)
+
+
+def test_ocr_damaged_headings_and_a_record_that_opens_with_its_date():
+    licence = """ỦY BAN NHÂN DẦN
+TỈNH HÀ SƠN
+Số: 81/GP-UBND
+Hà Sơn, ngày 02 tháng 3 năm 2026
+GIẦY PHÉP SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ SƠN
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16/6/2025;
+Xét đề nghị của Công ty Cổ phần Đá Hà Sơn;
+Theo đề nghị của Sở Công Thương tại Tờ trình số 12/TTr-SCT ngày 20/02/2026;
+,
+Điều 1. Cho phép Công ty sử dụng vật liệu nổ công nghiệp.
+"""
+    info = document_from_text(licence).document
+    assert (info.doc_type, info.number, info.issuer) == ("giay_phep", "81/GP-UBND", "Ủy ban nhân dân tỉnh Hà Sơn")
+    assert info.title == "SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP"
+    record = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+HIẾN BẢN KIỂM TRA
+Hiện trường khu vực nổ mìn
+Hôm nay, ngày 08/6/2026, Sở Công Thương tiến hành kiểm tra hiện trường tại mỏ đá Hà Sơn.
+A. THÀNH PHẦN
+1. Đại diện Sở Công Thương.
+"""
+    doc = document_from_text(record)
+    assert (doc.document.doc_type, doc.document.place) == ("bien_ban", None)  # "Hôm nay" is no place
+    assert doc.document.issued_date == "2026-06-08" and doc.document.inferred == ["issued_date"]  # the record's opening
+    assert doc.document.title == "KIỂM TRA"  # the subject the heading line carries
