@@ -11,12 +11,11 @@ pdfplumber would, the page is read by pdfplumber instead (:attr:`PdfiumPage.fall
 **A character** (an entry of pdfium's text page that belongs to a text object):
 
 * ``text``: pdfium's Unicode for it.
-* ``x0``: its origin. ``x1``: the origin plus its advance width. pdfium's "loose"
-  box is the advance box widened to hold the glyph's ink, so the advance is read
-  from it for each (font, size, letter) the first time the letter's ink stays
-  inside its advance, and kept; a letter whose ink always overhangs ("C" and "y" in
-  italics) takes the distance to the next letter of its text object (the most
-  common one on the page), as pdfminer's advance is that distance.
+* ``x0``: its origin. ``x1``: the origin plus its advance width, found once per
+  (font, size, scale, letter): pdfium's "loose" box is the advance box widened to
+  hold the glyph's ink, so its right edge is the advance where the ink stays inside;
+  for a letter whose ink overhangs ("C" and "y" in italics) the font's width for the
+  letter (``FPDFFont_GetGlyphWidth``), which is pdfminer's advance.
 * ``top`` / ``bottom``, ``size``: pdfminer's box is one em high, from the font's
   descent below the baseline (``FontDescriptor /Descent``, forced negative):
   ``bottom = height - (baseline + descent * size)``, ``top = bottom - size``, with
@@ -33,18 +32,28 @@ space at its origin, and a space pdfium generated inside a text object is a real
 space when the next letter starts further on (a space's width away); spaces pdfium
 generated between objects, and for a gap right before a letter, are dropped.
 
-**Pages read by pdfplumber instead** (the reason is kept in ``fallback``):
-rotated pages; pages whose rules may make a ruled table (four path pieces or more:
-tables are found by pdfplumber's table finder on its own objects); pages with
-visible widgets or stamps (an e-signature's number and date, read from the
-annotation's appearance by `read/pdf.py`); characters without a Unicode mapping
-(pdfminer writes "(cid:54)", which the font-map repair reads), rotated or mirrored
-characters, fonts pdfminer measures with its own metrics (the standard 14),
-fonts not embedded (pdfium measures a substitute), text in the codes of a legacy
-Vietnamese encoding (TCVN3 ".VnTime", VNI: their old subset fonts measure
-differently; ``read/pdf.py`` converts that text), and marked content with ``/ActualText`` (pdfium prints the replacement text). A
-hyphen that ends a line, which pdfium marks as U+0002, is read back as "-". A file pdfium cannot open at all is
-left to pdfplumber too, so its refusal reads as it always did.
+**Tables, stamps.** Painted paths become pdfplumber's lines, rectangles and curves
+(pdfminer's rules: each subpath, "re" as a closed rectangle, a curve by its end
+points), so `read/pdf.py` finds ruled tables with pdfplumber's own table finder on a
+:class:`RuledPage`. The text of visible widgets and stamps (an e-signature's number
+and date) is read by `read/pdf.py` from the annotations' appearance streams with
+pdfminer, which does not parse the page's content for it.
+
+**Pages read by pdfplumber instead** (the reason is kept in ``fallback``): rotated
+pages; a MediaBox not at the origin; characters without a Unicode mapping (pdfminer
+writes "(cid:54)", which the font-map repair reads); rotated or mirrored characters;
+fonts pdfminer measures with its own metrics (the standard 14); fonts not embedded
+(pdfium measures a substitute); text in the codes of a legacy Vietnamese encoding
+(TCVN3 ".VnTime", VNI: their old subset fonts measure differently; ``read/pdf.py``
+converts that text); marked content with ``/ActualText`` (pdfium prints the
+replacement text). A hyphen that ends a line, which pdfium marks as U+0002, is read
+back as "-". A file whose fonts have glyphs the glyph-map repair may re-letter
+(:func:`glyph_suspects`), and a file pdfium cannot open at all, are left to
+pdfplumber whole, so the repair and the refusals work as they always did.
+
+Geometry is pdfium's 32-bit floats rounded to 4 decimals (the numbers as written in
+the file); boxes then agree with pdfplumber's to a hundredth of a point, and
+`tests/test_pdfium.py` checks every generated and corpus PDF reads alike.
 """
 from __future__ import annotations
 
