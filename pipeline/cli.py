@@ -154,6 +154,16 @@ def schema(out_path: Path = typer.Option(Path("schemas/document.schema.json"), "
 # The inbox and the dataset (flows/inbox.py)
 # --------------------------------------------------------------------------
 HOME_OPTION = typer.Option(Path("."), "--home", metavar="DIR", help="Folder holding raw_docs/ and extracted/.")
+NO_TOKENS_OPTION = typer.Option(
+    False, "--no-tokens",
+    help="Store documents without their words (no word segmentation; same as DECREE_TOKENS=off).")
+
+
+def _tokens_setting(no_tokens: bool) -> None:
+    import os
+
+    if no_tokens:
+        os.environ["DECREE_TOKENS"] = "off"  # read by the flow and its workers (pipeline.tokens.enabled)
 
 
 def _print_summary(summary, seconds: float, title: str = "decree process", *, stamp: bool = False) -> None:
@@ -282,11 +292,13 @@ def process(
                                 help="Documents processed at once (default: the number of cores)."),
     settle: float = typer.Option(2.0, "--settle", min=0, metavar="SECONDS",
                                  help="Seconds a file must stay unchanged before it is read."),
+    no_tokens: bool = NO_TOKENS_OPTION,
 ) -> None:
     """One pass over raw_docs/inbox: every finished file is processed into extracted/, archived or quarantined."""
     from pipeline.inbox import Home, scan_inbox
     from pipeline.preflight import prepare_home
 
+    _tokens_setting(no_tokens)
     root = Home.at(home)
     with _said_in_one_line():
         prepare_home(root)
@@ -308,10 +320,12 @@ def watch(
     interval: float = typer.Option(5.0, "--interval", min=0.5, metavar="SECONDS", help="Seconds between looks at the inbox."),
     settle: float = typer.Option(2.0, "--settle", min=0, metavar="SECONDS",
                                  help="Seconds a file must stay unchanged before it is read."),
+    no_tokens: bool = NO_TOKENS_OPTION,
 ) -> None:
     """Keep processing the inbox as files arrive (Ctrl-C stops cleanly, after the document in hand)."""
     import time
 
+    _tokens_setting(no_tokens)
     from flows.server import prefect_api
     from pipeline.inbox import Home, scan_inbox
     from pipeline.preflight import prepare_home, run_lock
@@ -385,8 +399,10 @@ def retry(
     names: list[str] = typer.Argument(None, metavar="[NAME]...", help="Quarantined file names (default: all)."),
     home: Path = HOME_OPTION,
     run: bool = typer.Option(True, help="Process the inbox right after."),
+    no_tokens: bool = NO_TOKENS_OPTION,
 ) -> None:
     """Move quarantined files back to the inbox (and process them again)."""
+    _tokens_setting(no_tokens)
     from pipeline.inbox import Home, quarantined, release
     from pipeline.preflight import prepare_home
 
@@ -423,11 +439,12 @@ def retry(
 
 
 @app.command()
-def rebuild(home: Path = HOME_OPTION) -> None:
+def rebuild(home: Path = HOME_OPTION, no_tokens: bool = NO_TOKENS_OPTION) -> None:
     """Re-derive the whole dataset from raw_docs/archive (after upgrading the pipeline)."""
     from pipeline.inbox import Home
     from pipeline.preflight import prepare_home
 
+    _tokens_setting(no_tokens)
     root = Home.at(home)
     with _said_in_one_line():
         prepare_home(root)

@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
             False, "--allow-files",
             help="Let the SQL read files outside the dataset (read_csv('other.csv')); off by default."),
     ) -> None:
-        """Run read-only SQL over the dataset's views: documents, items, quantities, deadlines, agencies,
+        """Run read-only SQL over the dataset's views: documents, items, tokens, quantities, deadlines, agencies,
         citations, table_rows, links, review_queue, corrections, correction_status, corrections_unapplied,
         citation_checks, document_links, target_links, link_correction_status and tasks. fold(text) matches
         without diacritics; files outside the dataset are not read (--allow-files)."""

@@ -244,7 +244,8 @@ def test_office_conversion_is_refused_past_its_time_limit_and_recovers(tmp_path)
     if find_soffice() is None or office.find_uno_python() is None:
         pytest.skip("LibreOffice with its Python bridge (python3-uno) not installed")
     rtf = tmp_path / "a.rtf"
-    rtf.write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 .VnTime;}}\f0 Quy\'d5t \'ae\'denh\par}")
+    # Long enough that even a warm LibreOffice (started by an earlier test) needs far more than the limit.
+    rtf.write_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 .VnTime;}}\f0 " + rb"Quy\'d5t \'ae\'denh\par " * 3000 + b"}")
     service = office.shared_service()
     assert service is not None and service.alive()
     first, second = tmp_path / "first", tmp_path / "second"

@@ -224,3 +224,19 @@ def test_an_unreadable_file_costs_itself_only(tmp_path, warm_prefect_home):
     assert "cannot be read" in report["reason"] and "Permission denied" in report["reason"]
     status = decree("status", "--home", str(home), env=env)
     assert "khong-doc-duoc.txt: cannot be read" in status.stdout
+
+
+def test_no_tokens_stores_documents_without_their_words(tmp_path, warm_prefect_home):
+    from pipeline.dataset import connect
+
+    home = tmp_path / "home"
+    Home.at(home).ensure()
+    plan = home / "raw_docs" / "inbox" / "ke-hoach.txt"
+    plan.write_text("KẾ HOẠCH\nThử nghiệm\n1. Hỗ trợ 30 doanh nghiệp trong năm 2025.\n", encoding="utf-8")
+    os.utime(plan, (time.time() - 60, time.time() - 60))
+    result = decree("process", "--home", str(home), "--no-tokens", env=clean_env(PREFECT_HOME=str(warm_prefect_home)),
+                    timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    with connect(home) as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone()[0] >= 1
+        assert db.execute("SELECT count(*) FROM tokens").fetchone()[0] == 0

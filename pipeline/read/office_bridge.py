@@ -97,6 +97,7 @@ class Office:
             self.kill()
 
         timer = threading.Timer(timeout, expire)
+        started = time.monotonic()
         timer.start()
         document = None
         try:
@@ -110,6 +111,9 @@ class Office:
             if document is None:
                 return {"error": "LibreOffice could not open the file (corrupt, encrypted or not a document it reads)"}
             document.storeToURL(uno.systemPathToFileUrl(target), _props(FilterName=filter_name, Overwrite=True))
+            if self.timed_out or time.monotonic() - started > timeout:
+                # past the limit, even if the watchdog thread had no chance to fire before the calls returned
+                return {"error": f"LibreOffice conversion timed out after {timeout:.0f} s"}
             return {"ok": True}
         except Exception as exc:
             if self.timed_out:

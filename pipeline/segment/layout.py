@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import regex
 
 from pipeline.model import TextLine
+from pipeline.repair.syllables import syllable_validity
 from pipeline.segment import header as hdr
 from pipeline.lexicon import DocType, ascii_fold, doc_type_from_heading, is_exact_heading, is_upper_text, split_type_heading
 from pipeline.segment.patterns import (
@@ -338,6 +339,8 @@ class _Walker:
         previous = lay.title_lines[-1].text.strip()
         if len(lay.title_lines) >= _MAX_TITLE_LINES or previous.endswith((".", ";", ":")) or text.endswith(":"):
             return False
+        if syllable_validity(text) < 0.5:
+            return False  # a title wraps onto words, not onto a stamp's or a signature's OCR marks ('"52 #2sss…')
         # a subject line wraps: the continuation is in the same case, or starts in lower case
         if (is_upper_text(text) and is_upper_text(previous)) or text[:1].islower():
             return len(lay.title_lines) < 4 or self.bases_follow(line)
