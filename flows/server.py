@@ -349,6 +349,10 @@ def _watch_idle(server, files: ServerFiles, idle: float, period: float = 2.0) ->
         with contextlib.suppress(OSError):
             last_used = max(last_used, files.clients.stat().st_mtime)
         if time.time() - last_used > idle:
+            # The state goes first: from this moment a new client starts its own server instead of
+            # finding one that is about to close its socket.
+            with contextlib.suppress(OSError):
+                files.state.unlink()
             server.should_exit = True
 
 
