@@ -163,11 +163,11 @@ def decree_pdf_bytes(seed: int, tasks: int) -> bytes:
     at(20, 53, f"Triển khai chuyển đổi số và hỗ trợ doanh nghiệp giai đoạn {year}-{year + 3}", 12, True, w=170,
        align="C")
     pdf.set_y(66)
-    para(f"Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;")
-    para(f"Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;")
+    para("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;")
+    para("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;")
     para(f"Căn cứ Quyết định số {500 + seed}/QĐ-UBND ngày 02 tháng 01 năm {year} của Ủy ban nhân dân tỉnh "
          f"{province.title()} về việc ban hành Chương trình hành động năm {year};")
-    para(f"Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:")
+    para("Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:")
     para("I. MỤC ĐÍCH, YÊU CẦU", bold=True, indent=0)
     para("1. Mục đích", bold=True)
     for _ in range(2):
@@ -634,7 +634,7 @@ def run(work: Path, quick: bool, rounds: int = 5) -> None:
     for kind, (times, n) in stage_times.items():
         cells = [f"{rate(n, times.get(s))} ({times.get(s, 0) / times['e2e']:4.0%})" for s in STAGES]
         print(f"  {kind:10} " + " ".join(f"{c:>16}" for c in cells))
-    print(f"  (pages/s, share of the end-to-end time in brackets; 'other' = hashing the file, the Source)")
+    print("  (pages/s, share of the end-to-end time in brackets; 'other' = hashing the file, the Source)")
     text_e2e = stage_times["text PDFs"][0]["e2e"]
     scan_e2e = stage_times["scans"][0]["e2e"]
     summary_rows += [

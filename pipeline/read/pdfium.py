@@ -58,9 +58,7 @@ the file); boxes then agree with pdfplumber's to a hundredth of a point, and
 from __future__ import annotations
 
 import ctypes
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
