@@ -66,6 +66,7 @@ _STOP = set(
 _YEAR_RE = regex.compile(r"(?:19|20)\d\d")
 SHORTLIST = 8  # candidates per row compared character by character
 CANDIDATES = 32  # candidates per row taken from the index and ranked by word sequence
+FIGURE_CANDIDATES = 4  # more candidates sharing a figure with the row
 COMMON_SHARE = 0.25  # a feature in more than this share of the items finds no candidates (it still scores)
 
 
@@ -252,10 +253,12 @@ class _Index:
             for n in posting:
                 scores[n] = scores.get(n, 0.0) + weight
         best = heapq.nlargest(limit, scores, key=scores.__getitem__)
-        for figure in figures:
-            for n in self.by_figure.get(figure.value, ())[:limit]:
-                if n in scores and n not in best:
-                    best.append(n)
+        # and the items sharing a figure of the row that the words left out: the best few by those words
+        # (a fixed number, so a longer document, with a figure in more items, costs no more per row)
+        chosen = set(best)
+        sharing = {n for figure in figures for n in self.by_figure.get(figure.value, ())
+                   if n in scores and n not in chosen}
+        best += heapq.nlargest(FIGURE_CANDIDATES, sorted(sharing), key=scores.__getitem__)
         return [self.texts[n] for n in best]
 
 
