@@ -143,7 +143,7 @@ def main(argv=None) -> int:
 
     best = {k: min(v) for k, v in times.items()}
     middle = {k: statistics.median(v) for k, v in times.items()}
-    ocr_seconds, tesseract_seconds, pipeline_seconds = best["ocr"], best["tesseract"], best["pipeline"]
+    _ocr, tesseract_seconds, pipeline_seconds = best["ocr"], best["tesseract"], best["pipeline"]
     overhead = (pipeline_seconds - tesseract_seconds) / tesseract_seconds
     overhead_median = (middle["pipeline"] - middle["tesseract"]) / middle["tesseract"]
     print(f"scanned decree page: {pages} page(s), 200 dpi scan, OCR at {dpi} dpi, {args.runs} interleaved runs")

@@ -24,8 +24,9 @@ and prints:
    and segment (it includes linking table rows to narrative items, ``link_table_rows``). The 100 % memory run below
    times the same text PDFs again without the wrappers, in a fresh process;
 2. the flow (``flows.inbox.run_inbox``) on a fresh home with the whole corpus in the inbox,
-   Prefect's ephemeral API server (started once beforehand and reported separately, with a
-   private ``PREFECT_HOME``), analytics off, logging at WARNING;
+   against the local Prefect API server the CLI uses (``flows.server.prefect_api``: started
+   once in a private ``PREFECT_HOME``, reported separately, stopped at the end), analytics
+   off, logging at WARNING;
 3. peak RSS (``resource.getrusage`` maxrss of self and of children) of a fresh subprocess
    that extracts 25 %, 50 % and 100 % of the text corpus, and whether it stays flat;
 4. our text-PDF end-to-end time / pdfplumber's ``page.extract_text()`` (open + every page):
@@ -162,11 +163,11 @@ def decree_pdf_bytes(seed: int, tasks: int) -> bytes:
     at(20, 53, f"Triển khai chuyển đổi số và hỗ trợ doanh nghiệp giai đoạn {year}-{year + 3}", 12, True, w=170,
        align="C")
     pdf.set_y(66)
-    para(f"Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;")
-    para(f"Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;")
+    para("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;")
+    para("Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;")
     para(f"Căn cứ Quyết định số {500 + seed}/QĐ-UBND ngày 02 tháng 01 năm {year} của Ủy ban nhân dân tỉnh "
          f"{province.title()} về việc ban hành Chương trình hành động năm {year};")
-    para(f"Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:")
+    para("Ủy ban nhân dân tỉnh ban hành Kế hoạch triển khai như sau:")
     para("I. MỤC ĐÍCH, YÊU CẦU", bold=True, indent=0)
     para("1. Mục đích", bold=True)
     for _ in range(2):
@@ -539,12 +540,11 @@ def bench_pdftotext(paths: list[Path]) -> float | None:
 # 2, 5, 6. The flow
 # ==========================================================================
 def prefect_env(prefect_home: Path) -> None:
-    """Ephemeral API server in a private PREFECT_HOME, no telemetry, quiet logs (set before prefect is imported)."""
+    """A private PREFECT_HOME (its own local server), no telemetry, quiet logs (set before prefect is imported)."""
     os.environ.pop("PREFECT_API_URL", None)
     os.environ.update({
         "PREFECT_HOME": str(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-        "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
     })
 
 
@@ -602,6 +602,9 @@ def main() -> None:
     try:
         run(work, args.quick, args.rounds)
     finally:
+        from flows import server
+
+        server.stop()  # the benchmark's own local Prefect server
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(f"\n(total {time.perf_counter() - wall:.0f} s; load average at the end {os.getloadavg()[0]:.1f})")
@@ -631,7 +634,7 @@ def run(work: Path, quick: bool, rounds: int = 5) -> None:
     for kind, (times, n) in stage_times.items():
         cells = [f"{rate(n, times.get(s))} ({times.get(s, 0) / times['e2e']:4.0%})" for s in STAGES]
         print(f"  {kind:10} " + " ".join(f"{c:>16}" for c in cells))
-    print(f"  (pages/s, share of the end-to-end time in brackets; 'other' = hashing the file, the Source)")
+    print("  (pages/s, share of the end-to-end time in brackets; 'other' = hashing the file, the Source)")
     text_e2e = stage_times["text PDFs"][0]["e2e"]
     scan_e2e = stage_times["scans"][0]["e2e"]
     summary_rows += [
@@ -685,16 +688,21 @@ def run(work: Path, quick: bool, rounds: int = 5) -> None:
     ]
 
     # 2, 5, 6. flow -------------------------------------------------------------
-    print("\n2. the flow (run_inbox) over the whole corpus, fresh home, Prefect ephemeral server", flush=True)
-    # run_inbox starts no flow on an empty inbox, so call the flow itself to start the ephemeral API server
+    print("\n2. the flow (run_inbox) over the whole corpus, fresh home, the local Prefect server", flush=True)
+    # what `decree process` does: the API of flows.server.prefect_api (the local server, started here once)
     from flows.inbox import process_inbox
+    from flows.server import prefect_api
     from pipeline.inbox import Home
 
+    started = time.perf_counter()
+    api = prefect_api()
+    api.__enter__()  # for the rest of the run; the server is stopped by main()
+    t_server = time.perf_counter() - started
     Home.at(work / "home-warmup").ensure()
     started = time.perf_counter()
     process_inbox(str(work / "home-warmup"))
-    t_server = time.perf_counter() - started
-    print(f"  first flow run of the process (empty inbox, starts the API server): {t_server:.1f} s")
+    t_warm = time.perf_counter() - started
+    print(f"  the local API server started in {t_server:.1f} s; a first flow run (empty inbox) {t_warm:.1f} s")
     home = work / "home-w2"
     fill_inbox(home, corpus)
     t_first, summary = run_flow(home, workers=2)
@@ -705,7 +713,7 @@ def run(work: Path, quick: bool, rounds: int = 5) -> None:
     print(f"  in-process extract_document of the same files, one after another: {ideal:.1f} s")
     summary_rows += [
         ("flow first run, workers=2 (text + scans)", f"{pages / t_first:.2f} pages/s", "", f"{t_first:.1f} s"),
-        ("Prefect ephemeral server start (once)", f"{t_server:.1f} s", "", ""),
+        ("local Prefect server start (once)", f"{t_server:.1f} s", "", ""),
     ]
 
     print("\n5. re-runs", flush=True)

@@ -39,7 +39,7 @@ from pipeline.batch import (  # noqa: E402
 from pipeline.dataset import dataset_at  # noqa: E402
 from pipeline.errors import RunBlocked  # noqa: E402
 from pipeline.inbox import Home, Outcome, scan_inbox  # noqa: E402
-from pipeline.isolation import Limits  # noqa: E402
+from pipeline.isolation import Limits, warm_up  # noqa: E402
 from pipeline.preflight import check_home, run_lock  # noqa: E402
 from pipeline.tokens import enabled as tokens_enabled  # noqa: E402  (the DECREE_TOKENS setting, read by the flow)
 
@@ -124,6 +124,8 @@ def _run_inbox(home: Home, dask: bool, dask_address: str | None, workers: int | 
         known.waiting = [Outcome(c.path.name, "waiting", reason=c.reason)
                          for c in candidates if c.reason == "still being written"]
         return known
+    if not dask:
+        warm_up(tokens_enabled())  # the fork server imports the pipeline while Prefect starts the flow run
     flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
     summary = flow_with_runner(str(home.root), settle_seconds=settle_seconds)
     summary.outcomes[:0] = known.outcomes

@@ -144,9 +144,14 @@ def prefect_api(notify: Callable[[str], None] | None = None) -> Iterator[str]:
         return
     previous = os.environ.get("PREFECT_API_URL")
     with local_server(notify) as url:
-        os.environ["PREFECT_API_URL"] = url
+        os.environ["PREFECT_API_URL"] = url  # for the processes the run starts
+        # This process's Prefect settings were read when `configured_api_url` imported them: without
+        # the update its flows would not see the URL and would start a temporary server of their own.
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
         try:
-            yield url
+            with temporary_settings(updates={PREFECT_API_URL: url}):
+                yield url
         finally:
             if previous is None:
                 os.environ.pop("PREFECT_API_URL", None)

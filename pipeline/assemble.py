@@ -65,7 +65,10 @@ def assemble(raw: RawDocument) -> Assembled:
             ))
             parts.append(text)
             original_parts.append(raw_text)
-            origin.extend(original_pos + o for o in norm.origin[:-1])
+            if text == raw_text and norm.origin == list(range(len(text) + 1)):  # most lines: nothing changed
+                origin.extend(range(original_pos, original_pos + len(text)))
+            else:
+                origin.extend(map(original_pos.__add__, norm.origin[:-1]))
             pos += len(text)
             original_pos += len(raw_text)
         page_spans[page.number] = (page_start, pos)

@@ -52,10 +52,21 @@ def _get_context(tokens: bool = False) -> multiprocessing.context.BaseContext:
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["pipeline.document",
+        # pipeline.cli too: multiprocessing re-runs the parent's main script in each child, and `decree`
+        # is a script importing pipeline.cli (typer, rich), which each document would import again.
+        _context.set_forkserver_preload(["pipeline.document", "pipeline.cli",
                                           *(["pipeline.nlp"] if tokens else []),
                                           "pipeline.worker_preload"])  # last: gc.freeze() what is loaded
     return _context
+
+
+def warm_up(tokens: bool = False) -> None:
+    """Start the fork server now: it imports the pipeline (a second or more) while the caller does
+    other work (the flow run's start), instead of before the first document."""
+    from multiprocessing import forkserver
+
+    _get_context(tokens)
+    forkserver.ensure_running()
 
 
 def _tokens(document, limits: Limits) -> Tokens:

@@ -43,7 +43,7 @@ _FOLD = _FoldTable(same_length=False)
 _FOLD_SAME_LENGTH = _FoldTable(same_length=True)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def ascii_fold(text: str) -> str:
     """Lower-case, strip diacritics, map đ to d: "Quyết Định" -> "quyet dinh".
 

@@ -59,6 +59,7 @@ Entry points: :func:`extract_agencies`, :func:`extract_agencies_from_cells`,
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import regex as re
@@ -66,6 +67,18 @@ import regex as re
 from pipeline.model import Agency
 from pipeline.repair.normalize import normalize_tone_marks
 from pipeline.lexicon import ascii_fold
+
+_BLANKS = re.compile(r"[ \t\u00a0]*")
+_CONJUNCTION = re.compile(r"(và|-|–)(?=\s)|(-|–)(?=\p{L})")
+_NOUN_SEPARATOR = re.compile(r"\s*(?:,|/|và)\s*")
+_UPPER_START = re.compile(r"\p{Lu}")
+_SPACE_BEFORE_CLOSE = re.compile(r"\s+([,)])")
+
+
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str, flags: int = 0):
+    """A pattern built from word lists at call time, compiled once."""
+    return re.compile(pattern, flags)
 
 # --------------------------------------------------------------------------
 # Data
@@ -345,12 +358,12 @@ def _is_fake_head(text: str, head: str, end: int) -> bool:
     """"Ban hành", "Phòng chống", "Hội nghị": the head word is an ordinary word here."""
     required = ONLY_A_HEAD_BEFORE.get(head.casefold())
     if required:
-        m = re.match(r"\s+(" + _alternation(required) + r")" + _NOT_WORD_AFTER, text[end:end + 40], re.IGNORECASE)
+        m = _compiled(r"\s+(" + _alternation(required) + r")" + _NOT_WORD_AFTER, re.IGNORECASE).match(text[end:end + 40])
         return m is None
     followers = NOT_A_HEAD_BEFORE.get(head.casefold())
     if not followers:
         return False
-    m = re.match(r"\s*,?\s*(" + _alternation(followers) + r")" + _NOT_WORD_AFTER, text[end:end + 40], re.IGNORECASE)
+    m = _compiled(r"\s*,?\s*(" + _alternation(followers) + r")" + _NOT_WORD_AFTER, re.IGNORECASE).match(text[end:end + 40])
     return m is not None
 
 
@@ -372,7 +385,7 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
     end = cut = pos
     words = 0
     while True:
-        m = re.match(r"[ \t\u00a0]*", text[end:])
+        m = _BLANKS.match(text[end:])
         i = end + m.end()
         if i >= len(text) or (i == end and words and text[i] not in "-–"):
             break
@@ -392,7 +405,7 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
             # lower-case verb right after the head: "Sở chủ trì", "Ban Quản lý thực hiện"
             if re.match(r"\p{Ll}", text[i:]):
                 break
-        conj = re.match(r"(và|-|–)(?=\s)|(-|–)(?=\p{L})", text[i:])
+        conj = _CONJUNCTION.match(text[i:])
         if conj:
             j = i + conj.end()
             k = j + len(re.match(r"\s*", text[j:]).group())
@@ -441,7 +454,7 @@ def _mentions(text: str) -> list[_Mention]:
         if start < taken:
             continue
         if kind == "generic":
-            nouns = re.split(r"\s*(?:,|/|và)\s*", m.group("nouns"))
+            nouns = _NOUN_SEPARATOR.split(m.group("nouns"))
             has_plural = bool(m.group("plural"))
             has_tail = bool(m.group("tail").strip())
             if not (has_plural or has_tail or len(nouns) >= 2):
@@ -455,7 +468,7 @@ def _mentions(text: str) -> list[_Mention]:
         if _is_fake_head(text, head, m.end()):
             continue
         # a lower-case start is not a head ("sở", "ban"): those come only through the generic forms
-        if not re.match(r"\p{Lu}", head):
+        if not _UPPER_START.match(head):
             continue
         end, known, plural, guessed = _extend_name(text, m.end(), head)
         mention = _Mention(start, end, head, plural=plural, known=known, guessed_end=guessed)
@@ -671,7 +684,7 @@ def normalize_agency(name: str) -> str:
     s = normalize_tone_marks(s).text
     s = _fold_spaces(s).strip(" .,;:")
     s = _fold_spaces(_expand_abbreviations(s))
-    s = re.sub(r"\s+([,)])", r"\1", s)
+    s = _SPACE_BEFORE_CLOSE.sub(r"\1", s)
     s = re.sub(r"(?<=[\p{L}\p{M}])\s*[-–]\s*(?=\p{Lu})", " - ", s)  # "Tiêu chuẩn- Đo lường" -> "Tiêu chuẩn - Đo lường"
     if not s:
         return s

@@ -66,14 +66,19 @@ _STOP = set(
 _YEAR_RE = regex.compile(r"(?:19|20)\d\d")
 SHORTLIST = 8  # candidates per row compared character by character
 CANDIDATES = 32  # candidates per row taken from the index and ranked by word sequence
+FIGURE_CANDIDATES = 4  # more candidates sharing a figure with the row
 COMMON_SHARE = 0.25  # a feature in more than this share of the items finds no candidates (it still scores)
+
+
+_SPACES_RE = regex.compile(r"\s+")
+_NOT_WORD_RE = regex.compile(r"[^a-z0-9 ]+")
 
 
 @lru_cache(maxsize=4096)
 def _normalise(text: str) -> str:
     text = _LEAD_NOTE_RE.sub(" ", text)
     text = _ABBR_RE.sub(lambda m: " " + _ABBREVIATIONS[m.group()] + " ", text)
-    return regex.sub(r"\s+", " ", regex.sub(r"[^a-z0-9 ]+", " ", ascii_fold(text))).strip()
+    return _SPACES_RE.sub(" ", _NOT_WORD_RE.sub(" ", ascii_fold(text))).strip()
 
 
 @lru_cache(maxsize=4096)
@@ -175,17 +180,23 @@ def text_similarity(row: str, item: str, weights: dict[str, float] | None = None
     figure and twenty times cheaper, so it ranks every pair and only the best few get
     the character comparison.
     """
+    base, matcher = _similarity_parts(row, item, weights or {}, precise)
+    return base + 0.25 * (matcher.ratio() if matcher else 0.0)
+
+
+def _similarity_parts(row: str, item: str, w: dict[str, float], precise: bool):
+    """``text_similarity`` = first + 0.25 * the second's ``ratio()`` (None: 0): the overlaps, and the
+    sequence matcher (whose ``quick_ratio()`` bounds its ratio from above, for a fraction of the cost)."""
     r, c = _normalise(row), _normalise(item)
     fr, fc = _features(_tokens(row)), _features(_tokens(item))
-    w = weights or {}
     contained = _overlap(fr, fc, w)
     reverse = _overlap(fc, fr, w)
     if precise:
-        ratio = difflib.SequenceMatcher(None, r, c[: int(len(r) * 1.3) + 10], autojunk=False).ratio() if r and c else 0.0
+        matcher = difflib.SequenceMatcher(None, r, c[: int(len(r) * 1.3) + 10], autojunk=False) if r and c else None
     else:
         rw, cw = r.split(), c.split()
-        ratio = difflib.SequenceMatcher(None, rw, cw[: int(len(rw) * 1.3) + 2], autojunk=False).ratio() if rw and cw else 0.0
-    return 0.6 * contained + 0.15 * reverse + 0.25 * ratio
+        matcher = difflib.SequenceMatcher(None, rw, cw[: int(len(rw) * 1.3) + 2], autojunk=False) if rw and cw else None
+    return 0.6 * contained + 0.15 * reverse, matcher
 
 
 def _descendants(items: list[Item]) -> dict[str, set[str]]:
@@ -242,10 +253,12 @@ class _Index:
             for n in posting:
                 scores[n] = scores.get(n, 0.0) + weight
         best = heapq.nlargest(limit, scores, key=scores.__getitem__)
-        for figure in figures:
-            for n in self.by_figure.get(figure.value, ())[:limit]:
-                if n in scores and n not in best:
-                    best.append(n)
+        # and the items sharing a figure of the row that the words left out: the best few by those words
+        # (a fixed number, so a longer document, with a figure in more items, costs no more per row)
+        chosen = set(best)
+        sharing = {n for figure in figures for n in self.by_figure.get(figure.value, ())
+                   if n in scores and n not in chosen}
+        best += heapq.nlargest(FIGURE_CANDIDATES, sorted(sharing), key=scores.__getitem__)
         return [self.texts[n] for n in best]
 
 
@@ -287,31 +300,53 @@ def link_table_rows(items: list[Item]) -> list[Link]:
                 value = max(value, text_similarity(f"{row.text} {plan_text}", t.item.text, weights, precise=precise))
             return value
 
+        def precise_parts(t: _Text) -> list:
+            texts = [row.text] + ([f"{row.text} {plan_text}"] if plan_text else [])
+            return [_similarity_parts(text, t.item.text, weights, True) for text in texts]
+
         shortlist = sorted(sharing, key=lambda t: similarity_of(t, False), reverse=True)[:SHORTLIST]
         for t in shortlist:
-            similarity = similarity_of(t, True)
-            score, reasons = similarity * (0.6 if short else 1.0), []
-            if t.item.kind == ItemKind.assignment:
-                score *= 0.75
-            if scope is not None:
-                if t.item.id == scope:
-                    score *= SCOPE_FACTOR
-                elif t.item.id in above_scope:
-                    score *= 0.6
-                elif t.item.id in below.get(scope, set()):
-                    score += 0.08
-                    reasons.append("under the unit the parent row is linked to")
-                elif region is not None and t.item.id not in below.get(region, set()):
-                    score *= 0.85
+            reasons: list[str] = []
+
+            def score_of(similarity: float) -> float:
+                score = similarity * (0.6 if short else 1.0)
+                if t.item.kind == ItemKind.assignment:
+                    score *= 0.75
+                if scope is not None:
+                    if t.item.id == scope:
+                        score *= SCOPE_FACTOR
+                    elif t.item.id in above_scope:
+                        score *= 0.6
+                    elif t.item.id in below.get(scope, set()):
+                        score += 0.08
+                    elif region is not None and t.item.id not in below.get(region, set()):
+                        score *= 0.85
+                if agree:
+                    score += 0.15 if strong else 0.05
+                if same_deadline:
+                    score += 0.05
+                return score
+
             agree, disagreement = _compare_figures(figures, t.item.quantities)
-            if agree:
-                strong = any(f.value >= 10 or f.column != "Nội dung" for f in figures
-                             if any(f.value == q.value for q in t.item.quantities))
-                score += 0.15 if strong else 0.05
-                reasons.append("a figure of the row is in the text")
+            strong = agree and any(f.value >= 10 or f.column != "Nội dung" for f in figures
+                                   if any(f.value == q.value for q in t.item.quantities))
             deadline = t.item.deadline.end if t.item.deadline else None
-            if row_deadline and deadline == row_deadline:
-                score += 0.05
+            same_deadline = bool(row_deadline and deadline == row_deadline)
+            parts = precise_parts(t)
+            if best is not None:
+                # The score grows with the similarity: a candidate whose bound (difflib's quick_ratio, never
+                # below its ratio) cannot beat the best so far is not compared character by character.
+                bound = max(base + 0.25 * (matcher.quick_ratio() if matcher else 0.0) for base, matcher in parts)
+                if score_of(bound) <= best.score:
+                    continue
+            similarity = max(base + 0.25 * (matcher.ratio() if matcher else 0.0) for base, matcher in parts)
+            score = score_of(similarity)
+            if scope is not None and t.item.id != scope and t.item.id not in above_scope \
+                    and t.item.id in below.get(scope, set()):
+                reasons.append("under the unit the parent row is linked to")
+            if agree:
+                reasons.append("a figure of the row is in the text")
+            if same_deadline:
                 reasons.append("same deadline")
             if best is None or score > best.score:
                 best = _Candidate(t, similarity, score, agree, disagreement, reasons)

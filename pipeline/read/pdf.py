@@ -45,6 +45,7 @@ Vietnamese syllables).
 from __future__ import annotations
 
 import math
+import os
 import re
 import statistics
 import unicodedata
@@ -59,11 +60,11 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, resolve1
-from pdfplumber.utils import extract_words
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import NeedsOCR, ReadError
 from pipeline.model import Line, Page, RawDocument
+from pipeline.read.words import extract_words
 from pipeline.repair.glyph_map import repair_glyph_maps
 from pipeline.repair.legacy_encodings import (
     ENCODINGS,
@@ -438,11 +439,9 @@ def _inside(char: dict, box) -> bool:
 
 
 def _words(chars: list[dict]) -> list[_Word]:
-    words = []
-    for w in extract_words(chars, x_tolerance=3, y_tolerance=3, keep_blank_chars=False, return_chars=True):
-        size = max(c["size"] for c in w["chars"])
-        words.append(_Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], size))
-    return words
+    """pdfplumber's words (``extract_words``, x/y tolerance 3), each with its largest font size
+    (``read/words.py``: the same rules on arrays)."""
+    return [_Word(text, x0, top, x1, bottom, size) for text, x0, top, x1, bottom, size, _ in extract_words(chars)]
 
 
 def _rows(words: list[_Word]) -> list[_Row]:
@@ -478,9 +477,8 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
         return []
     key = itemgetter("upright", "text", *extra_attrs)
     ids: dict = {}
-    group = np.fromiter((ids.setdefault(key(c), len(ids)) for c in chars), np.int64, len(chars))
-    top = np.fromiter((c["doctop"] for c in chars), np.float64, len(chars))
-    x0 = np.fromiter((c["x0"] for c in chars), np.float64, len(chars))
+    group = np.fromiter((ids.setdefault(k, len(ids)) for k in map(key, chars)), np.int64, len(chars))
+    top, x0 = np.array(list(map(itemgetter("doctop", "x0"), chars)), np.float64).T
     index = np.arange(len(chars))
 
     def chain(outer: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -604,25 +602,35 @@ def _convert_char_run(run: list[dict], encoding: str | None) -> list[dict]:
     return out
 
 
+def _clean_chars(chars: list[dict]) -> list[dict]:
+    """A page's characters as the layout reads them: duplicates removed, legacy-font text converted."""
+    return convert_legacy_font_chars(dedupe_chars(chars))
+
+
 def _deduped_page(page):
     """The page with its duplicate characters removed (what `page.dedupe_chars()` gives, faster)."""
     from pdfplumber.page import FilteredPage
 
     clean = FilteredPage(page, lambda obj: True)
     clean._objects = dict(page.objects)
-    clean._objects["char"] = convert_legacy_font_chars(dedupe_chars(page.chars))
+    clean._objects["char"] = _clean_chars(page.chars)
     return clean
 
 
 def _read_page(page) -> _PageData:
+    """Steps 1-3 on a pdfplumber page: its characters, stamped characters and tables."""
     clean = _deduped_page(page)
-    chars = list(clean.chars)
-    stamped = _annotation_chars(page)
+    return _page_data(page, list(clean.chars), _annotation_chars(page), _data_tables(clean))
+
+
+def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table]) -> _PageData:
+    """Steps 1-3 once the page's characters (``_clean_chars``), the characters stamped over it and its
+    data tables are known, whoever read them (pdfplumber, or pdfium: ``read/pdfium.py``). ``page`` gives
+    the number, size and images (a pdfplumber page, or ``pdfium.PdfiumPage``)."""
     if stamped:
         # The stamp is printed over blank placeholder spaces ("Số:      /QĐ");
         # drop those spaces or they would split "2170" into "2 1 7 0".
         chars = [c for c in chars if c["text"].strip() or not any(_overlaps(c, s) for s in stamped)]
-    tables = _data_tables(clean)
 
     def outside_tables(cs: list[dict]) -> list[dict]:
         return [c for c in cs if not any(_inside(c, t.bbox) for t in tables)]
@@ -1099,20 +1107,91 @@ class TextLayer:
         return RawDocument(pages=_build_pages(self.pages), format="pdf", warnings=self.warnings)
 
 
-def read_text_layer(path: Path) -> TextLayer:
+#: Which library reads the characters: "pdfium" (pages it cannot read alike go to pdfplumber)
+#: or "pdfplumber" for every page. ``DECREE_PDF_CHARS`` sets it (the tests compare both).
+CHAR_SOURCE = os.environ.get("DECREE_PDF_CHARS", "pdfium")
+
+
+def read_text_layer(path: Path, chars: str | None = None) -> TextLayer:
     """Read every page's text layer and judge it (steps 1-3; scanned pages marked);
     raise ReadError for a broken file and NeedsOCR when the layer is unusable
-    (no text at all, or a text layer that does not read as Vietnamese)."""
+    (no text at all, or a text layer that does not read as Vietnamese).
+    ``chars``: "pdfium" or "pdfplumber" (default ``CHAR_SOURCE``)."""
     path = Path(path)
     _check_bytes(path)
     warnings: list[str] = []
+    pages = _read_pages(path, chars or CHAR_SOURCE, warnings)
+    _check_text_layer(pages, warnings)
+    return TextLayer(pages, warnings)
+
+
+def read_pdf(path: Path, chars: str | None = None) -> RawDocument:
+    """Read a text-layer PDF; raise ReadError / NeedsOCR with a one-line reason
+    (NeedsOCR also when some pages are scanned images: see ``read_text_layer``)."""
+    layer = read_text_layer(path, chars)
+    if layer.scanned:
+        pages = layer.scanned
+        named = f"page {pages[0]} is" if len(pages) == 1 else f"{len(pages)} pages are"
+        raise NeedsOCR(f"{named} scanned images (their text layer is missing or only a stamp); OCR is needed")
+    return layer.to_raw()
+
+
+def _read_pages(path: Path, source: str, warnings: list[str]) -> list[_PageData]:
+    """Steps 1-3 for every page. The characters, lines and rectangles come from pdfium where it gives
+    what pdfplumber would (``read/pdfium.py``), tables are found by pdfplumber's finder on them, and
+    stamped annotations are read by pdfminer; a page pdfium cannot read alike, a file whose fonts'
+    glyph maps need repair (``repair/glyph_map.py``) and a file pdfium cannot open are read by pdfplumber."""
+    if source != "pdfium":
+        return _read_pages_plumber(path, None, warnings)
+    from pipeline.read import pdfium
+
+    try:
+        document = pdfium.open_pdf(path)
+    except pdfium.CannotOpen:
+        return _read_pages_plumber(path, None, warnings)  # pdfplumber says why, in the words it always used
+    pages: list[_PageData | int] = []
+    plumber = None
+    try:
+        with document:
+            if not document.page_count:
+                raise ReadError("PDF has no pages")
+            for page in document.pages():
+                if page.fallback:
+                    pages.append(page.page_number - 1)
+                    continue
+                chars = _clean_chars(page.chars)
+                stamped = []
+                if page.stamps:  # the annotations' appearance streams only: the page's content is not parsed
+                    plumber = plumber or pdfplumber.open(path)
+                    stamped = _annotation_chars(plumber.pages[page.page_number - 1])
+                tables = _data_tables(page.ruled(chars)) if page.shapes else []
+                pages.append(_page_data(page, chars, stamped, tables))
+    except ReadError:
+        raise
+    except Exception as err:  # pdfminer raises many types on damaged files
+        raise _open_error(err) from None
+    finally:
+        if plumber is not None:
+            plumber.close()
+    if pdfium.glyph_suspects(path):
+        return _read_pages_plumber(path, None, warnings)  # every page with the glyph maps repaired
+    if all(isinstance(p, _PageData) for p in pages):
+        return pages
+    return _read_pages_plumber(path, pages, warnings)
+
+
+def _read_pages_plumber(path: Path, done: list | None, warnings: list[str]) -> list[_PageData]:
+    """Read with pdfplumber every page, or those of ``done`` given as page indexes (the others are kept)."""
     try:
         with pdfplumber.open(path) as pdf:
             if not pdf.pages:
                 raise ReadError("PDF has no pages")
             warnings.extend(repair_glyph_maps(pdf))  # "ƣ" for "ư", "Õ" for "Ò": fixed in the fonts' maps
             pages = []
-            for page in pdf.pages:
+            for index, page in enumerate(pdf.pages):
+                if done is not None and isinstance(done[index], _PageData):
+                    pages.append(done[index])
+                    continue
                 try:
                     pages.append(_read_page(page))
                 finally:
@@ -1121,16 +1200,4 @@ def read_text_layer(path: Path) -> TextLayer:
         raise
     except Exception as err:  # pdfminer raises many types on damaged files
         raise _open_error(err) from None
-    _check_text_layer(pages, warnings)
-    return TextLayer(pages, warnings)
-
-
-def read_pdf(path: Path) -> RawDocument:
-    """Read a text-layer PDF; raise ReadError / NeedsOCR with a one-line reason
-    (NeedsOCR also when some pages are scanned images: see ``read_text_layer``)."""
-    layer = read_text_layer(path)
-    if layer.scanned:
-        pages = layer.scanned
-        named = f"page {pages[0]} is" if len(pages) == 1 else f"{len(pages)} pages are"
-        raise NeedsOCR(f"{named} scanned images (their text layer is missing or only a stamp); OCR is needed")
-    return layer.to_raw()
+    return pages

@@ -460,11 +460,24 @@ def _split_syllable_spaces(text: str, start: int, end: int, removed: list[int]) 
         stack.append((w_start, w_end, word))
 
 
+# Two letter runs one space apart, short enough to be one syllable together (at most 8 letters):
+# the only places a stray space can be. The second run is a look-ahead, so pairs overlap.
+_PAIR_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])([\p{L}\p{M}]{1,7}) (?=([\p{L}\p{M}]{1,7})(?![\p{L}\p{M}\p{N}_]))")
+
+
+def _may_join(text: str) -> bool:
+    """Is there a pair of words one space apart that :func:`should_join_syllables` joins?
+    (One C scan and a cached test per pair: most lines have none, and skip the merging.)"""
+    return any(len(a) + len(b) <= 8 and should_join_syllables(a, b) for a, b in _PAIR_RE.findall(text))
+
+
 def repair_split_syllables(s: str | Normalized) -> Normalized:
     """Remove a stray space inside a syllable: "ĐIỀ U" → "ĐIỀU", "NGHI ỆP" →
     "NGHIỆP", "Q UYẾT" → "QUYẾT" (see :func:`should_join_syllables`)."""
     prev = _as_normalized(s)
     text = prev.text
+    if not _may_join(text):
+        return prev
     removed: list[int] = []
     _split_syllable_spaces(text, 0, len(text), removed)
     if not removed:

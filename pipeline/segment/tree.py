@@ -357,8 +357,14 @@ _FORMAL_RE = regex.compile(
 )
 
 
+_SPACES = regex.compile(r"\s+")
+_NOT_FOLD_WORD = regex.compile(r"[^a-z0-9:/ ]+")
+_NOT_TOPIC_WORD = regex.compile(r"[^a-z0-9 ]+")
+_TOPIC_ARTICLE = regex.compile(r"^(?:cac|nhung|mot so)\s+")
+
+
 def _fold(text: str) -> str:
-    return regex.sub(r"\s+", " ", regex.sub(r"[^a-z0-9:/ ]+", " ", ascii_fold(text))).strip()
+    return _SPACES.sub(" ", _NOT_FOLD_WORD.sub(" ", ascii_fold(text))).strip()
 
 
 def topic_of(heading: str) -> str | None:
@@ -366,7 +372,7 @@ def topic_of(heading: str) -> str | None:
 
     Only the start of the heading counts ("Tăng cường trách nhiệm ..." is a task heading, not "Trách nhiệm").
     """
-    folded = regex.sub(r"^(?:cac|nhung|mot so)\s+", "", regex.sub(r"[^a-z0-9 ]+", " ", ascii_fold(heading)).strip())
+    folded = _TOPIC_ARTICLE.sub("", _NOT_TOPIC_WORD.sub(" ", ascii_fold(heading)).strip())
     for kind, words in _TOPICS:
         for word in words:
             if folded.startswith(word):
