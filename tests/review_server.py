@@ -1,11 +1,17 @@
-"""Run the review app with uvicorn in a thread on a free 127.0.0.1 port (for browser and raw-HTTP tests)."""
+"""Run the review app with uvicorn in a thread on a free 127.0.0.1 port (for browser and raw-HTTP tests),
+and open it in Debian's headless Chromium through Playwright (nothing downloaded)."""
 from __future__ import annotations
 
 import socket
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def free_port() -> int:
@@ -47,3 +53,30 @@ def raw_get(base: str, target: str, host: str | None = None) -> tuple[int, bytes
             data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     return int(head.split(b" ", 2)[1]), body
+
+
+@contextmanager
+def in_chromium(home, who: str = "browser-test"):
+    """The review site of `home` served on the loopback and a Chromium page: yields (base URL, page, errors),
+    `errors` collecting every page error, console error and HTTP response >= 400 (a test ends with
+    `assert not errors`). Skips the test when the playwright package is missing."""
+    import pytest
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed")
+    from pipeline.review.app import LOOPBACK_HOSTS, create_app
+
+    app = create_app(home, who=who, allowed_hosts=LOOPBACK_HOSTS)
+    with running(app) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+            yield base, page, errors
+        finally:
+            browser.close()

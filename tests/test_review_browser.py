@@ -24,23 +24,12 @@ import pytest
 
 from pipeline.dataset import Dataset, load
 from tests import review_fixtures, review_server
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.review_server import CHROMIUM
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (apt-get install chromium)"),
     pytest.mark.skipif(shutil.which("chromium") is None and not CHROMIUM.exists(), reason="no chromium"),
 ]
-
-
-def _sync_playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("the playwright package is not installed")
-    return sync_playwright
 
 
 def open_entry(page, base: str, raw: str) -> None:
@@ -104,69 +93,56 @@ def rebuild_from_archive(home: Path, doc_id: str) -> None:
 
 
 def test_review_three_items_in_chromium_then_rebuild(tmp_path, prefect_api):
-    sync_playwright = _sync_playwright()
     home = tmp_path / "home"
     ids = review_fixtures.build_home(home)
     plan = ids["plan"]
-    from pipeline.review.app import LOOPBACK_HOSTS, create_app
+    with review_server.in_chromium(home) as (base, page, errors):
 
-    app = create_app(home, who="browser-test", allowed_hosts=LOOPBACK_HOSTS)
-    with review_server.running(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        # j / k move through the queue.
+        page.goto(f"{base}/queue")
+        total = int(page.locator("#queue-count").inner_text())
+        assert total >= 5
+        page.keyboard.press("j")
+        page.wait_for_url(re.compile(r"/queue\?i=1$"))
+        page.keyboard.press("k")
+        page.wait_for_url(re.compile(r"/queue\?i=0$"))
 
-            # j / k move through the queue.
-            page.goto(f"{base}/queue")
-            total = int(page.locator("#queue-count").inner_text())
-            assert total >= 5
-            page.keyboard.press("j")
-            page.wait_for_url(re.compile(r"/queue\?i=1$"))
-            page.keyboard.press("k")
-            page.wait_for_url(re.compile(r"/queue\?i=0$"))
+        # 1. accept a deadline with the keyboard.
+        open_entry(page, base, "trong Quý III")
+        assert page.locator("#passage mark.ent-deadline.focus").count() == 1
+        with page.expect_navigation():
+            page.keyboard.press("a")
+        assert "accepted deadline" in page.locator("#flash").inner_text()
 
-            # 1. accept a deadline with the keyboard.
-            open_entry(page, base, "trong Quý III")
-            assert page.locator("#passage mark.ent-deadline.focus").count() == 1
-            with page.expect_navigation():
-                page.keyboard.press("a")
-            assert "accepted deadline" in page.locator("#flash").inner_text()
+        # 2. edit a quantity: e opens the form, the value and unit are typed, Enter saves.
+        open_entry(page, base, "ít nhất năm mươi cán bộ quản lý")
+        assert page.locator("#passage mark.ent-quantity.focus mark.ent-unit").inner_text().startswith("cán bộ quản lý")
+        page.keyboard.press("e")
+        assert page.locator("#form-edit").is_visible()
+        page.fill("#edit-value", "60")
+        page.fill("#edit-unit", "cán bộ quản lý cấp phòng")
+        with page.expect_navigation():
+            page.press("#edit-unit", "Enter")
+        assert "corrected quantity" in page.locator("#flash").inner_text()
 
-            # 2. edit a quantity: e opens the form, the value and unit are typed, Enter saves.
-            open_entry(page, base, "ít nhất năm mươi cán bộ quản lý")
-            assert page.locator("#passage mark.ent-quantity.focus mark.ent-unit").inner_text().startswith("cán bộ quản lý")
-            page.keyboard.press("e")
-            assert page.locator("#form-edit").is_visible()
-            page.fill("#edit-value", "60")
-            page.fill("#edit-unit", "cán bộ quản lý cấp phòng")
-            with page.expect_navigation():
-                page.press("#edit-unit", "Enter")
-            assert "corrected quantity" in page.locator("#flash").inner_text()
+        # 3. reject an agency with its button.
+        open_entry(page, base, "Các sở, ngành")
+        with page.expect_navigation():
+            page.click("#btn-reject")
+        assert "rejected agency" in page.locator("#flash").inner_text()
+        assert int(page.locator("#queue-count").inner_text()) == total - 3
 
-            # 3. reject an agency with its button.
-            open_entry(page, base, "Các sở, ngành")
-            with page.expect_navigation():
-                page.click("#btn-reject")
-            assert "rejected agency" in page.locator("#flash").inner_text()
-            assert int(page.locator("#queue-count").inner_text()) == total - 3
+        # The PDF's entries show the page crop, rendered from the archived original.
+        pdf_entry = page.locator(".queue-list li a").filter(has_text="các sở, ngành liên quan")
+        pdf_entry.click()
+        page.wait_for_load_state()
+        page.wait_for_function("document.getElementById('crop') && document.getElementById('crop').naturalWidth > 0")
 
-            # The PDF's entries show the page crop, rendered from the archived original.
-            pdf_entry = page.locator(".queue-list li a").filter(has_text="các sở, ngành liên quan")
-            pdf_entry.click()
-            page.wait_for_load_state()
-            page.wait_for_function("document.getElementById('crop') && document.getElementById('crop').naturalWidth > 0")
-
-            # The document view shows the decisions.
-            page.goto(f"{base}/doc/{plan}")
-            assert page.locator("#doc-corrections tr.status-applied").count() == 3
-            assert page.locator("#citations a.cited-in-dataset").count() == 1  # 12/QĐ-UBND is the PDF
-            assert not errors, errors
-        finally:
-            browser.close()
+        # The document view shows the decisions.
+        page.goto(f"{base}/doc/{plan}")
+        assert page.locator("#doc-corrections tr.status-applied").count() == 3
+        assert page.locator("#citations a.cited-in-dataset").count() == 1  # 12/QĐ-UBND is the PDF
+        assert not errors, errors
 
     check_dataset(home, plan)
 
@@ -205,7 +181,6 @@ def check_undo_and_page_corrections(home: Path, plan: str, ids: dict[str, str]) 
 
 
 def test_undo_and_correct_from_document_pages_in_chromium_then_rebuild(tmp_path, prefect_api):
-    sync_playwright = _sync_playwright()
     home = tmp_path / "home"
     ids = review_fixtures.build_home(home)
     plan = ids["plan"]
@@ -214,85 +189,73 @@ def test_undo_and_correct_from_document_pages_in_chromium_then_rebuild(tmp_path,
     ids["no_lead"] = next(i["item_id"] for i in items if i["text"].startswith("Xây dựng cơ sở dữ liệu"))
     late = next(d["item_id"] for d in ds.read_rows(plan, "deadlines") if d["raw"] == "trước ngày 30/6/2024")
     target = next(q["item_id"] for q in ds.read_rows(plan, "quantities") if q["raw"].startswith("3.000"))
-    from pipeline.review.app import LOOPBACK_HOSTS, create_app
+    with review_server.in_chromium(home) as (base, page, errors):
 
-    app = create_app(home, who="browser-test", allowed_hosts=LOOPBACK_HOSTS)
-    with review_server.running(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-
-            # 1. r asks once more (Esc cancels); r r rejects; the message's Undo withdraws the rejection.
-            open_entry(page, base, "Các sở, ngành")
-            total = int(page.locator("#queue-count").inner_text())
-            url = page.url
+        # 1. r asks once more (Esc cancels); r r rejects; the message's Undo withdraws the rejection.
+        open_entry(page, base, "Các sở, ngành")
+        total = int(page.locator("#queue-count").inner_text())
+        url = page.url
+        page.keyboard.press("r")
+        assert page.locator("#confirm-reject").is_visible() and page.url == url
+        page.keyboard.press("Escape")
+        assert not page.locator("#confirm-reject").is_visible()
+        page.keyboard.press("r")
+        with page.expect_navigation():
             page.keyboard.press("r")
-            assert page.locator("#confirm-reject").is_visible() and page.url == url
-            page.keyboard.press("Escape")
-            assert not page.locator("#confirm-reject").is_visible()
-            page.keyboard.press("r")
-            with page.expect_navigation():
-                page.keyboard.press("r")
-            assert "rejected agency" in page.locator("#flash").inner_text()
-            assert int(page.locator("#queue-count").inner_text()) == total - 1
-            with page.expect_navigation():
-                page.click("#flash button.undo")
-            assert "undid reject of agencies[" in page.locator("#flash").inner_text()
-            assert int(page.locator("#queue-count").inner_text()) == total
+        assert "rejected agency" in page.locator("#flash").inner_text()
+        assert int(page.locator("#queue-count").inner_text()) == total - 1
+        with page.expect_navigation():
+            page.click("#flash button.undo")
+        assert "undid reject of agencies[" in page.locator("#flash").inner_text()
+        assert int(page.locator("#queue-count").inner_text()) == total
 
-            # 2. Accept a deadline with the keyboard, then undo it on the Corrections page.
-            open_entry(page, base, "trong Quý III")
-            with page.expect_navigation():
-                page.keyboard.press("a")
-            page.goto(f"{base}/corrections")
-            row = page.locator("#corrections tr", has=page.locator("td", has_text=re.compile("^accept$")))
-            with page.expect_navigation():
-                row.locator("button.undo").click()
-            assert "undid accept of deadline" in page.locator("#flash").inner_text()
-            assert row.locator("td").first.inner_text() == "undone"
+        # 2. Accept a deadline with the keyboard, then undo it on the Corrections page.
+        open_entry(page, base, "trong Quý III")
+        with page.expect_navigation():
+            page.keyboard.press("a")
+        page.goto(f"{base}/corrections")
+        row = page.locator("#corrections tr", has=page.locator("td", has_text=re.compile("^accept$")))
+        with page.expect_navigation():
+            row.locator("button.undo").click()
+        assert "undid accept of deadline" in page.locator("#flash").inner_text()
+        assert row.locator("td").first.inner_text() == "undone"
 
-            # 3. From the document page: a wrong deadline, a missing lead, the issuer.
-            page.goto(f"{base}/doc/{plan}")
-            fact = page.locator(f"#fact-{late}-deadline-")
-            fact.locator("summary").click()
-            fact.locator("input[name=end]").fill("2024-07-15")
-            with page.expect_navigation():
-                fact.locator("button[value=set]").click()
-            assert "corrected deadline of task II.1" in page.locator("#flash").inner_text()
-            assert page.url.endswith(f"/doc/{plan}#item-{late}")
-            add = page.locator(f"#add-{ids['no_lead']}")
-            add.locator("summary").click()
-            form = add.locator("form[data-what=agency]")
-            form.locator("input[name=name]").fill("Sở Công Thương")
-            form.locator("select[name=role]").select_option("lead")
-            with page.expect_navigation():
-                form.locator("button[type=submit]").click()
-            assert "added agency" in page.locator("#flash").inner_text()
-            assert page.locator(f"#item-{ids['no_lead']} > .node-facts mark.ent-agency").inner_text() == "Sở Công Thương (lead)"
-            page.locator("#header > summary").click()
-            header = page.locator("#header-issuer form")
-            header.locator("input[name=value]").fill("UBND tỉnh Nam Định Sơn")
-            with page.expect_navigation():
-                header.locator("button[value=set]").click()
-            assert "set issuer" in page.locator("#flash").inner_text()
+        # 3. From the document page: a wrong deadline, a missing lead, the issuer.
+        page.goto(f"{base}/doc/{plan}")
+        fact = page.locator(f"#fact-{late}-deadline-")
+        fact.locator("summary").click()
+        fact.locator("input[name=end]").fill("2024-07-15")
+        with page.expect_navigation():
+            fact.locator("button[value=set]").click()
+        assert "corrected deadline of task II.1" in page.locator("#flash").inner_text()
+        assert page.url.endswith(f"/doc/{plan}#item-{late}")
+        add = page.locator(f"#add-{ids['no_lead']}")
+        add.locator("summary").click()
+        form = add.locator("form[data-what=agency]")
+        form.locator("input[name=name]").fill("Sở Công Thương")
+        form.locator("select[name=role]").select_option("lead")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        assert "added agency" in page.locator("#flash").inner_text()
+        assert page.locator(f"#item-{ids['no_lead']} > .node-facts mark.ent-agency").inner_text() == "Sở Công Thương (lead)"
+        page.locator("#header > summary").click()
+        header = page.locator("#header-issuer form")
+        header.locator("input[name=value]").fill("UBND tỉnh Nam Định Sơn")
+        with page.expect_navigation():
+            header.locator("button[value=set]").click()
+        assert "set issuer" in page.locator("#flash").inner_text()
 
-            # 4. From the item page: a quantity.
-            page.goto(f"{base}/doc/{plan}/item/{target}")
-            row = page.locator("#item-facts tr.fact-quantity")
-            row.locator("summary").click()
-            row.locator("input[name=value]").fill("3500")
-            with page.expect_navigation():
-                row.locator("button[value=set]").click()
-            assert page.url.endswith(f"/doc/{plan}/item/{target}")
-            assert "corrected quantity" in page.locator("#flash").inner_text()
-            assert page.locator("#item-facts tr.fact-quantity .review-corrected").count() == 1
-            assert not errors, errors
-        finally:
-            browser.close()
+        # 4. From the item page: a quantity.
+        page.goto(f"{base}/doc/{plan}/item/{target}")
+        row = page.locator("#item-facts tr.fact-quantity")
+        row.locator("summary").click()
+        row.locator("input[name=value]").fill("3500")
+        with page.expect_navigation():
+            row.locator("button[value=set]").click()
+        assert page.url.endswith(f"/doc/{plan}/item/{target}")
+        assert "corrected quantity" in page.locator("#flash").inner_text()
+        assert page.locator("#item-facts tr.fact-quantity .review-corrected").count() == 1
+        assert not errors, errors
 
     check_undo_and_page_corrections(home, plan, ids)
     rebuild_from_archive(home, plan)

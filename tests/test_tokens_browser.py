@@ -13,13 +13,12 @@ import pytest
 from pipeline.dataset import Dataset
 from pipeline.tokens import tokenize_document
 from tests import review_fixtures, review_server
-from tests.test_review_browser import CHROMIUM, CHROMIUM_ARGS, _sync_playwright
+from tests.review_server import CHROMIUM
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium not installed (apt-get install chromium)")
 
 
 def test_an_item_shows_its_facts_from_its_doc(tmp_path):
-    sync_playwright = _sync_playwright()
     home = tmp_path / "home"
     ids = review_fixtures.build_home(home)
     dataset = Dataset(home)
@@ -27,44 +26,32 @@ def test_an_item_shows_its_facts_from_its_doc(tmp_path):
     dataset.write_document(plan, tokens=tokenize_document(plan))  # the fixtures are stored without tokens
     item = next(i for i in plan.items if "3.000 doanh nghiệp" in i.text)
     script = next(i for i in plan.items if "<script>" in i.text)
-    from pipeline.review.app import LOOPBACK_HOSTS, create_app
+    with review_server.in_chromium(home) as (base, page, errors):
 
-    app = create_app(home, who="browser-test", allowed_hosts=LOOPBACK_HOSTS)
-    with review_server.running(app) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.goto(f"{base}/doc/{ids['plan']}")
+        with page.expect_navigation():
+            page.click(f"#item-{item.id} > a.path")
+        assert page.url.endswith(f"/doc/{ids['plan']}/item/{item.id}")
+        mark = page.locator("#item-text .entities mark.ent-quantity")
+        assert mark.count() == 1
+        assert mark.inner_text().startswith("3.000 doanh nghiệp")
+        assert mark.locator(".ent-label").inner_text() == "QUANTITY"
+        assert mark.get_attribute("title").startswith("3000 doanh nghiệp")  # the value as read
+        assert page.locator("#item-text mark.ent-deadline").count() == 1
+        assert page.locator("#item-facts tr.fact-quantity").count() == 1
+        assert page.locator("#item-words .word").count() > 5
+        # Styled by the site's stylesheet, not inline: the marks have their background.
+        background = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent")
 
-            page.goto(f"{base}/doc/{ids['plan']}")
-            with page.expect_navigation():
-                page.click(f"#item-{item.id} > a.path")
-            assert page.url.endswith(f"/doc/{ids['plan']}/item/{item.id}")
-            mark = page.locator("#item-text .entities mark.ent-quantity")
-            assert mark.count() == 1
-            assert mark.inner_text().startswith("3.000 doanh nghiệp")
-            assert mark.locator(".ent-label").inner_text() == "QUANTITY"
-            assert mark.get_attribute("title").startswith("3000 doanh nghiệp")  # the value as read
-            assert page.locator("#item-text mark.ent-deadline").count() == 1
-            assert page.locator("#item-facts tr.fact-quantity").count() == 1
-            assert page.locator("#item-words .word").count() > 5
-            # Styled by the site's stylesheet, not inline: the marks have their background.
-            background = mark.evaluate("m => getComputedStyle(m).backgroundColor")
-            assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+        page.goto(f"{base}/doc/{ids['plan']}/item/{script.id}")
+        assert "<script>alert(1)</script>" in page.locator("#item-text").inner_text()
+        assert page.locator("#item-text script").count() == 0
 
-            page.goto(f"{base}/doc/{ids['plan']}/item/{script.id}")
-            assert "<script>alert(1)</script>" in page.locator("#item-text").inner_text()
-            assert page.locator("#item-text script").count() == 0
-
-            # A document stored without tokens still shows its item, with the facts from the tables.
-            notice = dataset.read_document(ids["notice"])
-            other = next(i for i in notice.items if i.quantities)
-            page.goto(f"{base}/doc/{ids['notice']}/item/{other.id}")
-            assert page.locator("#item-text mark.ent-quantity").count() >= 1
-            assert "stored without tokens" in page.locator(".doc-ref").inner_text()
-            assert not errors, errors
-        finally:
-            browser.close()
+        # A document stored without tokens still shows its item, with the facts from the tables.
+        notice = dataset.read_document(ids["notice"])
+        other = next(i for i in notice.items if i.quantities)
+        page.goto(f"{base}/doc/{ids['notice']}/item/{other.id}")
+        assert page.locator("#item-text mark.ent-quantity").count() >= 1
+        assert "stored without tokens" in page.locator(".doc-ref").inner_text()
+        assert not errors, errors

@@ -976,19 +976,8 @@ def _box(boxes) -> tuple[float, float, float, float]:
 
 def _cell_text(words: list[OcrWord], join) -> str:
     """The words of one cell in reading order: printed lines top to bottom, each left to right."""
-    if not words:
-        return ""
-    words = sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2)
-    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
-    lines: list[list[OcrWord]] = []
-    for w in words:
-        cy = (w.bbox[1] + w.bbox[3]) / 2
-        if lines and abs(cy - statistics.median((v.bbox[1] + v.bbox[3]) / 2 for v in lines[-1])) <= 0.5 * height:
-            lines[-1].append(w)
-        else:
-            lines.append([w])
     text = ""
-    for line in lines:
+    for line in _text_lines(words):
         part = " ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0]))
         text = join(text, part) if text else part
     return text
