@@ -51,6 +51,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -128,6 +129,17 @@ def _has_mark(word: str) -> bool:
     return any(ord(ch) > 127 for ch in word)
 
 
+@lru_cache(maxsize=32768)
+def _judge_token(token: str) -> tuple[bool, bool] | None:
+    """(has a mark, is a syllable) of one word of :func:`text_layer_quality`; None when it is not judged
+    (no letter; an upper-case code without tone marks). Cached: the words of a page repeat."""
+    if not token or not any(ch.isalpha() for ch in token):
+        return None
+    if _ACRONYM.match(token) and not any(ch in _TONES for ch in unicodedata.normalize("NFD", token)):
+        return None
+    return _has_mark(token), _is_syllable(token)
+
+
 def text_layer_quality(text: str) -> float:
     """Share of the words of ``text`` that look like Vietnamese syllables (0..1).
 
@@ -141,13 +153,11 @@ def text_layer_quality(text: str) -> float:
     text = _CID.sub(" ", text)
     judged = good = marked = 0
     for token in _TOKEN_SPLIT.split(text):
-        if not token or not any(ch.isalpha() for ch in token):
-            continue
-        if _ACRONYM.match(token) and not any(ch in _TONES for ch in unicodedata.normalize("NFD", token)):
-            continue
-        judged += 1
-        marked += _has_mark(token)
-        good += _is_syllable(token)
+        verdict = _judge_token(token)
+        if verdict is not None:
+            judged += 1
+            marked += verdict[0]
+            good += verdict[1]
     total = judged + bad_glyphs
     if total == 0:
         return 0.0 if not text.strip() else 1.0
