@@ -52,7 +52,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter
+from itertools import groupby
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 import numpy as np
@@ -524,6 +525,10 @@ def legacy_font_name(fontname: str | None) -> str:
     return _STYLE_SUFFIX.sub("", _SUBSET_PREFIX.sub("", fontname or "").strip())
 
 
+_fontname = methodcaller("get", "fontname")
+_text = itemgetter("text")
+
+
 def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
     """The page's characters with text in legacy Vietnamese fonts converted to Unicode.
 
@@ -540,14 +545,10 @@ def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
     """
     if not chars:
         return chars
-    fonts: dict[str, str | None] = {}
-    for c in chars:
-        name = c.get("fontname") or ""
-        if name not in fonts:
-            fonts[name] = encoding_for_font(legacy_font_name(name))
-    texts: dict[str, list[str]] = {name: [] for name in fonts}
-    for c in chars:
-        texts[c.get("fontname") or ""].append(c["text"])
+    texts: dict[str, list[str]] = {}  # each font's text on the page, the fonts in order of appearance
+    for name, group in groupby(chars, key=_fontname):
+        texts.setdefault(name or "", []).extend(map(_text, group))
+    fonts: dict[str, str | None] = {name: encoding_for_font(legacy_font_name(name)) for name in texts}
     for name, encoding in fonts.items():
         text = "".join(texts[name])
         if has_unicode_vietnamese(text):
@@ -764,7 +765,7 @@ def _header_gutter(row: _Row) -> tuple[float, float] | None:
     NAM"), the Tiêu ngữ ("Độc lập - Tự do - Hạnh phúc"), or, after "Số: ...", the place and
     date ("Hà Nội, ngày ..."). The columns may stand closer than a gutter elsewhere must."""
     words = row.words
-    folded = [_fold(w.text) for w in words]
+    folded = [_fold_word(w.text) for w in words]
     for k in range(1, len(words)):
         if " ".join(folded[k:k + 4]).startswith(("cong hoa xa hoi", "doc lap - tu do", "doc lap tu do")):
             gap = (words[k - 1].x1, words[k].x0)
@@ -789,9 +790,10 @@ def _widest_gap(row: _Row) -> tuple[float, float] | None:
         return hint
     best = None
     gaps = [b.x0 - a.x1 for a, b in zip(row.words, row.words[1:])]
+    wide = row.gutter_sizes * row.size  # (the size is a median over the words: computed once)
     for a, b in zip(row.words, row.words[1:]):
         width = b.x0 - a.x1
-        if width >= row.gutter_sizes * row.size and (best is None or width > best[1] - best[0]):
+        if width >= wide and (best is None or width > best[1] - best[0]):
             best = (a.x1, b.x0)
     if best is not None and len(gaps) >= 3 and best[1] - best[0] < GUTTER_GAP_RATIO * statistics.median(gaps):
         return None
@@ -896,6 +898,10 @@ def _fold(text: str) -> str:
     """Lower case without diacritics ("Độc lập" -> "doc lap")."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+#: :func:`_fold` of one word, cached (every row's words are folded to look for a header's gutter).
+_fold_word = lru_cache(maxsize=16384)(_fold)
 
 
 def _is_caps(text: str) -> bool:
