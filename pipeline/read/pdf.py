@@ -49,6 +49,7 @@ import os
 import re
 import statistics
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,6 +63,7 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, resolve1
+from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import NeedsOCR, ReadError
@@ -391,6 +393,31 @@ def _visible_rule(obj: dict) -> bool:
     return bool(obj.get("fill")) and not _is_white(obj.get("non_stroking_color"))
 
 
+def _extract_table(chars: list[dict], rows) -> list[list[str | None]]:
+    """pdfplumber's ``Table.extract()`` (same cells, same characters in the same order, same text), without
+    testing every character of the table against every row: the characters are sorted once by their
+    middle's height, a row takes those of its band (bisect) back in their order, then tests their width."""
+    middles = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]  # pdfplumber's sums
+    order = sorted(range(len(chars)), key=lambda i: middles[i][1])
+    heights = [middles[i][1] for i in order]
+    out = []
+    for row in rows:
+        x0, top, x1, bottom = row.bbox
+        band = sorted(order[bisect_left(heights, top):bisect_left(heights, bottom)])
+        row_chars = [i for i in band if x0 <= middles[i][0] < x1]
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            c0, ctop, c1, cbottom = cell
+            inside = [chars[i] for i in row_chars
+                      if c0 <= middles[i][0] < c1 and ctop <= middles[i][1] < cbottom]
+            cells.append(extract_text(inside) if inside else "")
+        out.append(cells)
+    return out
+
+
 def _data_tables(page) -> list[_Table]:
     """Ruled tables holding data; layout grids and single boxes are left as text."""
     tables = []
@@ -398,8 +425,9 @@ def _data_tables(page) -> list[_Table]:
     if len(ruled.lines) + len(ruled.rects) + len(ruled.curves) < 4:
         return tables  # a table needs rules: a page of prose has none, and the finder costs 30 ms a page
     for found in ruled.find_tables():
-        rows = [[_cell_text(c) for c in row] for row in found.extract()]
-        boxes = [_row_box(row) for row in found.rows]
+        table_rows = found.rows
+        rows = [[_cell_text(c) for c in row] for row in _extract_table(found.page.chars, table_rows)]
+        boxes = [_row_box(row) for row in table_rows]
         keep = [i for i, r in enumerate(rows) if any(r)]
         spans = _row_spans(found, keep)
         rows, boxes = [rows[i] for i in keep], [boxes[i] for i in keep]

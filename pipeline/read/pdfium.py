@@ -601,6 +601,7 @@ def _to_unicode(data: bytes) -> dict[int, str] | None:
     if b"usecmap" in data:
         return None
     table: dict[int, str] = {}
+    fromhex = bytes.fromhex
 
     def put(cid: int, code: bytes) -> None:
         text = code.decode("utf-16-be", "ignore")
@@ -619,10 +620,16 @@ def _to_unicode(data: bytes) -> dict[int, str] | None:
                 items.append(array)
                 array = None
             elif array is not None:
-                array.append(bytes.fromhex(hexa.decode().replace(" ", "").replace("\n", "").replace("\r", "")
-                                           .replace("\t", "")))
+                try:
+                    array.append(fromhex(hexa.decode()))  # (skips whitespace between the bytes)
+                except ValueError:
+                    array.append(fromhex(hexa.decode().replace(" ", "").replace("\n", "").replace("\r", "")
+                                         .replace("\t", "")))
             else:
-                items.append(bytes.fromhex(re.sub(rb"\s", b"", hexa).decode()))
+                try:
+                    items.append(fromhex(hexa.decode()))
+                except ValueError:
+                    items.append(fromhex(re.sub(rb"\s", b"", hexa).decode()))
         if kind == b"bfchar":
             for cid, code in zip(items[::2], items[1::2]):
                 if isinstance(cid, bytes) and isinstance(code, bytes):
