@@ -672,6 +672,8 @@ def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table
         chars = [c for c in chars if c["text"].strip() or not any(_overlaps(c, s) for s in stamped)]
 
     def outside_tables(cs: list[dict]) -> list[dict]:
+        if not tables:
+            return list(cs)
         return [c for c in cs if not any(_inside(c, t.bbox) for t in tables)]
 
     # Stamped text makes words of its own: "ngày 23 tháng", not "ngày 23tháng".
