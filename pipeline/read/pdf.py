@@ -49,9 +49,12 @@ import os
 import re
 import statistics
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
+from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +63,7 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTContainer
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFStream, resolve1
+from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import NeedsOCR, ReadError
@@ -128,6 +132,17 @@ def _has_mark(word: str) -> bool:
     return any(ord(ch) > 127 for ch in word)
 
 
+@lru_cache(maxsize=32768)
+def _judge_token(token: str) -> tuple[bool, bool] | None:
+    """(has a mark, is a syllable) of one word of :func:`text_layer_quality`; None when it is not judged
+    (no letter; an upper-case code without tone marks). Cached: the words of a page repeat."""
+    if not token or not any(ch.isalpha() for ch in token):
+        return None
+    if _ACRONYM.match(token) and not any(ch in _TONES for ch in unicodedata.normalize("NFD", token)):
+        return None
+    return _has_mark(token), _is_syllable(token)
+
+
 def text_layer_quality(text: str) -> float:
     """Share of the words of ``text`` that look like Vietnamese syllables (0..1).
 
@@ -141,13 +156,11 @@ def text_layer_quality(text: str) -> float:
     text = _CID.sub(" ", text)
     judged = good = marked = 0
     for token in _TOKEN_SPLIT.split(text):
-        if not token or not any(ch.isalpha() for ch in token):
-            continue
-        if _ACRONYM.match(token) and not any(ch in _TONES for ch in unicodedata.normalize("NFD", token)):
-            continue
-        judged += 1
-        marked += _has_mark(token)
-        good += _is_syllable(token)
+        verdict = _judge_token(token)
+        if verdict is not None:
+            judged += 1
+            marked += verdict[0]
+            good += verdict[1]
     total = judged + bad_glyphs
     if total == 0:
         return 0.0 if not text.strip() else 1.0
@@ -380,6 +393,31 @@ def _visible_rule(obj: dict) -> bool:
     return bool(obj.get("fill")) and not _is_white(obj.get("non_stroking_color"))
 
 
+def _extract_table(chars: list[dict], rows) -> list[list[str | None]]:
+    """pdfplumber's ``Table.extract()`` (same cells, same characters in the same order, same text), without
+    testing every character of the table against every row: the characters are sorted once by their
+    middle's height, a row takes those of its band (bisect) back in their order, then tests their width."""
+    middles = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]  # pdfplumber's sums
+    order = sorted(range(len(chars)), key=lambda i: middles[i][1])
+    heights = [middles[i][1] for i in order]
+    out = []
+    for row in rows:
+        x0, top, x1, bottom = row.bbox
+        band = sorted(order[bisect_left(heights, top):bisect_left(heights, bottom)])
+        row_chars = [i for i in band if x0 <= middles[i][0] < x1]
+        cells: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                cells.append(None)
+                continue
+            c0, ctop, c1, cbottom = cell
+            inside = [chars[i] for i in row_chars
+                      if c0 <= middles[i][0] < c1 and ctop <= middles[i][1] < cbottom]
+            cells.append(extract_text(inside) if inside else "")
+        out.append(cells)
+    return out
+
+
 def _data_tables(page) -> list[_Table]:
     """Ruled tables holding data; layout grids and single boxes are left as text."""
     tables = []
@@ -387,8 +425,9 @@ def _data_tables(page) -> list[_Table]:
     if len(ruled.lines) + len(ruled.rects) + len(ruled.curves) < 4:
         return tables  # a table needs rules: a page of prose has none, and the finder costs 30 ms a page
     for found in ruled.find_tables():
-        rows = [[_cell_text(c) for c in row] for row in found.extract()]
-        boxes = [_row_box(row) for row in found.rows]
+        table_rows = found.rows
+        rows = [[_cell_text(c) for c in row] for row in _extract_table(found.page.chars, table_rows)]
+        boxes = [_row_box(row) for row in table_rows]
         keep = [i for i, r in enumerate(rows) if any(r)]
         spans = _row_spans(found, keep)
         rows, boxes = [rows[i] for i in keep], [boxes[i] for i in keep]
@@ -514,6 +553,10 @@ def legacy_font_name(fontname: str | None) -> str:
     return _STYLE_SUFFIX.sub("", _SUBSET_PREFIX.sub("", fontname or "").strip())
 
 
+_fontname = methodcaller("get", "fontname")
+_text = itemgetter("text")
+
+
 def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
     """The page's characters with text in legacy Vietnamese fonts converted to Unicode.
 
@@ -530,14 +573,10 @@ def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
     """
     if not chars:
         return chars
-    fonts: dict[str, str | None] = {}
-    for c in chars:
-        name = c.get("fontname") or ""
-        if name not in fonts:
-            fonts[name] = encoding_for_font(legacy_font_name(name))
-    texts: dict[str, list[str]] = {name: [] for name in fonts}
-    for c in chars:
-        texts[c.get("fontname") or ""].append(c["text"])
+    texts: dict[str, list[str]] = {}  # each font's text on the page, the fonts in order of appearance
+    for name, group in groupby(chars, key=_fontname):
+        texts.setdefault(name or "", []).extend(map(_text, group))
+    fonts: dict[str, str | None] = {name: encoding_for_font(legacy_font_name(name)) for name in texts}
     for name, encoding in fonts.items():
         text = "".join(texts[name])
         if has_unicode_vietnamese(text):
@@ -633,6 +672,8 @@ def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table
         chars = [c for c in chars if c["text"].strip() or not any(_overlaps(c, s) for s in stamped)]
 
     def outside_tables(cs: list[dict]) -> list[dict]:
+        if not tables:
+            return list(cs)
         return [c for c in cs if not any(_inside(c, t.bbox) for t in tables)]
 
     # Stamped text makes words of its own: "ngày 23 tháng", not "ngày 23tháng".
@@ -754,7 +795,7 @@ def _header_gutter(row: _Row) -> tuple[float, float] | None:
     NAM"), the Tiêu ngữ ("Độc lập - Tự do - Hạnh phúc"), or, after "Số: ...", the place and
     date ("Hà Nội, ngày ..."). The columns may stand closer than a gutter elsewhere must."""
     words = row.words
-    folded = [_fold(w.text) for w in words]
+    folded = [_fold_word(w.text) for w in words]
     for k in range(1, len(words)):
         if " ".join(folded[k:k + 4]).startswith(("cong hoa xa hoi", "doc lap - tu do", "doc lap tu do")):
             gap = (words[k - 1].x1, words[k].x0)
@@ -779,9 +820,10 @@ def _widest_gap(row: _Row) -> tuple[float, float] | None:
         return hint
     best = None
     gaps = [b.x0 - a.x1 for a, b in zip(row.words, row.words[1:])]
+    wide = row.gutter_sizes * row.size  # (the size is a median over the words: computed once)
     for a, b in zip(row.words, row.words[1:]):
         width = b.x0 - a.x1
-        if width >= row.gutter_sizes * row.size and (best is None or width > best[1] - best[0]):
+        if width >= wide and (best is None or width > best[1] - best[0]):
             best = (a.x1, b.x0)
     if best is not None and len(gaps) >= 3 and best[1] - best[0] < GUTTER_GAP_RATIO * statistics.median(gaps):
         return None
@@ -886,6 +928,10 @@ def _fold(text: str) -> str:
     """Lower case without diacritics ("Độc lập" -> "doc lap")."""
     decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+#: :func:`_fold` of one word, cached (every row's words are folded to look for a header's gutter).
+_fold_word = lru_cache(maxsize=16384)(_fold)
 
 
 def _is_caps(text: str) -> bool:

@@ -104,6 +104,22 @@ _font_size = _function("FPDFText_GetFontSize", _DOUBLE, _VP, _INT)
 _char_matrix = _function("FPDFText_GetMatrix", _INT, _VP, _INT, ctypes.POINTER(raw.FS_MATRIX))
 
 
+def _bare(name: str, restype):
+    """A function called with ready-made ctypes arguments (a ``c_void_p``, an ``int`` index, ``byref``
+    pointers), without ``argtypes``: ctypes then converts nothing, a third of the cost of a call."""
+    function = _lib[name]
+    function.restype = restype
+    function.argtypes = None
+    return function
+
+
+# The per-character calls of :func:`_chars` (the text page passed as a ``c_void_p``).
+_char_origin_bare = _bare("FPDFText_GetCharOrigin", _INT)
+_text_object_bare = _bare("FPDFText_GetTextObject", _VP)
+_unicode_error_bare = _bare("FPDFText_HasUnicodeMapError", _INT)
+_loose_box_bare = _bare("FPDFText_GetLooseCharBox", _INT)
+
+
 def _address(pointer) -> int:
     return ctypes.cast(pointer, _VP).value or 0
 
@@ -355,16 +371,18 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
     p_tight = [ctypes.byref(v) for v in tight]
     width = ctypes.c_float()
     p_width = ctypes.byref(width)
-    text_object, char_origin, unicode_error, loose_box = _text_object, _char_origin, _unicode_error, _loose_box
+    text_object, char_origin, unicode_error, loose_box = (_text_object_bare, _char_origin_bare, _unicode_error_bare,
+                                                          _loose_box_bare)
+    page_pointer = _VP(textpage)
     append = out.append
     used: set[int] = set()
     last_obj = 0
     run = advances = None
-    fontname = size = upright = drop = 0.0  # the run's, for the characters' dicts
+    fontname = size = upright = drop = legacy = 0.0  # the run's, for the characters' dicts
     gap_space = None  # a space pdfium generated inside a text object, waiting for the next letter
     legacy_text: dict[str, list[str]] = {}  # the text of fonts named for a legacy encoding
     for k in range(count):
-        obj = text_object(textpage, k)
+        obj = text_object(page_pointer, k)
         if not obj:
             continue  # pdfium's own space or line break between objects
         if obj != last_obj:
@@ -383,16 +401,18 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                     return "marked content with /ActualText"
                 used.add(obj)
             advances = metrics.setdefault((id(run.font), run.tf, run.scale), {})
-            fontname, size, upright = run.font.name, run.size, run.upright
+            fontname, size, upright, legacy = run.font.name, run.size, run.upright, run.font.legacy
             drop = page_top - run.font.descent * size / 1000  # bottom = drop - baseline
             last_obj = obj
         ch = text[k]
         if ch in "\x02\ufffe":
             ch = "-"  # pdfium marks a hyphen that ends a line; pdfplumber keeps the character
-        if unicode_error(textpage, k):
+        if unicode_error(page_pointer, k):
             return "characters without a Unicode mapping"
-        char_origin(textpage, k, p_ox, p_oy)
-        x, y = _exact(ox.value), _exact(oy.value)
+        char_origin(page_pointer, k, p_ox, p_oy)
+        x, y = ox.value, oy.value
+        x = int(x * 10000.0 + 0.5) / 10000.0 if x >= 0 else round(x, 4)  # _exact, inline
+        y = int(y * 10000.0 + 0.5) / 10000.0 if y >= 0 else round(y, 4)
         if gap_space is not None:
             # A real space merged into pdfium's gap space when the next letter starts further on.
             space_run, space_obj, space_x, space_y = gap_space
@@ -401,7 +421,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                 append(_char(" ", space_run, space_x, x, space_y, page_top, doctop))
         advance = advances.get(ch)
         if advance is None or ch == " ":
-            loose_box(textpage, k, p_loose)
+            loose_box(page_pointer, k, p_loose)
             if ch == " " and loose.right == loose.left:
                 gap_space = (run, obj, x, y)  # pdfium's space for a positioning gap: known at the next letter
                 continue
@@ -414,9 +434,10 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                     raw.FPDFFont_GetGlyphWidth(run.font.handle, ord(ch), ctypes.c_float(run.tf), p_width)
                     advance = width.value * run.scale
                 advances[ch] = advance
-        if run.font.legacy:
+        if legacy:
             legacy_text[fontname].append(ch)
-        x1 = _exact(x + advance)
+        x1 = x + advance
+        x1 = int(x1 * 10000.0 + 0.5) / 10000.0 if x1 >= 0 else round(x1, 4)
         bottom = drop - y
         top = bottom - size
         append({"text": ch, "fontname": fontname, "size": size, "upright": upright, "x0": x, "x1": x1,
@@ -580,6 +601,7 @@ def _to_unicode(data: bytes) -> dict[int, str] | None:
     if b"usecmap" in data:
         return None
     table: dict[int, str] = {}
+    fromhex = bytes.fromhex
 
     def put(cid: int, code: bytes) -> None:
         text = code.decode("utf-16-be", "ignore")
@@ -598,10 +620,16 @@ def _to_unicode(data: bytes) -> dict[int, str] | None:
                 items.append(array)
                 array = None
             elif array is not None:
-                array.append(bytes.fromhex(hexa.decode().replace(" ", "").replace("\n", "").replace("\r", "")
-                                           .replace("\t", "")))
+                try:
+                    array.append(fromhex(hexa.decode()))  # (skips whitespace between the bytes)
+                except ValueError:
+                    array.append(fromhex(hexa.decode().replace(" ", "").replace("\n", "").replace("\r", "")
+                                         .replace("\t", "")))
             else:
-                items.append(bytes.fromhex(re.sub(rb"\s", b"", hexa).decode()))
+                try:
+                    items.append(fromhex(hexa.decode()))
+                except ValueError:
+                    items.append(fromhex(re.sub(rb"\s", b"", hexa).decode()))
         if kind == b"bfchar":
             for cid, code in zip(items[::2], items[1::2]):
                 if isinstance(cid, bytes) and isinstance(code, bytes):
