@@ -661,46 +661,38 @@ def glyph_suspects(path: Path) -> bool:
 
     from pipeline.repair import glyph_map
 
-    seen: set = set()
     with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            resources = resolve1(page.page_obj.resources) or {}
-            for ref in (resolve1(resources.get("Font")) or {}).values():
-                objid = getattr(ref, "objid", None)
-                spec = resolve1(ref)
-                if objid in seen or not isinstance(spec, dict):
-                    continue
-                seen.add(objid)
-                subtype = getattr(resolve1(spec.get("Subtype")), "name", "")
-                base = getattr(resolve1(spec.get("BaseFont")), "name", None) or ""
-                stream = resolve1(spec.get("ToUnicode"))
-                if stream is None:
-                    if subtype == "Type0":
-                        return True  # pdfminer may map it through a predefined CMap: not followed here
-                    continue  # no table: nothing to suspect
-                if not isinstance(stream, PDFStream):
-                    return True
-                try:
-                    table = _to_unicode(stream.get_data())
-                except Exception:
-                    return True
-                if table is None:
-                    return True
-                if not table or encoding_for_font(re.sub(r"^[A-Z]{6}\+", "", base)):
-                    continue
-                letters = {cid: ch for cid, ch in table.items() if len(ch) == 1 and ch.isalpha()}
-                foreign = [cid for cid, ch in letters.items() if glyph_map._is_foreign_letter(ch)]
-                if len(foreign) > glyph_map.MAX_SUSPECTS:
-                    continue
-                if foreign:
-                    return True
-                named = glyph_map._font_cmap(spec) if subtype == "Type0" else None
-                if named is None:
-                    continue
-                gid = glyph_map._cid_to_gid(spec)
-                both = [(cid, ch, [n for n in named.get(gid(cid), []) if n.isalpha()]) for cid, ch in letters.items()]
-                both = [(cid, ch, names) for cid, ch, names in both if names]
-                disagree = [cid for cid, ch, names in both if ch not in names]
-                if disagree and len(disagree) <= glyph_map.MAX_SUSPECTS and len(disagree) <= 0.1 * len(both):
-                    return True
+        for _, spec in glyph_map.page_fonts(pdf):
+            subtype = getattr(resolve1(spec.get("Subtype")), "name", "")
+            base = getattr(resolve1(spec.get("BaseFont")), "name", None) or ""
+            stream = resolve1(spec.get("ToUnicode"))
+            if stream is None:
+                if subtype == "Type0":
+                    return True  # pdfminer may map it through a predefined CMap: not followed here
+                continue  # no table: nothing to suspect
+            if not isinstance(stream, PDFStream):
+                return True
+            try:
+                table = _to_unicode(stream.get_data())
+            except Exception:
+                return True
+            if table is None:
+                return True
+            if not table or encoding_for_font(re.sub(r"^[A-Z]{6}\+", "", base)):
+                continue
+            letters = {cid: ch for cid, ch in table.items() if len(ch) == 1 and ch.isalpha()}
+            foreign = [cid for cid, ch in letters.items() if glyph_map._is_foreign_letter(ch)]
+            if len(foreign) > glyph_map.MAX_SUSPECTS:
+                continue
+            if foreign:
+                return True
+            named = glyph_map._font_cmap(spec) if subtype == "Type0" else None
+            if named is None:
+                continue
+            gid = glyph_map._cid_to_gid(spec)
+            both = [(cid, ch, [n for n in named.get(gid(cid), []) if n.isalpha()]) for cid, ch in letters.items()]
+            both = [(cid, ch, names) for cid, ch, names in both if names]
+            disagree = [cid for cid, ch, names in both if ch not in names]
+            if disagree and len(disagree) <= glyph_map.MAX_SUSPECTS and len(disagree) <= 0.1 * len(both):
+                return True
     return False

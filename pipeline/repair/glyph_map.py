@@ -95,9 +95,8 @@ def _cid_to_gid(spec: dict):
     return lambda cid: cid
 
 
-def find_suspects(pdf) -> list[Suspect]:
-    """The suspect glyphs of the fonts the pages use (pdfplumber PDF; fonts are not re-read)."""
-    suspects: list[Suspect] = []
+def page_fonts(pdf):
+    """(objid, font dictionary) of every font the pages' resources name, each once (pdfplumber PDF)."""
     seen: set = set()
     for page in pdf.pages:
         resources = resolve1(page.page_obj.resources) or {}
@@ -107,31 +106,38 @@ def find_suspects(pdf) -> list[Suspect]:
             if objid in seen or not isinstance(spec, dict):
                 continue
             seen.add(objid)
-            try:
-                font = pdf.rsrcmgr.get_font(objid, spec)
-            except Exception:
-                continue
-            table = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
-            if not table or encoding_for_font(re.sub(r"^[A-Z]{6}\+", "", font.fontname or "")):
-                continue  # a legacy-encoded (".VnTime", "VNI-Times") or symbol font is another repair's
-            letters = {cid: ch for cid, ch in table.items() if len(ch) == 1 and ch.isalpha()}
-            foreign = [cid for cid, ch in letters.items() if _is_foreign_letter(ch)]
-            if len(foreign) > MAX_SUSPECTS:
-                continue  # a whole legacy alphabet (TCVN3 ".VnTime": "ñ", "ß", "Ö" ...), not a few wrong glyphs
-            named = _font_cmap(spec) if getattr(spec.get("Subtype"), "name", "") == "Type0" else None
-            disagree: list[tuple[int, list[str]]] = []
-            if named is not None:
-                gid = _cid_to_gid(spec)
-                both = [(cid, ch, [n for n in named.get(gid(cid), []) if n.isalpha()]) for cid, ch in letters.items()]
-                both = [(cid, ch, names) for cid, ch, names in both if names]
-                disagree = [(cid, names) for cid, ch, names in both if ch not in names]
-                if len(disagree) > MAX_SUSPECTS or len(disagree) > 0.1 * len(both):
-                    disagree = []  # the font's cmap does not describe these glyph ids: no evidence
-            for cid, names in disagree:
-                suspects.append(Suspect(font, font.fontname, cid, letters[cid], names))
-            for cid in foreign:
-                if cid not in dict(disagree):
-                    suspects.append(Suspect(font, font.fontname, cid, letters[cid], []))
+            yield objid, spec
+
+
+def find_suspects(pdf) -> list[Suspect]:
+    """The suspect glyphs of the fonts the pages use (pdfplumber PDF; fonts are not re-read)."""
+    suspects: list[Suspect] = []
+    for objid, spec in page_fonts(pdf):
+        try:
+            font = pdf.rsrcmgr.get_font(objid, spec)
+        except Exception:
+            continue
+        table = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
+        if not table or encoding_for_font(re.sub(r"^[A-Z]{6}\+", "", font.fontname or "")):
+            continue  # a legacy-encoded (".VnTime", "VNI-Times") or symbol font is another repair's
+        letters = {cid: ch for cid, ch in table.items() if len(ch) == 1 and ch.isalpha()}
+        foreign = [cid for cid, ch in letters.items() if _is_foreign_letter(ch)]
+        if len(foreign) > MAX_SUSPECTS:
+            continue  # a whole legacy alphabet (TCVN3 ".VnTime": "ñ", "ß", "Ö" ...), not a few wrong glyphs
+        named = _font_cmap(spec) if getattr(spec.get("Subtype"), "name", "") == "Type0" else None
+        disagree: list[tuple[int, list[str]]] = []
+        if named is not None:
+            gid = _cid_to_gid(spec)
+            both = [(cid, ch, [n for n in named.get(gid(cid), []) if n.isalpha()]) for cid, ch in letters.items()]
+            both = [(cid, ch, names) for cid, ch, names in both if names]
+            disagree = [(cid, names) for cid, ch, names in both if ch not in names]
+            if len(disagree) > MAX_SUSPECTS or len(disagree) > 0.1 * len(both):
+                disagree = []  # the font's cmap does not describe these glyph ids: no evidence
+        for cid, names in disagree:
+            suspects.append(Suspect(font, font.fontname, cid, letters[cid], names))
+        for cid in foreign:
+            if cid not in dict(disagree):
+                suspects.append(Suspect(font, font.fontname, cid, letters[cid], []))
     return suspects
 
 
