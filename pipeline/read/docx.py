@@ -358,7 +358,12 @@ class _Numbering:
         else:
             counts[ilvl] = self._start(levels, num, ilvl)
         self._restart_deeper(counts, levels, ilvl)
-        return _render(levels, counts, ilvl, lambda lvl: self._start(levels, num, lvl))
+        return _render(levels, counts, ilvl, lambda lvl: self._start(levels, num, lvl), self._bullet_depth(levels, counts, ilvl))
+
+    @staticmethod
+    def _bullet_depth(levels: dict[int, _Level], counts: dict[int, int], ilvl: int) -> int:
+        """How many bullet levels of the same list are open above ``ilvl`` (shown since a level above them advanced)."""
+        return sum(1 for lvl in counts if lvl < ilvl and lvl in levels and levels[lvl].fmt == "bullet" and levels[lvl].text)
 
     def _num_pr(self, p: etree._Element) -> tuple[str | None, int]:
         """numId and ilvl from the paragraph, falling back to its style (and the style's bases)."""
@@ -413,12 +418,12 @@ class _Numbering:
                 del counts[deeper]
 
 
-def _render(levels: dict[int, _Level], counts: dict[int, int], ilvl: int, start_of) -> str | None:
+def _render(levels: dict[int, _Level], counts: dict[int, int], ilvl: int, start_of, bullet_depth: int = 0) -> str | None:
     level = levels[ilvl]
     if level.text is None:
         return None
     if level.fmt == "bullet":
-        return _bullet(level.text)
+        return _bullet(level.text, bullet_depth)
 
     def number(match: re.Match) -> str:
         ref = int(match.group(1)) - 1
@@ -462,12 +467,14 @@ def _roman(value: int) -> str:
     return "".join(out)
 
 
-def _bullet(glyph: str) -> str | None:
+def _bullet(glyph: str, depth: int = 0) -> str | None:
     """A bullet as Vietnamese plans print their enumerators: "+" for a plus sign, else "-".
 
     Symbol and Wingdings bullets are private-use characters (U+F0B7 ...) that mean
     nothing outside their font; the dot, square, arrow and dash bullets all play the
-    role a typed "-" plays in these documents.
+    role a typed "-" plays in these documents. A list bullet ``depth`` levels under
+    an open bullet of its own list (Word's "o" under "•") is a sub-bullet, which these
+    documents print "+": the list level, not the glyph, says it is deeper.
     """
     glyph = glyph.strip()
     if not glyph:
@@ -475,7 +482,7 @@ def _bullet(glyph: str) -> str | None:
     code = ord(glyph[0])
     if 0xF000 <= code <= 0xF0FF:  # a symbol-font glyph: its low byte is the ASCII it replaces
         glyph = chr(code - 0xF000)
-    return "+" if glyph[0] in "+＋✚" else "-"
+    return "+" if glyph[0] in "+＋✚" or depth > 0 else "-"
 
 
 # --------------------------------------------------------------------------
