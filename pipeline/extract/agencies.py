@@ -15,7 +15,11 @@ How it works:
      :data:`VERB_STOPS`, "và"/"," before another head, or
      :data:`MAX_NAME_WORDS` words (then the boundary is a guess and the
      confidence is lowered). A known department name ("Khoa học và Công nghệ",
-     "Văn hóa, Thể thao và Du lịch") is taken whole;
+     "Văn hóa, Thể thao và Du lịch") is taken whole, with the administrative
+     level after it ("Sở Y tế tỉnh", "Trung tâm Y tế huyện/thị xã/thành phố").
+     A "/" is part of a name ("huyện/thị xã", "Phòng Văn hóa/Thông tin") unless
+     another agency's head follows it ("Công an tỉnh/Bộ Chỉ huy Quân sự tỉnh":
+     two agencies, one list);
    * a plural or generic body: "các sở, ban, ngành", "các cơ quan, đơn vị
      liên quan", "Ủy ban nhân dân các quận, huyện", "UBND các cấp".
 
