@@ -15,7 +15,11 @@ How it works:
      :data:`VERB_STOPS`, "và"/"," before another head, or
      :data:`MAX_NAME_WORDS` words (then the boundary is a guess and the
      confidence is lowered). A known department name ("Khoa học và Công nghệ",
-     "Văn hóa, Thể thao và Du lịch") is taken whole;
+     "Văn hóa, Thể thao và Du lịch") is taken whole, with the administrative
+     level after it ("Sở Y tế tỉnh", "Trung tâm Y tế huyện/thị xã/thành phố").
+     A "/" is part of a name ("huyện/thị xã", "Phòng Văn hóa/Thông tin") unless
+     another agency's head follows it ("Công an tỉnh/Bộ Chỉ huy Quân sự tỉnh":
+     two agencies, one list);
    * a plural or generic body: "các sở, ban, ngành", "các cơ quan, đơn vị
      liên quan", "Ủy ban nhân dân các quận, huyện", "UBND các cấp".
 
@@ -258,6 +262,14 @@ _HEAD_RE = re.compile(
 _ABBR_RE = re.compile(_NOT_WORD_BEFORE + r"(?:" + "|".join(
     re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\p{L}\p{M}\d&])")
 _WORD_RE = re.compile(r"[\p{L}\p{M}\d]+(?:[&'’.\-/][\p{L}\p{M}\d]+)*")
+_LEVEL = r"(?:cấp\s+)?(?:quận|huyện|thị\s+xã|thành\s+phố|xã|phường|thị\s+trấn|tỉnh|đặc\s+khu)"
+# The level a department belongs to, after its known name: "Sở Y tế tỉnh", "Phòng Tư pháp huyện/thị xã",
+# "Sở Y tế tỉnh, thành phố trực thuộc trung ương", "Trung tâm Y tế huyện Bảo Yên". Alternatives joined by
+# "/" or "," are one body, the unit of whichever applies.
+_LEVEL_TAIL_RE = re.compile(
+    r"[ \t]+" + _LEVEL + r"(?:\s*[/,]\s*" + _LEVEL + _NOT_WORD_AFTER + r")*"
+    + r"(?:[ \t]+trực\s+thuộc\s+[Tt]rung\s+ương|(?:[ \t]+\p{Lu}[\p{L}\p{M}]*){1,4})?" + _NOT_WORD_AFTER
+)
 _DEPT_RE = re.compile(
     r"(?:" + "|".join(
         r"\s*[-–]?\s*".join(_phrase(part) for part in re.split(r"\s*[-–]\s*", name))
@@ -377,6 +389,15 @@ def _starts_head(text: str, pos: int) -> bool:
     return bool(m) and not _is_fake_head(text, m.group("head"), m.end())
 
 
+def _slash_before_head(text: str, start: int, end: int) -> int | None:
+    """Where a word of a name ends at a "/" that another agency's head follows ("tỉnh/Sở Tài chính"),
+    or None. A "/" between numbers or inside a symbol ("12/QĐ-UBND") does not count."""
+    for i in range(start + 1, end - 1):
+        if text[i] == "/" and text[i - 1].isalpha() and _UPPER_START.match(text, i + 1) and _starts_head(text, i + 1):
+            return i
+    return None
+
+
 def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]:
     """Read the name after a head ending at ``pos``: (end, known, plural, guessed_end)."""
     upper = _is_upper(head) and head not in ABBREVIATIONS  # "SỞ Y TẾ": the name ends where capitals end
@@ -393,7 +414,8 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
             # a known department name, taken whole unless more capitalised words follow
             nxt = re.match(r"[ \t]+(\p{Lu})", text[d.end():])
             if not nxt or upper:
-                return d.end(), True, False, False
+                tail = None if upper else _LEVEL_TAIL_RE.match(text, d.end())
+                return (tail.end() if tail else d.end()), True, False, False
         if _HARD_STOP_RE.match(text, i):
             break
         if words and (v := _VERB_STOP_RE.match(text, i)):
@@ -432,6 +454,9 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
             break
         if upper and not _is_upper(w.group()):
             break  # a capitals name ends where capitals end
+        if (slash := _slash_before_head(text, w.start(), w.end())) is not None:
+            end = slash  # "Công an tỉnh/Bộ Chỉ huy Quân sự tỉnh": the "/" joins two bodies
+            break
         end = w.end()
         words += len(w.group().split()) if w.re is _ABBR_RE else 1
         if words == MAX_NAME_WORDS:

@@ -20,7 +20,10 @@ source="docx")``. What the reader does, and why:
 * **Automatic numbering.** Word stores "1.", "a)", "-" of a list in
   ``numbering.xml``, not in the text. The reader replays Word's counters
   (:class:`_Numbering`) and puts the enumerator back in front of the text, so
-  the segmenter sees what a reader of the printed page sees.
+  the segmenter sees what a reader of the printed page sees. Bullets print as
+  the "-" and "+" of Vietnamese plans: a bullet under an open bullet of its own
+  list (a deeper ilvl), or indented deeper than the "-" bullet before it in the
+  same run of bullets (a sub-list made with a list of its own), prints "+".
 * **Tables.** A data table gives one Line per row with ``cells`` (merged cells
   padded so every row has the grid's width) and ``row_spans`` (a cell merged
   down over several rows with ``w:vMerge`` shows its text once; the rows it
@@ -53,6 +56,7 @@ from pipeline.repair.legacy_encodings import symbol_char
 
 MAX_PART_BYTES = 200 * 1024 * 1024  # uncompressed size of any one ZIP member
 MAX_COLUMNS = 63  # Word's limit on table columns
+INDENT_STEP = 180  # twips (0.32 cm): a bullet whose text starts further right than this sits deeper
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
@@ -279,6 +283,7 @@ class _Level:
     restart: int | None = None  # w:lvlRestart; None: restart whenever a higher level advances
     legal: bool = False  # w:isLgl: show every level's number as decimal
     style: str | None = None  # w:pStyle: the paragraph style bound to this level
+    indent: int | None = None  # w:pPr/w:ind left (twips): where the level's text starts
 
 
 def _parse_level(lvl: etree._Element) -> _Level:
@@ -290,7 +295,16 @@ def _parse_level(lvl: etree._Element) -> _Level:
         restart=_int(_val(lvl.find(W + "lvlRestart")), None),
         legal=_is_on(lvl.find(W + "isLgl")),
         style=_val(lvl.find(W + "pStyle")),
+        indent=_left_indent(lvl),
     )
+
+
+def _left_indent(el: etree._Element | None) -> int | None:
+    """The left indentation (twips) a w:pPr/w:ind under ``el`` gives, if any (w:start in newer files)."""
+    ind = el.find(f"{W}pPr/{W}ind") if el is not None else None
+    if ind is None:
+        return None
+    return _int(ind.get(W + "left"), None) if ind.get(W + "left") is not None else _int(ind.get(W + "start"), None)
 
 
 @dataclass
@@ -317,6 +331,8 @@ class _Numbering:
         self.counts: dict[str, dict[int, int]] = {}  # abstractNum -> level -> last number shown
         self.overrides_used: set[tuple[str, int]] = set()
         self.missing: set[str] = set()
+        # the left indents of the automatic "-" bullets open in the current run of bullet paragraphs
+        self.run_indents: list[int] = []
         if root is None:
             return
         for abstract in root.iter(W + "abstractNum"):
@@ -358,7 +374,34 @@ class _Numbering:
         else:
             counts[ilvl] = self._start(levels, num, ilvl)
         self._restart_deeper(counts, levels, ilvl)
-        return _render(levels, counts, ilvl, lambda lvl: self._start(levels, num, lvl))
+        depth = self._bullet_depth(levels, counts, ilvl)
+        if levels[ilvl].fmt == "bullet" and levels[ilvl].text:
+            depth = max(depth, self._indent_depth(p, levels[ilvl], depth))
+        return _render(levels, counts, ilvl, lambda lvl: self._start(levels, num, lvl), depth)
+
+    def end_bullet_run(self) -> None:
+        """A paragraph that is no bullet ends the run in which indentation compares bullets."""
+        self.run_indents.clear()
+
+    def _indent_depth(self, p: etree._Element, level: _Level, depth: int) -> int:
+        """1 when this bullet is indented deeper than a "-" bullet open in the current run (a sub-list
+        made with a list of its own, at its level 0), else 0. A "-" bullet is remembered for those after it."""
+        own = _left_indent(p)
+        indent = own if own is not None else level.indent
+        if indent is None:
+            return 0
+        if any(open_ < indent - INDENT_STEP for open_ in self.run_indents):
+            return 1
+        if depth == 0 and level.text.strip() not in ("+", "\uf02b"):
+            while self.run_indents and self.run_indents[-1] >= indent - INDENT_STEP:
+                self.run_indents.pop()
+            self.run_indents.append(indent)
+        return 0
+
+    @staticmethod
+    def _bullet_depth(levels: dict[int, _Level], counts: dict[int, int], ilvl: int) -> int:
+        """How many bullet levels of the same list are open above ``ilvl`` (shown since a level above them advanced)."""
+        return sum(1 for lvl in counts if lvl < ilvl and lvl in levels and levels[lvl].fmt == "bullet" and levels[lvl].text)
 
     def _num_pr(self, p: etree._Element) -> tuple[str | None, int]:
         """numId and ilvl from the paragraph, falling back to its style (and the style's bases)."""
@@ -413,12 +456,12 @@ class _Numbering:
                 del counts[deeper]
 
 
-def _render(levels: dict[int, _Level], counts: dict[int, int], ilvl: int, start_of) -> str | None:
+def _render(levels: dict[int, _Level], counts: dict[int, int], ilvl: int, start_of, bullet_depth: int = 0) -> str | None:
     level = levels[ilvl]
     if level.text is None:
         return None
     if level.fmt == "bullet":
-        return _bullet(level.text)
+        return _bullet(level.text, bullet_depth)
 
     def number(match: re.Match) -> str:
         ref = int(match.group(1)) - 1
@@ -462,12 +505,14 @@ def _roman(value: int) -> str:
     return "".join(out)
 
 
-def _bullet(glyph: str) -> str | None:
+def _bullet(glyph: str, depth: int = 0) -> str | None:
     """A bullet as Vietnamese plans print their enumerators: "+" for a plus sign, else "-".
 
     Symbol and Wingdings bullets are private-use characters (U+F0B7 ...) that mean
     nothing outside their font; the dot, square, arrow and dash bullets all play the
-    role a typed "-" plays in these documents.
+    role a typed "-" plays in these documents. A list bullet ``depth`` levels under
+    an open bullet of its own list (Word's "o" under "•") is a sub-bullet, which these
+    documents print "+": the list level, not the glyph, says it is deeper.
     """
     glyph = glyph.strip()
     if not glyph:
@@ -475,7 +520,7 @@ def _bullet(glyph: str) -> str | None:
     code = ord(glyph[0])
     if 0xF000 <= code <= 0xF0FF:  # a symbol-font glyph: its low byte is the ASCII it replaces
         glyph = chr(code - 0xF000)
-    return "+" if glyph[0] in "+＋✚" else "-"
+    return "+" if glyph[0] in "+＋✚" or depth > 0 else "-"
 
 
 # --------------------------------------------------------------------------
@@ -523,6 +568,7 @@ def _run_text(run: etree._Element, out: list[str], counts: dict[str, int]) -> No
 
 
 _BULLET_GLYPHS = set("•▪●■◆❖❑◻➢✓☑·◦")
+_TYPED_BULLET_RE = re.compile(r"^[-+*•–−]\s")  # a bullet paragraph, its enumerator automatic or typed
 
 
 def _symbol(hex_code: str, font: str | None = None) -> str:
@@ -699,6 +745,8 @@ class _BodyReader:
             pieces[0] = f"{enumerator} {pieces[0]}"
         elif enumerator and bare_enumerator:
             pieces = [enumerator]
+        if pieces and not _TYPED_BULLET_RE.match(pieces[0]):
+            self.numbering.end_bullet_run()
         return pieces
 
     # -- tables -------------------------------------------------------------
