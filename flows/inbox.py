@@ -155,10 +155,12 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
                 _report(summary, done)
             else:
                 work[process_document.submit(path, tokens=tokens_enabled())] = (path, doc_id)
-        for future in as_completed(list(work)):
-            path, doc_id = work[future]
+        for future in as_completed(work.keys()):  # each popped when done: nothing of it kept here
+            path, doc_id = work.pop(future)
             try:
-                outcome = store(home, path, doc_id, future.result(), dataset)
+                extraction = future.result()
+                outcome = store(home, path, doc_id, extraction, dataset)
+                extraction.release()  # freed now, not when the flow run ends
             except Exception as exc:  # retries exhausted: keep the file, say why
                 outcome = quarantine_after_failure(home, path, exc)
             _report(summary, outcome)
@@ -178,10 +180,12 @@ def rebuild(home_root: str = ".") -> Summary:
         dataset.recover()
         archived = sorted(p for p in home.archive.iterdir() if p.is_file() and not p.is_symlink() and p.name != "index.jsonl")
         work = {process_document.submit(path, tokens=tokens_enabled()): path for path in archived}
-        for future in as_completed(list(work)):
-            path = work[future]
+        for future in as_completed(work.keys()):
+            path = work.pop(future)
             try:
-                outcome = store_rebuilt(home, path, future.result(), dataset)
+                extraction = future.result()
+                outcome = store_rebuilt(home, path, extraction, dataset)
+                extraction.release()
             except RunBlocked:
                 raise
             except Exception as exc:

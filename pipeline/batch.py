@@ -51,6 +51,12 @@ class Extraction:
     seconds: float = 0.0
     tokens: Tokens | None = None  # None when tokens are off
 
+    def release(self) -> None:
+        """Drop the document's JSON and tokens once stored: Prefect keeps each task's result with its state
+        until the flow run ends, so a long batch would otherwise hold every document it stored."""
+        self.payload = None
+        self.tokens = None
+
 
 @contextlib.contextmanager
 def disk_guard(home: Home) -> Iterator[None]:
