@@ -46,6 +46,12 @@ def status_mb(pid: int) -> tuple[float, float]:
     return fields["VmHWM"], fields["VmRSS"]
 
 
+def peak_growth(seen: dict) -> tuple[float, bool]:
+    """(MB the peak RSS grew from 25 % to 100 % of the batch, whether that is flat: within max(25 MB, 10 %))."""
+    growth = seen[1.0][0] - seen[0.25][0]
+    return growth, growth <= max(25.0, 0.1 * seen[0.25][0])
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid`` (from /proc/*/stat)."""
     parents: dict[int, list[int]] = {}
@@ -111,8 +117,7 @@ def run_process(files: list[Path], work: Path) -> int:
     if 0.25 not in seen or 1.0 not in seen:
         print(f"the run ended before all files left the inbox (exit {child.returncode}): no comparison")
         return 1
-    growth = seen[1.0][0] - seen[0.25][0]
-    flat = growth <= max(25.0, 0.1 * seen[0.25][0])
+    growth, flat = peak_growth(seen)
     print(f"flow peak RSS 100 % vs 25 %: {growth:+.0f} MB -> {'flat' if flat else 'GROWS with the batch'}; "
           f"children at most {seen[0.25][2]:.0f} MB by 25 %, {seen[1.0][2]:.0f} MB by 100 %")
     return 0
@@ -162,8 +167,7 @@ def main() -> int:
     if 0.25 not in seen or 1.0 not in seen:
         print(f"only {done} of {len(batch)} files succeeded: no comparison")
         return 1
-    growth = seen[1.0][0] - seen[0.25][0]
-    flat = growth <= max(25.0, 0.1 * seen[0.25][0])
+    growth, flat = peak_growth(seen)
     print(f"peak RSS 100 % vs 25 %: {growth:+.0f} MB -> {'flat' if flat else 'GROWS with the batch'}")
     return 0
 

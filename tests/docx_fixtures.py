@@ -58,12 +58,12 @@ RESTARTED_LIST = "2"  # the same list, restarted at 1
 HEADINGS = "3"  # numId of the Roman headings
 
 
-def install_numbering(document) -> None:
-    """Replace the template's numbering.xml content with NUMBERING_XML."""
+def install_numbering(document, xml: str = NUMBERING_XML) -> None:
+    """Replace the template's numbering.xml content with `xml` (by default NUMBERING_XML)."""
     numbering = document.part.numbering_part.element
     for child in list(numbering):
         numbering.remove(child)
-    for child in parse_xml(NUMBERING_XML):
+    for child in parse_xml(xml):
         numbering.append(child)
 
 

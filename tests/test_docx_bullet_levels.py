@@ -43,11 +43,7 @@ def _bullet(document, text: str, ilvl: int, num_id: str = BULLET_LIST, left: int
 @pytest.fixture(scope="module")
 def plan(tmp_path_factory):
     document = docx.Document()
-    numbering = document.part.numbering_part.element
-    for child in list(numbering):
-        numbering.remove(child)
-    for child in parse_xml(NUMBERING):
-        numbering.append(child)
+    fx.install_numbering(document, NUMBERING)
     for text in ("ỦY BAN NHÂN DÂN TỈNH MINH AN", "Số: 21/KH-UBND", "KẾ HOẠCH",
                  "Phát triển du lịch cộng đồng năm 2026", "1. Phát triển sản phẩm"):
         document.add_paragraph(text)

@@ -17,6 +17,7 @@ from docx.oxml.ns import nsdecls
 
 from pipeline.document import extract_document
 from pipeline.read.legacy import find_soffice
+from tests import docx_fixtures as fx
 
 pytestmark = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
 
@@ -52,11 +53,7 @@ BODY = [
 
 def _word97_plan(tmp_path):
     document = docx.Document()
-    numbering = document.part.numbering_part.element
-    for child in list(numbering):
-        numbering.remove(child)
-    for child in parse_xml(NUMBERING):
-        numbering.append(child)
+    fx.install_numbering(document, NUMBERING)
     for level, name in enumerate(("Heading 1", "Heading 2", "Heading 3")):
         document.styles[name].element.get_or_add_pPr().append(
             parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="4"/></w:numPr>'))
