@@ -407,3 +407,23 @@ def test_a_labelled_clause_beats_the_years_in_its_brackets():
     text = ("Tiến độ thực hiện dự án: Hoàn thành trong quý IV năm 2023 (trong năm 2022 hoàn thành hạ tầng; "
             "tỷ lệ lấp đầy 50% trong năm 2024 và 100% trong năm 2025).")
     assert bounds(text)[:2] == ("2023-10-01", "2023-12-31")
+
+
+# --- bare values of a time clause -------------------------------------------------
+@pytest.mark.parametrize("text, start, end", [
+    ("Rà soát quy hoạch. Thời gian thực hiện: 2024 - 2026.", "2024-01-01", "2026-12-31"),
+    ("Xây dựng cơ sở dữ liệu (tiến độ: 2025).", "2025-01-01", "2025-12-31"),
+    ("Thời hạn hoàn thành: 9/2025", "2025-09-01", "2025-09-30"),
+])
+def test_bare_value_after_a_time_label(text, start, end):
+    assert bounds(text)[:2] == (start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "Thời gian giải quyết: 2025 hồ sơ được tiếp nhận.",  # a processing time, not the work's
+    "Triển khai Kế hoạch 2025 của Bộ.",  # a bare year in prose names the plan
+    "Thời gian thực hiện: 2025 tỷ đồng",  # not a time at all
+])
+def test_bare_years_outside_a_time_value_are_not_deadlines(text):
+    d = extract_deadline(text, SIGNED)
+    assert d is None or d.end is None

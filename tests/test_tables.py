@@ -438,3 +438,21 @@ def test_real_pdf_table_with_a_two_level_header():
         "DANH MỤC TTHC ĐÃ CÔNG BỐ - LĨNH VỰC CÔNG BỐ": "An toàn vệ sinh lao động; An toàn vệ sinh lao động",
         "DANH MỤC TTHC ĐÃ CÔNG BỐ - MÃ TTHC": "2.000140; 2.000066",
     }
+
+
+@pytest.mark.parametrize("cell, start, end", [
+    ("2025", "2025-01-01", "2025-12-31"),
+    ("2024 - 2026", "2024-01-01", "2026-12-31"),
+    ("6/2024", "2024-06-01", "2024-06-30"),
+    ("06/2024 - 12/2024", "2024-06-01", "2024-12-31"),
+    ("Quý II/2024", "2024-04-01", "2024-06-30"),
+])
+def test_a_deadline_column_reads_bare_years_and_months(cell, start, end):
+    """A "Thời gian thực hiện" cell holds a time, so "2025" or "6/2024" there is one (in prose it is not)."""
+    v = row_values({"Thời gian thực hiện": cell}, "Rà soát quy hoạch", dt.date(2024, 3, 1))
+    assert (v.deadline.start, v.deadline.end) == (start, end)
+
+
+def test_a_bare_number_in_a_deadline_column_is_no_time():
+    v = row_values({"Thời gian thực hiện": "13/2024", "Thời hạn": "30 ngày"}, "Rà soát", dt.date(2024, 3, 1))
+    assert v.deadline is None

@@ -29,6 +29,9 @@ How it works:
    end. A recurrence is added: the first recurring phrase (one with "định kỳ"
    first), and within it the shortest period ("định kỳ 6 tháng và hàng năm"
    is semiannual; "hằng ngày" elsewhere in the unit does not count).
+4. A bare year, year range or month/year ("2025", "2024 - 2026", "6/2024") is a
+   time only as the value of a time field: after a "Thời gian …:" label, or as a
+   whole table cell of a deadline column (``time_field``); in prose it names things.
 
 Every pattern is compiled once, at import. Entry point: :func:`extract_deadline`.
 """
@@ -723,6 +726,12 @@ _LABEL_RE = re.compile(
     r"(?<![\p{L}\p{M}])(?:thời\s+(?:gian|hạn|điểm)|tiến\s+độ)(?:\s+[\p{L}\p{M}]+){0,5}?\s*:\s*",
     re.IGNORECASE,
 )
+# The value of a time field written bare, without "năm" or "tháng": "Thời gian thực hiện: 2024 - 2026",
+# a deadline column's "2025", "6/2024", "6/2024 - 12/2024". Read only there: elsewhere a bare year is a name.
+_BARE_TIME_RE = re.compile(
+    r"(?:(?P<m>0?[1-9]|1[0-2])\s*/\s*)?" + _Y + r"(?:" + _SEP + r"(?:(?P<m2>0?[1-9]|1[0-2])\s*/\s*)?" + _Y2 + r")?"
+    r"(?![\d/]|[.,]\d|\s*(?:%|tỷ|triệu|nghìn|ngàn|đồng))"
+)
 _QUOTES = [("“", "”"), ('"', '"'), ("«", "»"), ("‘", "’")]
 # Processing times are not deadlines ("Thời gian giải quyết: 15 ngày").
 _PROCESSING_TIME_RE = re.compile(r"thời\s+(?:gian|hạn)\s+giải\s+quyết", re.IGNORECASE)
@@ -770,11 +779,12 @@ class _Text:
     quoted: list[tuple[int, int]]
     parens: list[tuple[int, int]]
     labels: list[tuple[int, int]]  # (start of the label, end of the labelled clause)
+    values: list[int]  # where each label's value starts ("Thời gian thực hiện: |2024 - 2026")
 
     @classmethod
     def of(cls, text: str) -> _Text:
         parens = _paren_spans(text)
-        labels = []
+        labels, values = [], []
         for m in _LABEL_RE.finditer(text):
             if _PROCESSING_TIME_RE.match(text, m.start()):
                 continue
@@ -788,7 +798,8 @@ class _Text:
                 if a < m.start() < b:
                     end = min(end, b)
             labels.append((m.start(), end))
-        return cls(text, _quoted_spans(text), parens, labels)
+            values.append(m.end())
+        return cls(text, _quoted_spans(text), parens, labels, values)
 
     def in_parens(self, c: _Candidate, after: int = -1) -> bool:
         return any(after < a < c.start and c.end <= b for a, b in self.parens)
@@ -927,18 +938,23 @@ def _recurrence_phrase(text: str, recurrences: list[_Candidate]) -> _Candidate |
     return next((g for g in groups if g.directed), groups[0])
 
 
-def extract_deadline(text: str, document_date: dt.date | None = None) -> Deadline | None:
+def extract_deadline(text: str, document_date: dt.date | None = None, *, time_field: bool = False) -> Deadline | None:
     """The time bound stated in ``text``, or ``None``.
 
     ``document_date`` (the signing date) resolves relative expressions ("trong
     thời hạn 30 ngày kể từ ngày ký"), "từ nay", and quarters, months, days or
-    half-years printed without a year.
+    half-years printed without a year. ``time_field``: the whole text is the value
+    of a time field (a table's "Thời gian thực hiện" cell), so a bare "2025",
+    "2024 - 2026" or "6/2024" at its start is read, as it is after a "Thời gian …:" label.
     """
     if not text or not text.strip():
         return None
     t = _Text.of(text)
     bounds, recurrences = [], []
-    for c in _find_candidates(text, document_date):
+    candidates = _find_candidates(text, document_date)
+    starts = t.values + ([len(text) - len(text.lstrip())] if time_field else [])
+    bounds.extend(_bare_values(text, starts, candidates) if starts else [])
+    for c in candidates:
         if c.recurrence is not None:
             recurrences.append(c)
             continue
@@ -986,6 +1002,26 @@ def extract_deadline(text: str, document_date: dt.date | None = None) -> Deadlin
         confidence=round(confidence, 2),
         reasons=reasons,
     )
+
+
+def _bare_values(text: str, starts: list[int], found: list[_Candidate]) -> list[_Candidate]:
+    """Bare years, year ranges and month/year values at the start of a time field's value
+    (``starts``), where no other time expression was found there."""
+    out = []
+    for p in starts:
+        m = _BARE_TIME_RE.match(text, p)
+        if m is None or any(c.start < m.end() and m.start() < c.end for c in found):
+            continue
+        a, b = int(m.group("y")), int(m.group("y2") or m.group("y"))
+        if not (_plausible_year(a) and _plausible_year(b) and a <= b):
+            continue
+        first, last = m.group("m"), (m.group("m2") if m.group("y2") else m.group("m"))
+        begin = dt.date(a, int(first), 1) if first else year_start(a)
+        finish = month_end(b, int(last)) if last else year_end(b)
+        if begin <= finish:
+            out.append(_Candidate(m.start(), m.end(), TIER_LABEL, begin, finish,
+                                  reasons=["the bare value of a time field"]))
+    return out
 
 
 def _span_of(bounds: list[_Candidate], why: str) -> _Candidate:

@@ -301,7 +301,7 @@ def row_values(cells: dict[str, str] | None, content: str = "", issued: dt.date 
         elif meaning.kind == "budget" and out.budget is None:
             out.budget = _value(meaning, text, [])
         elif meaning.kind == "deadline" and out.deadline is None:
-            deadline = extract_deadline(text, issued)
+            deadline = extract_deadline(text, issued, time_field=True)
             if deadline is not None:
                 out.deadline = deadline.model_copy(update={"span": None, "reasons": [*deadline.reasons,
                                                                                      f"table column '{header}'"]})
