@@ -174,6 +174,10 @@ _HEADING_BY_SQUASH = {squash(t.label): t for t in HEADING_TYPES}
 _BAN_PREFIX_RE = regex.compile(r"^(?:BẢN|Bản)\s+")
 
 
+#: Folded phrases that are words of their own within two edits of a type name, never a damaged heading.
+_NEAR_TYPE_NAMES = frozenset({"hoi dong"})
+
+
 def doc_type_from_heading(line: str) -> DocType | None:
     """The document type a heading line names: "QUYẾT ĐỊNH", "KẾ HOẠCH" (OCR-damaged too).
 
@@ -190,6 +194,8 @@ def doc_type_from_heading(line: str) -> DocType | None:
     exact = _HEADING_BY_SQUASH.get(squashed)
     if exact is not None:
         return exact
+    if squashed in _NEAR_TYPE_NAMES:
+        return None  # a real name two letters from a type's: "HỘI ĐỒNG" (a council) is no damaged "HỢP ĐỒNG"
     # a damaged heading: within two edits of a type name (only names of about its length can be)
     return next((t for label, t in _HEADING_BY_SQUASH.items() if abs(len(label) - len(squashed)) <= 2 and fuzzy_equals(squashed, label)), None)
 

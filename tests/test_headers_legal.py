@@ -313,3 +313,42 @@ A. THÀNH PHẦN
     assert (doc.document.doc_type, doc.document.place) == ("bien_ban", None)  # "Hôm nay" is no place
     assert doc.document.issued_date == "2026-06-08" and doc.document.inferred == ["issued_date"]  # the record's opening
     assert doc.document.title == "KIỂM TRA"  # the subject the heading line carries
+
+
+HDND_RESOLUTION = """HỘI ĐỒNG NHÂN DÂN
+TỈNH YÊN BÁI
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 21/2025/NQ-HĐND
+Yên Bái, ngày 10 tháng 12 năm 2025
+NGHỊ QUYẾT
+Quy định mức chi hỗ trợ đào tạo nghề cho lao động nông thôn trên địa bàn tỉnh giai đoạn 2026 - 2030
+HỘI ĐỒNG NHÂN DÂN TỈNH YÊN BÁI
+KHÓA XIX, KỲ HỌP THỨ 22
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;
+Xét Tờ trình số 190/TTr-UBND ngày 25 tháng 11 năm 2025 của Ủy ban nhân dân tỉnh;
+QUYẾT NGHỊ:
+Điều 1. Mức hỗ trợ
+Hỗ trợ đào tạo nghề cho 2.000 lao động nông thôn mỗi năm.
+Điều 2. Hiệu lực thi hành
+Nghị quyết này có hiệu lực từ ngày 01 tháng 01 năm 2026.
+"""
+
+
+def test_a_council_resolution_keeps_its_council_and_its_title():
+    """"HỘI ĐỒNG NHÂN DÂN" alone on the first line is the issuer (a council, not a damaged "HỢP ĐỒNG"
+    heading), and the term and sitting under the enacting council are not part of the title."""
+    info = document_from_text(HDND_RESOLUTION).document
+    assert (info.doc_type, info.number) == ("nghi_quyet", "21/2025/NQ-HĐND")
+    assert info.issuer == "Hội đồng nhân dân tỉnh Yên Bái"
+    assert info.title == ("Quy định mức chi hỗ trợ đào tạo nghề cho lao động nông thôn trên địa bàn tỉnh "
+                          "giai đoạn 2026 - 2030")
+
+
+@pytest.mark.parametrize("line, session", [
+    ("KHÓA XIX, KỲ HỌP THỨ 22", True), ("Khóa XV - Kỳ họp thứ 5", True), ("KỲ HỌP CHUYÊN ĐỀ", True),
+    ("Khoa học và công nghệ", False), ("KỲ HỌP", False),
+])
+def test_session_lines(line, session):
+    from pipeline.segment.header import is_session_line
+    assert is_session_line(line) is session

@@ -337,6 +337,20 @@ def authority_body(text: str) -> str | None:
     return None
 
 
+# The term and sitting of an elected body under its name in a resolution or law:
+# "KHÓA XVI, KỲ HỌP THỨ 17", "Khóa XV - Kỳ họp thứ 5", "KỲ HỌP CHUYÊN ĐỀ", "KHÓA XIV".
+_SESSION_RE = regex.compile(
+    r"^(?:khoa\s+[ivxlc\d]+(?:\s*[,;.\-–]?\s*ky\s+hop\s+(?:thu\s+)?[\w]+(?:\s+[\w]+)?)?"
+    r"|ky\s+hop\s+(?:thu\s+)?[\w]+(?:\s+[\w]+)?)\s*$"
+)
+
+
+def is_session_line(text: str) -> bool:
+    """The term and sitting line of an elected body ("KHÓA XVI, KỲ HỌP THỨ 17"): part of the enacting authority."""
+    text = text.strip()
+    return len(text) < 60 and _SESSION_RE.match(ascii_fold(text)) is not None
+
+
 PERSON_NAME_RE = regex.compile(r"^(?:\p{Lu}\p{Ll}*\s+){1,4}\p{Lu}\p{Ll}*$")
 
 

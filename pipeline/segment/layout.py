@@ -345,6 +345,9 @@ class _Walker:
                 lay.authority_line = line
                 self.set(line, "authority")
                 return
+            if lay.authority_line is not None and hdr.is_session_line(text):
+                self.set(line, "authority")  # "KHÓA XVI, KỲ HỌP THỨ 17" under "HỘI ĐỒNG NHÂN DÂN TỈNH …"
+                return
             if not lay.subject_lines and self.is_title_line(line, text):
                 lay.title_lines.append(line)
                 self.set(line, "title")
@@ -457,7 +460,7 @@ class _Walker:
         if previous == "basis" and (text[:1].islower() or not self.prev_text(line).rstrip().endswith((";", ".", ":"))):
             self.set(line, "basis")  # a basis wrapped onto the next line
             return
-        if hdr.authority_body(text) and not is_body_start(text):
+        if hdr.authority_body(text) and not is_body_start(text) or hdr.is_session_line(text):
             self.set(line, "authority")
             return
         self.state = BODY
