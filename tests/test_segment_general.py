@@ -189,3 +189,18 @@ def test_chapter_title_in_capitals_is_not_continued_by_a_lowercase_line():
     "Mục 1" heading, a stray mark) is not part of the title."""
     doc = document_from_text(DECREE.replace("ChươnH\nTỔ CHỨC THỰC HIỆN\n", "Chương II\nTỔ CHỨC THỰC HIỆN\nca ỐC ĐỘ\n"))
     assert by_path(doc)["Chương II"].text == "TỔ CHỨC THỰC HIỆN"
+
+
+def test_letter_points_with_a_period_before_a_figure():
+    """"a. 100% hồ sơ …": a point printed "a." opens a unit before a figure as it does before a capital."""
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "77/KH-UBND") + """KẾ HOẠCH
+Chuyển đổi số năm 2026
+I. MỤC TIÊU
+1. Về chính quyền số
+a. 100% hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng.
+b. 80% thủ tục hành chính được cung cấp trực tuyến toàn trình.
+""" + CLOSING)
+    items = by_path(doc)
+    assert items["I.1"].text == "Về chính quyền số"
+    assert items["I.1.a"].text.startswith("100% hồ sơ") and items["I.1.b"].text.startswith("80% thủ tục")
+    assert [q.value for q in items["I.1.a"].quantities] == [100]

@@ -53,8 +53,8 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     # "I/ MỤC TIÊU" is a heading; "III/2018" (a quarter and its year, wrapped onto a new line) is not.
     ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d)|-\s*(?=\p{{Lu}}))\s*(?=\S)")),
     ("upper", regex.compile(r"^([A-Z])\s*[.)]\s+(?=\S)")),
-    # "a)"; and "a." before a capital, as Word 97 documents often print points
-    ("letter", regex.compile(r"^([a-zđ])\s*(?:\)|\.(?=\s+\p{Lu}))\s*(?=\S)")),
+    # "a)"; and "a." before a capital or a figure ("a. 100% hồ sơ …"), as many documents print points
+    ("letter", regex.compile(r"^([a-zđ])\s*(?:\)|\.(?=\s+(?:\p{Lu}|\d)))\s*(?=\S)")),
     ("paren", regex.compile(r"^\(\s*(\d{1,3})\s*\)\s*(?=\S)")),
     ("paren_letter", regex.compile(r"^\(\s*([a-zđ])\s*\)\s*(?=\S)")),
     ("dash", regex.compile(r"^[-–—−]\s*(?=\S)")),
