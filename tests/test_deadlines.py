@@ -427,3 +427,20 @@ def test_bare_value_after_a_time_label(text, start, end):
 def test_bare_years_outside_a_time_value_are_not_deadlines(text):
     d = extract_deadline(text, SIGNED)
     assert d is None or d.end is None
+
+
+@pytest.mark.parametrize("text, end", [
+    ("Đến năm 2025, thu nhập bình quân tăng 1,5 lần so với năm 2020.", "2025-12-31"),
+    ("Tăng 15% so với năm 2020, đến năm 2025 đạt 90% hộ dân dùng nước sạch.", "2025-12-31"),
+])
+def test_the_baseline_of_a_comparison_is_not_the_deadline(text, end):
+    assert bounds(text)[1] == end
+
+
+@pytest.mark.parametrize("text", [
+    "Dự toán chi thường xuyên tăng không quá 5% so với năm 2024.",
+    "Số vụ tai nạn giảm 10% so với cùng kỳ năm 2023.",
+    "Doanh thu tăng gấp 2 lần so với giai đoạn 2016-2020.",
+])
+def test_a_comparison_alone_gives_no_deadline(text):
+    assert extract_deadline(text, SIGNED) is None

@@ -721,6 +721,8 @@ _EVENT_BEFORE_RE = re.compile(
 _BORN_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])(?<!phát\s)sinh\s+$", re.IGNORECASE)
 _EVENT_YEAR_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])(?:sinh|thành\s+lập|được\s+cấp|đăng\s+ký)\s+(?:vào\s+|trong\s+)?$",
                                    re.IGNORECASE)
+# What a figure is compared with ("tăng 15% so với năm 2020", "so với cùng kỳ năm 2023"): a baseline, not the time of the work.
+_BASELINE_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])so\s+với\s+(?:cùng\s+kỳ\s+|của\s+|mức\s+|kết\s+quả\s+)?$", re.IGNORECASE)
 # "Thời gian thực hiện: …", "Thời hạn hoàn thành: …", "Tiến độ thực hiện dự án: …"
 _LABEL_RE = re.compile(
     r"(?<![\p{L}\p{M}])(?:thời\s+(?:gian|hạn|điểm)|tiến\s+độ)(?:\s+[\p{L}\p{M}]+){0,5}?\s*:\s*",
@@ -844,6 +846,8 @@ def _not_the_work(t: _Text, c: _Candidate) -> str | None:
         return "a condition on a date of birth"
     if c.bound == "within" and not c.day and _EVENT_YEAR_BEFORE_RE.search(head[-30:]):
         return "the year of a past event (birth, founding)"
+    if c.bound == "within" and _BASELINE_BEFORE_RE.search(head[-30:]):
+        return "the baseline of a comparison ('so với năm 2020')"
     if not c.weak:
         return None
     # a period in brackets right after a name ("kế hoạch 5 năm (2026 - 2030)") belongs to the phrase before them
