@@ -106,9 +106,14 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
     parent_issuer = bodies[-2] if len(bodies) > 1 else None
     if issuer is None and layout.authority_line is not None:
         issuer = hdr.authority_body(layout.authority_line.text)
+    cited = layout.heading_citation
+    if issuer is None and cited is not None and cited.issuer:
+        issuer = hdr.authority_body(cited.issuer.upper()) or hdr.agency_case(cited.issuer.upper())  # "của Bộ trưởng Bộ Tài chính"
     number, number_raw = layout.number if layout.number else (None, None)
     doc_type = _doc_type(layout, number or number_raw)
     doc_type_label = layout.doc_type_line.text[: layout.title_prefix or None].strip() if layout.doc_type_line else None
+    if cited is not None:
+        doc_type_label = None  # the type's own label: the heading's first words run on into issuer and number
     issued_date = layout.issued_date
     # A decision whose header lacks number or date: its attached plan says "Ban hành kèm theo Quyết định số ... ngày ...".
     # A regulation or plan that is itself the attachment says the same in its own heading (part 0).

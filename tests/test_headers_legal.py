@@ -352,3 +352,59 @@ def test_a_council_resolution_keeps_its_council_and_its_title():
 def test_session_lines(line, session):
     from pipeline.segment.header import is_session_line
     assert is_session_line(line) is session
+
+
+# ---- republished texts: the heading is one sentence in running-text case --------------------
+REPUBLISHED = """Thông tư
+của Bộ Nông nghiệp Số 45/1999/TT-BNN ngày 12 tháng 4 năm 1999
+Hướng dẫn quản lý giống cây trồng
+nhập khẩu
+
+Bộ trưởng Bộ Nông nghiệp
+
+- Căn cứ Nghị định số 73/CP ngày 01/11/1995 của Chính phủ;
+- Căn cứ ý kiến của Thủ tướng Chính phủ;
+Bộ Nông nghiệp hướng dẫn như sau:
+I. Quy định chung
+1/ Giống nhập khẩu phải có giấy phép.
+2/ Thời hạn giấy phép là 12 tháng.
+"""
+
+
+def test_a_republished_heading_gives_type_issuer_number_date_and_title():
+    doc = document_from_text(REPUBLISHED)
+    info = doc.document
+    assert (info.doc_type, info.number, info.issued_date) == ("thong_tu", "45/1999/TT-BNN", "1999-04-12")
+    assert info.issuer == "Bộ Nông nghiệp"
+    assert info.title == "Hướng dẫn quản lý giống cây trồng nhập khẩu"  # the authority line is not the title
+    texts = [item.text for item in doc.items]
+    assert not any(t.startswith(("Căn cứ", "- Căn cứ", "Bộ trưởng")) for t in texts)  # bases and authority
+    assert [item.path for item in doc.items][-2:] == ["I.1", "I.2"]  # "1/ " numbers units
+    assert {c.number for c in doc.citations} == {"73/CP"}
+
+
+@pytest.mark.parametrize("lines, want", [
+    (["Nghị định của Chính phủ số 117/2003/NĐ-CP ngày 10/10/2003", "về việc tuyển dụng công chức"],
+     ("nghi_dinh", "Chính phủ", "117/2003/NĐ-CP", dt.date(2003, 10, 10), "")),
+    (["Nghị định của Chính phủ số 115/2003/NĐ-CP", "ngày 10/10/2003 về chế độ công chức dự bị."],
+     ("nghi_dinh", "Chính phủ", "115/2003/NĐ-CP", dt.date(2003, 10, 10), "về chế độ công chức dự bị.")),
+    (["Quyết định", "của Bộ trưởng Bộ Tài chính số 1141-TC/QĐ/CĐKT", "ngày 01 tháng 11 năm 1995 Về việc ban hành"],
+     ("quyet_dinh", "Bộ trưởng Bộ Tài chính", "1141-TC/QĐ/CĐKT", dt.date(1995, 11, 1), "Về việc ban hành")),
+    (["Thông tư ", "liên tịch của Bộ Tài chính - Bộ Công nghiệp", "số 176/1998/TTLT-BTC-BCN", "ngày 25 tháng 12 năm 1998"],
+     ("thong_tu_lien_tich", "Bộ Tài chính - Bộ Công nghiệp", "176/1998/TTLT-BTC-BCN", dt.date(1998, 12, 25), "")),
+])
+def test_parse_heading_citation(lines, want):
+    from pipeline.segment.header import parse_heading_citation
+    found = parse_heading_citation(lines)
+    last = lines[found.lines - 1]
+    assert (found.doc_type, found.issuer, found.number.number, found.issued_date, last[found.title_at:].strip()) == want
+
+
+@pytest.mark.parametrize("lines", [
+    ["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI", "Số: 12/QĐ-UBND"],  # a header of Nghị định 30/2020: read as such
+    ["Kế hoạch thực hiện năm 2024", "có 5 nội dung"],  # no number
+    ["Báo cáo tình hình", "", "", "", "số 12/BC-UBND"],  # the number too far down
+])
+def test_not_a_republished_heading(lines):
+    from pipeline.segment.header import parse_heading_citation
+    assert parse_heading_citation(lines) is None

@@ -43,3 +43,29 @@ def test_legacy_collection_diacritic_accuracy():
     assert not [name for name, *_, error in results if error]
     assert overall >= 0.99
     assert min(acc for _, acc, *_ in results) >= 0.95
+
+
+# The header of each legacy transcript whose text opens with a republished heading ("Nghị định của
+# Chính phủ số 117/2003/NĐ-CP ngày 10/10/2003 …"), read off the transcripts by hand.
+REPUBLISHED_HEADERS = {
+    "2003-A-15": ("nghi_dinh", "94/1998/NĐ-CP", "1998-11-17", "Chính phủ"),
+    "2003-A16": ("thong_tu", "172/1998/TT/BTC", "1998-12-22", "Bộ Tài chính"),
+    "2003-TT132001": ("thong_tu", "13/2001/TT-BTC", "2001-03-08", "Bộ Tài chính"),
+    "2004-A33": ("thong_tu_lien_tich", "176/1998/TTLT-BTC-BCN-TCHQ", "1998-12-25", None),
+    "2004-B6": ("quyet_dinh", "1141-TC/QĐ/CĐKT", "1995-11-01", "Bộ Tài chính"),
+    "2004-NghiDinh115_2003": ("nghi_dinh", "115/2003/NĐ-CP", "2003-10-10", "Chính phủ"),
+    "2004-NghiDinh117_2003": ("nghi_dinh", "117/2003/NĐ-CP", "2003-10-10", "Chính phủ"),
+    "2004-TT1691998": ("thong_tu", "169/1998/TT-BTC", "1998-12-22", "Bộ Tài chính"),
+}
+
+
+@pytest.mark.skipif(not (LEGACY / "truth").is_dir(), reason="../shared/corpus/legacy not available")
+@pytest.mark.parametrize("name", sorted(REPUBLISHED_HEADERS))
+def test_republished_headings_of_the_transcripts(name):
+    from pipeline.document import extract_document
+
+    info = extract_document(LEGACY / "truth" / f"{name}.txt").document
+    doc_type, number, date, issuer = REPUBLISHED_HEADERS[name]
+    assert (info.doc_type, info.number, info.issued_date) == (doc_type, number, date)
+    if issuer:
+        assert info.issuer == issuer

@@ -5,6 +5,9 @@ body above it) top left, with "Số: .../..." under it; the Quốc hiệu and Ti
 top right with "<place>, ngày .. tháng .. năm ...." under them; then the type
 name ("QUYẾT ĐỊNH") and the subject line; at the end "Nơi nhận:" on the left and
 the signature block (TM./KT. + position, then the name) on the right.
+Texts republished by gazettes and web archives (and many Word files of the 1990s-2000s)
+open instead with one sentence in running-text case: "Nghị định của Chính phủ số
+117/2003/NĐ-CP ngày 10/10/2003 về việc …" (:func:`parse_heading_citation`).
 Each function here reads one field from one line (or a few), so the layout
 state machine in `pipeline.segment.layout` can call them as it walks the lines.
 """
@@ -17,6 +20,7 @@ import regex
 
 from pipeline.extract.dates import find_date, match_form
 from pipeline.lexicon import (
+    DOC_TYPES,
     FOLDED_TYPE_WORD_PATTERN,
     NUMBER_RE,
     ascii_fold,
@@ -335,6 +339,64 @@ def authority_body(text: str) -> str | None:
     if starts_with_agency_head(stripped):
         return agency_case(stripped)
     return None
+
+
+# A republished text's heading, the way official gazettes and web archives print it in running-text case:
+# "Nghị định của Chính phủ số 117/2003/NĐ-CP ngày 10/10/2003 về việc …", "Thông tư / của Bộ Tài chính
+# Số 169/1998/TT-BTC ngày 22 tháng 12 năm 1998 / Hướng dẫn …", "Quyết định / của Bộ trưởng Bộ Tài chính
+# số 1141-TC/QĐ/CĐKT / ngày 01 tháng 11 năm 1995 Về việc …": type, issuer, number, date, then the title.
+_HEADING_TYPES = "|".join(r"\s+".join(regex.escape(w) for w in ascii_fold(t.label).split())
+                          for t in sorted(DOC_TYPES, key=lambda t: -len(t.label)))
+_HEADING_CITATION_RE = regex.compile(
+    r"^\s*(?P<type>" + _HEADING_TYPES + r")(?P<joint>\s+lien\s+tich)?\s+"
+    r"(?:(?:cua|do)\s+(?P<issuer>[^\n]{2,120}?(?:\n[^\n]{0,120}?){0,2}?)\s+)?so\s*:?\s*(?=\d)"
+)
+_DATE_AFTER_NUMBER_RE = regex.compile(r"[\s,]*(?=ngay\s)")  # (matched at the number's end: the date follows it)
+
+
+@dataclass
+class HeadingCitation:
+    """What a republished text's one-sentence heading gives (:func:`parse_heading_citation`)."""
+
+    lines: int  # how many of the lines it was read from it spans
+    doc_type: str  # slug
+    issuer: str | None  # as printed: "Chính phủ", "Bộ trưởng Bộ Tài chính"
+    number: NumberLine
+    issued_date: dt.date | None
+    title_at: int  # where the title starts in the last of those lines (its length when the title follows below)
+
+
+def parse_heading_citation(lines: list[str]) -> HeadingCitation | None:
+    """The heading of a republished text, from the document's first (non-blank) lines, or None."""
+    joined = "\n".join(line.rstrip() for line in lines[:4])
+    form = fold_chars(joined)
+    m = _HEADING_CITATION_RE.match(form)
+    if m is None or "\n" in form[: m.start("type")] or form.count("\n", 0, m.end()) > 2:
+        return None  # the type word opens the first line; the number comes within three lines
+    line_end = joined.find("\n", m.end())
+    line_end = len(joined) if line_end < 0 else line_end
+    number = parse_number_line("Số: " + joined[m.end():line_end])
+    if number is None or number.number is None:
+        return None
+    at = joined.find(number.raw, m.end())
+    after = at + len(number.raw) if at >= 0 else line_end
+    issued = None
+    date_at = _DATE_AFTER_NUMBER_RE.match(form, after)  # "ngày …" right after the number, or on the next line
+    if date_at and form.count("\n", after, date_at.end()) <= 1:
+        found = find_date(joined[date_at.end():date_at.end() + 60])
+        if found and found[1].start() == 0:
+            issued, after = found[0], date_at.end() + found[1].end()
+    used = joined.count("\n", 0, after) + 1
+    start_of_last = joined.rfind("\n", 0, after) + 1
+    while after < len(joined) and joined[after] in " ,.;:-\t":
+        after += 1
+    title_at = min(after, len(joined)) - start_of_last
+    last_len = len(lines[used - 1].rstrip())
+    issuer = " ".join(joined[m.start("issuer"):m.end("issuer")].split()) if m.group("issuer") else None
+    slug = doc_type_from_word(joined[m.start("type"):m.end("joint") if m.group("joint") else m.end("type")])
+    if slug is None:
+        return None
+    return HeadingCitation(used, slug, issuer, number, issued, min(title_at, last_len))
 
 
 # The term and sitting of an elected body under its name in a resolution or law:

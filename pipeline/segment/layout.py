@@ -22,7 +22,7 @@ import regex
 from pipeline.model import TextLine
 from pipeline.repair.syllables import syllable_validity
 from pipeline.segment import header as hdr
-from pipeline.lexicon import DocType, ascii_fold, doc_type_from_heading, is_exact_heading, is_upper_text, split_type_heading
+from pipeline.lexicon import DOC_TYPE_BY_SLUG, DocType, ascii_fold, doc_type_from_heading, is_exact_heading, is_upper_text, split_type_heading
 from pipeline.segment.patterns import (
     APPENDIX_RE,
     ATTACHED_RE,
@@ -75,6 +75,7 @@ class Layout:
     subject_texts: list[str] = field(default_factory=list)  # their text from "V/v" on (a header column may precede it)
     recipients: list[str] = field(default_factory=list)
     authority_line: TextLine | None = None
+    heading_citation: hdr.HeadingCitation | None = None  # a republished text's heading ("Nghị định của Chính phủ số …")
     title_prefix: int = 0  # where the title starts in title_lines[0] (after a type name on the same line)
     signature_lines: list[TextLine] = field(default_factory=list)
     received_lines: list[TextLine] = field(default_factory=list)
@@ -163,6 +164,7 @@ class _Walker:
         self.pending_for = 0  # pieces of text left to find its continuation in
         self.first_role_wins = False  # a line of several header columns keeps the role of its first field
         self.number_labelled = False  # the number taken was printed after "Số:" (or "Luật số")
+        self.skip_to = -1  # lines up to this index were read together with an earlier one
 
     def set(self, line: TextLine, role: str) -> None:
         if self.first_role_wins and self.layout.roles.get(line.index) not in (None, "blank", "header_other", "noise"):
@@ -172,6 +174,8 @@ class _Walker:
 
     def run(self) -> Layout:
         for i, line in enumerate(self.lines):
+            if i <= self.skip_to:
+                continue
             text = line.text.strip()
             if not text or hdr.is_separator(text):
                 self.set(line, "blank")
@@ -245,6 +249,8 @@ class _Walker:
             return
         self.in_kinh_gui = False
         if self.continues_number(line, text):
+            return
+        if self.heading_citation(line):
             return
         if hdr.is_national_title(text) or hdr.is_motto(text):
             self.set(line, "national")
@@ -348,6 +354,10 @@ class _Walker:
             if lay.authority_line is not None and hdr.is_session_line(text):
                 self.set(line, "authority")  # "KHÓA XVI, KỲ HỌP THỨ 17" under "HỘI ĐỒNG NHÂN DÂN TỈNH …"
                 return
+            if lay.authority_line is None and (lay.title_lines or lay.subject_lines) and self.authority_in_text_case(line, text):
+                lay.authority_line = line
+                self.set(line, "authority")
+                return
             if not lay.subject_lines and self.is_title_line(line, text):
                 lay.title_lines.append(line)
                 self.set(line, "title")
@@ -363,6 +373,46 @@ class _Walker:
             self.set(line, "issuer")
             return
         self.set(line, "header_other")
+
+    def heading_citation(self, line: TextLine) -> bool:
+        """A republished text opens with one sentence naming it (type, issuer, number, date, then the title):
+        "Nghị định của Chính phủ số 117/2003/NĐ-CP ngày 10/10/2003 / về việc …" (``hdr.parse_heading_citation``)."""
+        lay = self.layout
+        if lay.number is not None or lay.doc_type is not None or lay.issuer_lines or lay.title_lines or lay.subject_lines:
+            return False
+        following = [ln for ln in self.lines[line.index:line.index + 8] if ln.text.strip()][:4]
+        found = hdr.parse_heading_citation([ln.text for ln in following])
+        if found is None:
+            return False
+        used = following[:found.lines]
+        for ln in used:
+            self.set(ln, "heading_citation")
+        self.skip_to = used[-1].index
+        lay.heading_citation = found
+        lay.doc_type = lay.parts[0].doc_type = DOC_TYPE_BY_SLUG[found.doc_type]
+        lay.number, lay.number_line = (found.number.number, found.number.raw), used[0]
+        lay.issued_date = found.issued_date.isoformat() if found.issued_date else None
+        last = used[-1]
+        if found.title_at < len(last.text.rstrip()):
+            lay.title_lines.append(last)  # the title starts on the heading's last line
+            lay.title_prefix = found.title_at
+        self.after_title = True
+        return True
+
+    def authority_in_text_case(self, line: TextLine, text: str) -> bool:
+        """The enacting authority typed in running-text case ("Bộ trưởng Bộ Tài chính", "Chính phủ" under a
+        republished heading) right before the legal bases: a title holder, or the issuer the header named."""
+        if len(text.split()) > 10 or text.endswith((".", ";", ":", ",")) or is_upper_text(text):
+            return False
+        body = hdr.authority_body(text.upper())
+        if body is None:
+            return False
+        cited = self.layout.heading_citation
+        named = [b for b in (cited.issuer if cited else None, *self.layout.issuer_texts) if b]
+        if not hdr.AUTHORITY_RE.match(text.upper()) and not any(ascii_fold(body) == ascii_fold(n) for n in named):
+            return False  # an agency's name here may be the end of a wrapped title ("… giữa / Sở Tài chính và …")
+        following = next((ln.text.strip() for ln in self.lines[line.index + 1:] if ln.text.strip()), "")
+        return is_basis(following, damaged=True) or enacting_formula(following) is not None
 
     def continues_recipient(self, line: TextLine, text: str) -> bool:
         """The addressee's name wrapped onto the next line ("Kính gửi: Ủy ban nhân dân các tỉnh," / "thành phố

@@ -48,8 +48,8 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*$)")),
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
-    # "1-" / "I-" before a capital: how many older (Word 97) documents number their units.
-    ("arabic", regex.compile(r"^(\d{1,3})\s*(?:[.)](?![\d])|-\s*(?=\p{Lu}))\s*(?=\S)")),
+    # "1-" / "I-" before a capital, "1/ " before a word: how many older (Word 97) documents number their units.
+    ("arabic", regex.compile(r"^(\d{1,3})\s*(?:[.)](?![\d])|-\s*(?=\p{Lu})|/\s+(?=\p{L}))\s*(?=\S)")),
     # "I/ MỤC TIÊU" is a heading; "III/2018" (a quarter and its year, wrapped onto a new line) is not.
     ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d)|-\s*(?=\p{{Lu}}))\s*(?=\S)")),
     ("upper", regex.compile(r"^([A-Z])\s*[.)]\s+(?=\S)")),
@@ -100,7 +100,7 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 # The legal bases ("Căn cứ …", "Xét đề nghị …", "Theo đề nghị …", "Thực hiện ý kiến chỉ đạo …") and the
 # enacting formula ("QUYẾT ĐỊNH:", "QUYẾT NGHỊ:"), matched in folded text so that OCR's "Căn cử",
 # "Cǎn cú", "QUYÉT ĐỊNH:" still open the zone.
-_JUNK = r"[\s_~`'\"‘’“”.,:;*]{0,3}"  # a stray mark OCR glues to the start of a line
+_JUNK = r"[\s_~`'\"‘’“”.,:;*]{0,3}(?:[-–+•]\s*)?"  # a stray mark OCR glues to the start of a line; a dash ("- Căn cứ …")
 _BASIS_FOLDED_RE = regex.compile(
     rf"^{_JUNK}(?:can\s+cu|xet\s+(?:de\s+nghi|to\s+trinh|bao\s+cao|y\s+kien)|theo\s+(?:de\s+nghi|to\s+trinh|y\s+kien)"
     r"|thuc\s+hien\s+(?:y\s+kien|chi\s+dao))(?![a-z0-9])"
