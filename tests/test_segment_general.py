@@ -204,3 +204,27 @@ b. 80% thủ tục hành chính được cung cấp trực tuyến toàn trình.
     assert items["I.1"].text == "Về chính quyền số"
     assert items["I.1.a"].text.startswith("100% hồ sơ") and items["I.1.b"].text.startswith("80% thủ tục")
     assert [q.value for q in items["I.1.a"].quantities] == [100]
+
+
+def test_bracketed_roman_numerals_sub_points_and_an_article_with_a_dash():
+    """"(i)", "(ii)", "(iv)" number the parts of a point, "a.1)" the points of point a, and "Điều 3 - Tên"
+    opens an article as "Điều 3. Tên" does."""
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "12/2026/QĐ-UBND") + """QUYẾT ĐỊNH
+Ban hành Quy định về quản lý cụm công nghiệp
+Điều 1. Hồ sơ gồm:
+a) Văn bản đề nghị, gồm:
+(i) tên cụm công nghiệp;
+(ii) địa điểm, diện tích;
+(iv) thời gian thực hiện.
+b) Báo cáo thẩm định:
+b.1) Đối với cụm công nghiệp mới;
+b.2) Đối với cụm công nghiệp mở rộng.
+Điều 2 - Hiệu lực thi hành
+Quyết định này có hiệu lực kể từ ngày ký.
+""" + CLOSING)
+    items = by_path(doc)
+    assert [items[p].text for p in ("Điều 1.a.(i)", "Điều 1.a.(ii)", "Điều 1.a.(iv)")] == [
+        "tên cụm công nghiệp;", "địa điểm, diện tích;", "thời gian thực hiện."]
+    assert items["Điều 1.b.b.1"].text == "Đối với cụm công nghiệp mới;"
+    assert items["Điều 1.b.b.2"].text == "Đối với cụm công nghiệp mở rộng."
+    assert items["Điều 2"].kind == "article" and items["Điều 2"].text == "Hiệu lực thi hành"

@@ -46,7 +46,7 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("phan", regex.compile(r"^(Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("chuong", regex.compile(r"^(Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
-    ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*$)")),
+    ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*[-–]\s*(?=\p{Lu})|\s*$)")),
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
     # "1-" / "I-" before a capital, "1/ " before a word: how many older (Word 97) documents number their units.
     ("arabic", regex.compile(r"^(\d{1,3})\s*(?:[.)](?![\d])|-\s*(?=\p{Lu})|/\s+(?=\p{L}))\s*(?=\S)")),
@@ -55,7 +55,11 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("upper", regex.compile(r"^([A-Z])\s*[.)]\s+(?=\S)")),
     # "a)"; and "a." before a capital or a figure ("a. 100% hồ sơ …"), as many documents print points
     ("letter", regex.compile(r"^([a-zđ])\s*(?:\)|\.(?=\s+(?:\p{Lu}|\d)))\s*(?=\S)")),
+    # "a.1)": a point of point a
+    ("letter_multi", regex.compile(r"^([a-zđ]\.\d{1,2})\s*\)\s*(?=\S)")),
     ("paren", regex.compile(r"^\(\s*(\d{1,3})\s*\)\s*(?=\S)")),
+    # "(i)", "(ii)", "(iv)": lower-case Roman numerals in brackets (a bracketed letter list rarely reaches "(i)")
+    ("paren_roman", regex.compile(r"^\(\s*(i{1,3}|iv|vi{0,3}|ix|x)\s*\)\s*(?=\S)")),
     ("paren_letter", regex.compile(r"^\(\s*([a-zđ])\s*\)\s*(?=\S)")),
     ("dash", regex.compile(r"^[-–—−]\s*(?=\S)")),
     ("plus", regex.compile(r"^\+\s*(?=\S)")),
@@ -86,8 +90,10 @@ def match_enumerator(text: str) -> Enumerator | None:
             return Enumerator(kind, m.group(1), printed, m.end())
         if kind == "paren":
             return Enumerator(kind, f"({int(m.group(1))})", printed, m.end())
-        if kind == "paren_letter":
+        if kind in ("paren_letter", "paren_roman"):
             return Enumerator(kind, f"({m.group(1)})", printed, m.end())
+        if kind == "letter_multi":
+            return Enumerator(kind, m.group(1), printed, m.end())
         return Enumerator(kind, text[0], printed, m.end())
     return None
 

@@ -425,7 +425,7 @@ def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] 
             node.kind = "table_row"
         elif node.etype == "dieu":
             node.kind = "article"
-        elif node.etype in _SECTION_TYPES or (node.children and node.etype not in _BULLETS | {"paren", "paren_letter", "para"}
+        elif node.etype in _SECTION_TYPES or (node.children and node.etype not in _BULLETS | {"paren", "paren_letter", "paren_roman", "para"}
                                                 and not _only_continued(node, own)):
             node.kind = "section"
         else:
