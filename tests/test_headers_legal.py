@@ -230,6 +230,8 @@ def test_issuer_names_are_written_as_running_text_writes_them():
     assert agency_case("TÒA ÁN NHÂN DÂN TỐI CAO") == "Tòa án nhân dân tối cao"
     assert agency_case("BỘ giao thông vận tải") == "Bộ Giao thông vận tải"  # only the head typed in capitals
     assert agency_case("SỞ KH&CN") == "Sở KH&CN"
+    assert agency_case("TỈNH ỦY LÀO CAI") == "Tỉnh ủy Lào Cai"  # a place's party committee, then the place's name
+    assert agency_case("HUYỆN UỶ BẢO THẮNG") == "Huyện ủy Bảo Thắng"
 
 
 # ---- headers and bases as OCR reads a scan (issue 12): columns run together, stray marks, handwritten slots

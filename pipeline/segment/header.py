@@ -269,6 +269,8 @@ def _agency_case(name: str) -> str:
     if not rest_words:
         return head_text
     rest = " ".join(rest_words)
+    if ascii_fold(head) in _PLACE_COMMITTEES_FOLDED:
+        return f"{head_text} {_title_words(rest)}"  # "TỈNH ỦY LÀO CAI": the committee of a place, then its name
     unit = next((u for u, f in _PLACE_UNITS_FOLDED if ascii_fold(rest).startswith(f + " ")), None)
     if unit:
         spelled = "Thành phố" if unit == "THÀNH PHỐ" else unit.lower()
@@ -277,6 +279,7 @@ def _agency_case(name: str) -> str:
 
 
 _HEADS_FOLDED = [(h, ascii_fold(h)) for h in sorted(AGENCY_HEADS, key=len, reverse=True)]
+_PLACE_COMMITTEES_FOLDED = {ascii_fold(h) for h in ("TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "THỊ ỦY", "QUẬN ỦY")}
 _PLACE_UNITS_FOLDED = [(u, ascii_fold(u)) for u in ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG")]
 
 
