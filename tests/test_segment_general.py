@@ -228,3 +228,17 @@ Quyết định này có hiệu lực kể từ ngày ký.
     assert items["Điều 1.b.b.1"].text == "Đối với cụm công nghiệp mới;"
     assert items["Điều 1.b.b.2"].text == "Đối với cụm công nghiệp mở rộng."
     assert items["Điều 2"].kind == "article" and items["Điều 2"].text == "Hiệu lực thi hành"
+
+
+def test_units_under_trien_khai_thuc_hien_are_assignments():
+    """"TRIỂN KHAI THỰC HIỆN" closes a plan as "TỔ CHỨC THỰC HIỆN" does: its units assign the work."""
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "12/KH-UBND") + """KẾ HOẠCH
+Chuyển đổi số năm 2026
+I. MỤC TIÊU
+Hoàn thành 100% hồ sơ trực tuyến.
+II. TRIỂN KHAI THỰC HIỆN
+1. Sở Nội vụ theo dõi, đôn đốc việc thực hiện.
+2. Các sở, ngành gửi báo cáo kết quả trước ngày 30/11/2026.
+""" + CLOSING)
+    items = by_path(doc)
+    assert (items["I.¶1"].kind, items["II.1"].kind, items["II.2"].kind) == ("objective", "assignment", "assignment")

@@ -325,7 +325,8 @@ def _row_rank(label: str) -> int:
 # Kinds
 # --------------------------------------------------------------------------
 _TOPICS = (
-    ("assignment", ("to chuc thuc hien", "trach nhiem", "phan cong", "dieu khoan thi hanh", "to chuc trien khai")),
+    ("assignment", ("to chuc thuc hien", "trach nhiem", "phan cong", "dieu khoan thi hanh", "to chuc trien khai",
+                    "trien khai thuc hien")),
     ("objective", ("muc tieu", "muc dich", "yeu cau", "chi tieu")),
     ("task", ("nhiem vu", "noi dung", "giai phap", "hoat dong", "cong viec", "chuong trinh")),
 )
