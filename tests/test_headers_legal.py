@@ -392,6 +392,8 @@ def test_a_republished_heading_gives_type_issuer_number_date_and_title():
      ("nghi_dinh", "Chính phủ", "115/2003/NĐ-CP", dt.date(2003, 10, 10), "về chế độ công chức dự bị.")),
     (["Quyết định", "của Bộ trưởng Bộ Tài chính số 1141-TC/QĐ/CĐKT", "ngày 01 tháng 11 năm 1995 Về việc ban hành"],
      ("quyet_dinh", "Bộ trưởng Bộ Tài chính", "1141-TC/QĐ/CĐKT", dt.date(1995, 11, 1), "Về việc ban hành")),
+    (["Quyết định số 12/QĐ-UBND ngày 5/3/2024 của UBND tỉnh Lào Cai về việc ban hành quy chế"],
+     ("quyet_dinh", "UBND tỉnh Lào Cai", "12/QĐ-UBND", dt.date(2024, 3, 5), "về việc ban hành quy chế")),
     (["Thông tư ", "liên tịch của Bộ Tài chính - Bộ Công nghiệp", "số 176/1998/TTLT-BTC-BCN", "ngày 25 tháng 12 năm 1998"],
      ("thong_tu_lien_tich", "Bộ Tài chính - Bộ Công nghiệp", "176/1998/TTLT-BTC-BCN", dt.date(1998, 12, 25), "")),
 ])

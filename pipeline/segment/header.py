@@ -354,6 +354,9 @@ _HEADING_CITATION_RE = regex.compile(
     r"^\s*(?P<type>" + _HEADING_TYPES + r")(?P<joint>\s+lien\s+tich)?\s+"
     r"(?:(?:cua|do)\s+(?P<issuer>[^\n]{2,120}?(?:\n[^\n]{0,120}?){0,2}?)\s+)?so\s*:?\s*(?=\d)"
 )
+_ISSUER_AFTER_DATE_RE = regex.compile(
+    r"[\s,]*cua\s+(?P<issuer>[^\n]{2,80}?)\s+(?=(?:ve|v/v|ban\s+hanh|quy\s+dinh|huong\s+dan|phe\s+duyet|sua\s+doi)\s)"
+)
 _DATE_AFTER_NUMBER_RE = regex.compile(r"[\s,]*(?=ngay\s)")  # (matched at the number's end: the date follows it)
 
 
@@ -389,6 +392,9 @@ def parse_heading_citation(lines: list[str]) -> HeadingCitation | None:
         found = find_date(joined[date_at.end():date_at.end() + 60])
         if found and found[1].start() == 0:
             issued, after = found[0], date_at.end() + found[1].end()
+    issuer_after = _ISSUER_AFTER_DATE_RE.match(form, after)  # "… ngày 05/3/2024 của UBND tỉnh về việc …"
+    if issuer_after and not m.group("issuer"):
+        after = issuer_after.end()
     used = joined.count("\n", 0, after) + 1
     start_of_last = joined.rfind("\n", 0, after) + 1
     while after < len(joined) and joined[after] in " ,.;:-\t":
@@ -396,6 +402,8 @@ def parse_heading_citation(lines: list[str]) -> HeadingCitation | None:
     title_at = min(after, len(joined)) - start_of_last
     last_len = len(lines[used - 1].rstrip())
     issuer = " ".join(joined[m.start("issuer"):m.end("issuer")].split()) if m.group("issuer") else None
+    if issuer is None and issuer_after:
+        issuer = " ".join(joined[issuer_after.start("issuer"):issuer_after.end("issuer")].split())
     slug = doc_type_from_word(joined[m.start("type"):m.end("joint") if m.group("joint") else m.end("type")])
     if slug is None:
         return None
