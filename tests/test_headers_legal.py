@@ -412,3 +412,54 @@ def test_parse_heading_citation(lines, want):
 def test_not_a_republished_heading(lines):
     from pipeline.segment.header import parse_heading_citation
     assert parse_heading_citation(lines) is None
+
+
+def test_issuer_line_carrying_the_national_title_in_lower_case():
+    from pipeline.segment.header import left_block
+
+    assert left_block("Bộ Tài chính \t\t cộng hoà xã hội chủ nghĩa Việt nam") == "Bộ Tài chính"
+    assert left_block("SỞ TÀI CHÍNH Độc lập - Tự do - Hạnh phúc") == "SỞ TÀI CHÍNH"
+    assert left_block("BAN ĐỘC LẬP") == "BAN ĐỘC LẬP"  # the words alone are not the right column
+
+
+def test_type_heading_naming_its_issuer_keeps_it_out_of_the_title():
+    """"NGHỊ ĐỊNH CỦA CHÍNH PHỦ" / "Về đăng ký kinh doanh": the heading names the issuer, the title follows."""
+    info = document_from_text("""CHÍNH PHỦ
+Số: 43/2010/NĐ-CP
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 15 tháng 4 năm 2010
+NGHỊ ĐỊNH CỦA CHÍNH PHỦ
+Về đăng ký doanh nghiệp
+CHÍNH PHỦ
+Căn cứ Luật Tổ chức Chính phủ ngày 25 tháng 12 năm 2001;
+NGHỊ ĐỊNH:
+Điều 1. Phạm vi điều chỉnh
+Nghị định này quy định về đăng ký doanh nghiệp.
+""").document
+    assert (info.doc_type, info.number, info.issuer, info.title) == (
+        "nghi_dinh", "43/2010/NĐ-CP", "Chính phủ", "Về đăng ký doanh nghiệp")
+
+
+def test_type_heading_and_title_in_a_layout_table(tmp_path):
+    """Word files that lay the header out in tables put the type heading and the title in one-cell rows
+    under the number: they are the header, not the rows of a data table."""
+    import docx
+
+    from pipeline.document import extract_document
+    from tests.docx_fixtures import add_header_table
+
+    document = docx.Document()
+    add_header_table(document)
+    table = document.add_table(rows=2, cols=1)
+    table.rows[0].cells[0].text = "KẾ HOẠCH"
+    table.rows[1].cells[0].text = "Phát triển thương mại điện tử năm 2026"
+    document.add_paragraph("- Căn cứ Quyết định số 645/QĐ-TTg ngày 15/5/2020 của Thủ tướng Chính phủ;")
+    document.add_paragraph("I. MỤC TIÊU")
+    document.add_paragraph("1. Có 500 doanh nghiệp bán hàng trực tuyến.")
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    doc = extract_document(path)
+    assert (doc.document.doc_type, doc.document.title) == ("ke_hoach", "Phát triển thương mại điện tử năm 2026")
+    assert [item.path for item in doc.items] == ["I", "I.1"]  # no table rows, and the basis is not an item
+    assert [c.number for c in doc.citations] == ["645/QĐ-TTg"]

@@ -302,7 +302,7 @@ def _capitalize_segments(text: str) -> str:
 
 # "ỦY BAN THƯỜNG VỤ" / "QUỐC HỘI", "BAN CHẤP HÀNH" / "TRUNG ƯƠNG": a body whose name goes on to the next line
 _INCOMPLETE_BODY_RE = regex.compile(r"(?:THƯỜNG\s+VỤ|CHẤP\s+HÀNH|\sVÀ)\s*$", regex.IGNORECASE)
-_RIGHT_BLOCK_RE = regex.compile(r"\s+(?:CỘNG\s+H(?:ÒA|OÀ)|Cộng\s+h(?:òa|oà)|Độc\s+lập|ĐỘC\s+LẬP)\b.*$")
+_RIGHT_BLOCK_RE = regex.compile(r"\s+(?:cộng\s+h(?:òa|oà)\s+xã\s+hội|độc\s+lập\s*[-–])(?!\w).*$", regex.IGNORECASE)
 
 
 def left_block(text: str) -> str:

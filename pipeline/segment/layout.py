@@ -96,6 +96,7 @@ def is_body_start(text: str) -> bool:
 
 
 _TAB_PIECES_RE = regex.compile(r"\t+")
+_OF_BODY_RE = regex.compile(r"^(?:CỦA|của)\s+\S")
 _SUBJECT_AFTER_NUMBER_RE = regex.compile(r"\s(V/v|V/V|Về\s+việc)\b")
 _LIST_DASH_RE = regex.compile(r"^[-–+•]\s*\S")
 _LUU_RE = regex.compile(r"^Lưu\s*:")
@@ -216,11 +217,18 @@ class _Walker:
 
     # ---- zones --------------------------------------------------------
     def is_header_row(self, line: TextLine) -> bool:
-        """A header printed as a row of columns ("Số: …<tab><tab>Hà Nội, ngày …"), not a table row."""
-        return any(
-            hdr.parse_number_line(cell) or hdr.is_national_title(cell) or hdr.is_motto(cell) or hdr.parse_place_date(cell)
-            for cell in line.cells or () if cell.strip()
-        )
+        """A header printed as a row of columns ("Số: …<tab><tab>Hà Nội, ngày …"), not a table row; or the type
+        heading and the title a layout table holds under the number ("THÔNG TƯ" / "Hướng dẫn …", one cell a row)."""
+        cells = [cell for cell in line.cells or () if cell.strip()]
+        if any(hdr.parse_number_line(cell) or hdr.is_national_title(cell) or hdr.is_motto(cell) or hdr.parse_place_date(cell)
+               for cell in cells):
+            return True
+        lay = self.layout
+        if len(cells) != 1 or (lay.number is None and not lay.issuer_lines):
+            return False
+        if lay.doc_type is None:
+            return doc_type_from_heading(cells[0]) is not None
+        return self.previous_role(line) in ("doc_type", "title") and not lay.authority_line
 
     def header_columns(self, line: TextLine, text: str) -> None:
         """A header line holding both columns, tab-separated: each piece is read as a header line of its own."""
@@ -294,8 +302,10 @@ class _Walker:
             # "QUYẾT ĐỊNH CHẤP THUẬN ..." — the type and the subject printed (or read) as one line
             lay.doc_type, lay.doc_type_line, lay.doc_type_exact = joined[0], line, False  # a subject may start with "QUY ĐỊNH"
             lay.parts[0].doc_type = joined[0]
-            lay.title_lines.append(line)
-            lay.title_prefix = joined[1]
+            rest = text[joined[1]:].strip() if joined[1] <= len(text) else ""
+            if not _OF_BODY_RE.match(rest) or hdr.authority_body(rest[3:].strip()) is None:
+                lay.title_lines.append(line)  # (not "NGHỊ ĐỊNH CỦA CHÍNH PHỦ": the issuer, the title follows below)
+                lay.title_prefix = joined[1]
             self.after_title = True
             self.set(line, "doc_type")
             return
