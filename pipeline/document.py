@@ -42,7 +42,7 @@ from pipeline.model import (
 from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
-from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, doc_type_from_number
+from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, doc_type_from_number, is_upper_text
 from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, is_basis, starts_with_agency_head
 from pipeline.segment.tables import TableReading, mark_text_tables, read_tables
 from pipeline.segment.tree import Node, build_tree
@@ -112,8 +112,8 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
     number, number_raw = layout.number if layout.number else (None, None)
     doc_type = _doc_type(layout, number or number_raw)
     doc_type_label = layout.doc_type_line.text[: layout.title_prefix or None].strip() if layout.doc_type_line else None
-    if cited is not None:
-        doc_type_label = None  # the type's own label: the heading's first words run on into issuer and number
+    if cited is not None or doc_type_label and not is_upper_text(doc_type_label):
+        doc_type_label = None  # the type's own label: the heading runs on into issuer and number, or is stored lower-case
     issued_date = layout.issued_date
     # A decision whose header lacks number or date: its attached plan says "Ban hành kèm theo Quyết định số ... ngày ...".
     # A regulation or plan that is itself the attachment says the same in its own heading (part 0).

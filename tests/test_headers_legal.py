@@ -463,3 +463,23 @@ def test_type_heading_and_title_in_a_layout_table(tmp_path):
     assert (doc.document.doc_type, doc.document.title) == ("ke_hoach", "Phát triển thương mại điện tử năm 2026")
     assert [item.path for item in doc.items] == ["I", "I.1"]  # no table rows, and the basis is not an item
     assert [c.number for c in doc.citations] == ["645/QĐ-TTg"]
+
+
+def test_type_heading_stored_in_lower_case_under_the_date():
+    """Word's All Caps and the TCVN3 capital fonts print "QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH" from text stored
+    in lower case: under the date, the type name alone or with "của <authority>" is still the heading."""
+    info = document_from_text("""BỘ TÀI CHÍNH
+Số: 12/2001/QĐ-BTC
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 13 tháng 3 năm 2001
+quyết định của bộ trưởng bộ tài chính
+Về việc ban hành Chế độ kế toán áp dụng cho các đơn vị
+ngoài công lập
+bộ trưởng bộ tài chính
+- Căn cứ Nghị định số 15/CP ngày 2/3/1993 của Chính phủ;
+quyết định:
+Điều 1. Ban hành Chế độ kế toán.
+""").document
+    assert (info.doc_type, info.doc_type_label, info.issuer) == ("quyet_dinh", "QUYẾT ĐỊNH", "Bộ Tài chính")
+    assert info.title == "Về việc ban hành Chế độ kế toán áp dụng cho các đơn vị ngoài công lập"

@@ -22,7 +22,7 @@ import regex
 from pipeline.model import TextLine
 from pipeline.repair.syllables import syllable_validity
 from pipeline.segment import header as hdr
-from pipeline.lexicon import DOC_TYPE_BY_SLUG, DocType, ascii_fold, doc_type_from_heading, is_exact_heading, is_upper_text, split_type_heading
+from pipeline.lexicon import DOC_TYPE_BY_SLUG, DocType, ascii_fold, doc_type_from_heading, doc_type_from_word, is_exact_heading, is_upper_text, split_type_heading
 from pipeline.segment.patterns import (
     APPENDIX_RE,
     ATTACHED_RE,
@@ -297,6 +297,8 @@ class _Walker:
             self.after_title = True
             self.set(line, "doc_type")
             return
+        if lay.doc_type is None and lay.issued_date is not None and self.type_heading_in_text_case(line, text):
+            return
         joined = split_type_heading(text)
         if joined and lay.doc_type is None:
             # "QUYẾT ĐỊNH CHẤP THUẬN ..." — the type and the subject printed (or read) as one line
@@ -408,6 +410,28 @@ class _Walker:
             lay.title_prefix = found.title_at
         self.after_title = True
         return True
+
+    def type_heading_in_text_case(self, line: TextLine, text: str) -> bool:
+        """Under the date, a type heading stored in lower case (Word's All Caps, a TCVN3 capital font:
+        printed "QUYẾT ĐỊNH CỦA BỘ TRƯỞNG BỘ TÀI CHÍNH", stored "quyết định của bộ trưởng bộ tài chính"):
+        the type name alone, or followed by "của" and the authority."""
+        words = text.split()
+        if len(words) > 1 and ascii_fold(words[0]) == "ban":
+            words = words[1:]  # "Bản Quy định"
+        for n in (4, 3, 2, 1):
+            slug = doc_type_from_word(" ".join(words[:n])) if len(words) >= n else None
+            if slug is None or slug not in DOC_TYPE_BY_SLUG:
+                continue
+            rest = " ".join(words[n:])
+            if rest and not (_OF_BODY_RE.match(rest) and hdr.authority_body(rest[3:].strip().upper())):
+                return False
+            lay = self.layout
+            lay.doc_type = lay.parts[0].doc_type = DOC_TYPE_BY_SLUG[slug]
+            lay.doc_type_line, lay.doc_type_exact = line, True
+            self.after_title = True
+            self.set(line, "doc_type")
+            return True
+        return False
 
     def authority_in_text_case(self, line: TextLine, text: str) -> bool:
         """The enacting authority typed in running-text case ("Bộ trưởng Bộ Tài chính", "Chính phủ" under a
