@@ -419,9 +419,10 @@ class _Walker:
         if len(words) > 1 and ascii_fold(words[0]) == "ban":
             words = words[1:]  # "Bản Quy định"
         for n in (4, 3, 2, 1):
-            slug = doc_type_from_word(" ".join(words[:n])) if len(words) >= n else None
-            if slug is None or slug not in DOC_TYPE_BY_SLUG:
-                continue
+            name = " ".join(words[:n]) if len(words) >= n else ""
+            slug = doc_type_from_word(name)
+            if slug not in DOC_TYPE_BY_SLUG or ascii_fold(name) != ascii_fold(DOC_TYPE_BY_SLUG[slug].label):
+                continue  # a type's name, not its code ("TT", "KH")
             rest = " ".join(words[n:])
             if rest and not (_OF_BODY_RE.match(rest) and hdr.authority_body(rest[3:].strip().upper())):
                 return False
