@@ -444,3 +444,25 @@ def test_the_baseline_of_a_comparison_is_not_the_deadline(text, end):
 ])
 def test_a_comparison_alone_gives_no_deadline(text):
     assert extract_deadline(text, SIGNED) is None
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("Hoàn thành QII/2024", None, "2024-06-30"),
+    ("Thời gian: Q4/2024", "2024-10-01", "2024-12-31"),
+    ("Trình UBND tỉnh Q.III/2024.", "2024-07-01", "2024-09-30"),
+])
+def test_quarters_abbreviated_with_their_year(text, start, end):
+    got = bounds(text)
+    assert got[1] == end and (start is None or got[0] == start)
+
+
+def test_a_day_and_month_after_truoc_without_ngay():
+    assert bounds("Các đơn vị báo cáo trước 15/12.", dt.date(2024, 3, 1))[1] == "2024-12-15"
+
+
+@pytest.mark.parametrize("text", [
+    "Hoàn thành 10/12 chỉ tiêu của Nghị quyết.",  # a count of targets, not a date
+    "Trụ sở tại Q.2, TP. Hồ Chí Minh.",  # a district, not a quarter
+])
+def test_figures_that_look_like_a_day_or_a_quarter(text):
+    assert extract_deadline(text, dt.date(2024, 3, 1)) is None

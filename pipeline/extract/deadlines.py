@@ -188,6 +188,14 @@ _QUARTER_LIST = r"quý\s+(?P<q>" + _Q + r")(?P<more>(?:\s*(?:,|và|-|–|đến|
 _QUARTER_RE = re.compile(_WB + _PREFIX + _QUARTER_LIST + r"\s*(?:/|năm|-)\s*" + _Y + _NB, re.IGNORECASE)
 _QUARTER_NO_YEAR_RE = re.compile(_WB + _PREFIX + _QUARTER_LIST + r"(?![\p{L}\p{M}\d/])", re.IGNORECASE)
 _QUARTER_NUMERAL_RE = re.compile(r"IV|I{1,3}|[1-4]", re.IGNORECASE)
+# A quarter abbreviated in tables, always with its year: "QII/2024", "Q2/2024", "Q.IV/2025" ("Q.2" alone is a district)
+_QUARTER_ABBR_RE = re.compile(_WB + r"(?i:(?P<pre>" + _END_WORDS + r"|trong|vào)\s+)?Q\.?\s?(?P<q>" + _Q + r")(?P<more>)\s*/\s*" + _Y + _NB)
+# "trước 15/12" without "ngày": a day of the document's year (only after "trước", where a figure "10/12" cannot be meant)
+_BEFORE_DAY_MONTH_RE = re.compile(
+    _WB + r"(?P<pre>trước|chậm\s+nhất(?:\s+là)?(?:\s+trước)?)\s+(?P<d>\d{1,2})\s*/\s*(?P<m2>\d{1,2})(?P<m>)"
+    r"(?![\d/]|[.,-]\d)(?=\s*$|\s*[.,;:)]|\s+(?:hằng|hàng|mỗi|năm|của|để|và|hoặc|theo|cho|gửi|báo)(?![\p{L}\p{M}]))",
+    re.IGNORECASE,
+)
 # Months, alone or listed: "tháng 9/2026", "tháng 10 năm 2022", "tháng 5, 6/2025", "tháng 5 và tháng 6 năm 2025"
 _MONTH_LIST = r"tháng\s+(?P<mo>\d{1,2})(?P<more>(?:\s*(?:,|và|-|–|đến|tới)\s*(?:(?:hết\s+)?tháng\s+)?\d{1,2}(?!\d))*)"
 _MONTH_RE = re.compile(_WB + _PREFIX + _MONTH_LIST + r"\s*(?:/|năm|-)\s*" + _Y + _NB, re.IGNORECASE)
@@ -333,7 +341,7 @@ def _dates_candidates(text: str, document_date: dt.date | None) -> list[_Candida
             out.append(c)
     if document_date is None:
         return out
-    for m in _DAY_MONTH_RE.finditer(text):  # "trước ngày 15/12": the next such day from the document's date
+    for m in [*_DAY_MONTH_RE.finditer(text), *_BEFORE_DAY_MONTH_RE.finditer(text)]:  # "trước ngày 15/12": the next such day
         if _no_year_of_its_own(text, m.start(), m.end()):
             continue  # "trước ngày 15/12 hằng năm": the day of a recurring report, not one date
         month = int(m.group("m") or m.group("m2"))
@@ -382,7 +390,7 @@ def _numerals(first: str, more: str, pattern: re.Pattern) -> list[int]:
 
 def _quarter_candidates(text: str, document_date: dt.date | None) -> list[_Candidate]:
     out = []
-    for m in _QUARTER_RE.finditer(text):
+    for m in [*_QUARTER_RE.finditer(text), *(_QUARTER_ABBR_RE.finditer(text) if "Q" in text else ())]:
         qs, y = _numerals(m.group("q"), m.group("more"), _QUARTER_NUMERAL_RE), int(m.group("y"))
         if all(1 <= q <= 4 for q in qs) and _plausible_year(y) and qs == sorted(qs):
             what = "a quarter" if len(qs) == 1 else "quarters"
@@ -628,7 +636,7 @@ def _find_candidates(text: str, document_date: dt.date | None) -> list[_Candidat
     folded = text.casefold()
     has_year = _ANY_YEAR_RE.search(text) is not None
     has_day_words = "ngày" in folded or "tháng" in folded or "quý" in folded or "năm" in folded
-    dates = _dates_candidates(text, document_date) if (has_year or "ngày" in folded) else []
+    dates = _dates_candidates(text, document_date) if (has_year or "ngày" in folded or "trước" in folded) else []
     # a month or year inside a full date ("ngày 16 tháng 12 năm 2016") is not a period of its own
     date_spans = [(c.start, c.end) for c in dates]
 
@@ -636,9 +644,11 @@ def _find_candidates(text: str, document_date: dt.date | None) -> list[_Candidat
         return [c for c in cands if not any(a <= c.start < b or c.start <= a < c.end for a, b in date_spans)]
 
     found = dates
+    if "Q" in text and has_year and not has_day_words:
+        found = found + outside_dates(_quarter_candidates(text, None))  # "QII/2024" in a table cell
     if has_day_words:
         found = found + outside_dates(
-            (_quarter_candidates(text, document_date) if "quý" in folded else [])
+            (_quarter_candidates(text, document_date) if "quý" in folded or "Q" in text else [])
             + (_month_candidates(text, document_date) if "tháng" in folded else [])
             + (_half_year_candidates(text, document_date) if "năm" in folded else [])
         )
