@@ -242,3 +242,24 @@ II. TRIỂN KHAI THỰC HIỆN
 """ + CLOSING)
     items = by_path(doc)
     assert (items["I.¶1"].kind, items["II.1"].kind, items["II.2"].kind) == ("objective", "assignment", "assignment")
+
+
+def test_sub_points_without_a_dot_and_inserted_clauses_and_articles():
+    """"b1)" numbers a point of point b as "b.1)" does; an amendment's inserted clause "3a." and article
+    "Điều 8a." are units of their own, numbered as printed."""
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "12/2026/QĐ-UBND") + """QUYẾT ĐỊNH
+Ban hành Quy định về hỗ trợ doanh nghiệp
+Điều 1. Mức hỗ trợ
+3. Hỗ trợ kinh phí:
+b) Kinh phí đào tạo:
+b1) Tối đa 50% chi phí khóa học;
+b2) Tối đa 10 triệu đồng một người.
+3a. Hỗ trợ tư vấn pháp lý cho 100 doanh nghiệp.
+Điều 8a. Hiệu lực thi hành
+Quyết định này có hiệu lực kể từ ngày ký.
+""" + CLOSING)
+    items = by_path(doc)
+    assert items["Điều 1.3.b.b1"].text == "Tối đa 50% chi phí khóa học;"
+    assert items["Điều 1.3.b.b2"].text == "Tối đa 10 triệu đồng một người."
+    assert items["Điều 1.3a"].text == "Hỗ trợ tư vấn pháp lý cho 100 doanh nghiệp."
+    assert items["Điều 8a"].kind == "article" and items["Điều 8a"].text == "Hiệu lực thi hành"

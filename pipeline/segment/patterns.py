@@ -46,17 +46,19 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("phan", regex.compile(r"^(Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("chuong", regex.compile(r"^(Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
-    ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+)(?:\s*[.:]\s*|\s*[-–]\s*(?=\p{Lu})|\s*$)")),
+    ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+[a-zđ]?)(?:\s*[.:]\s*|\s*[-–]\s*(?=\p{Lu})|\s*$)")),  # "Điều 8b."
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
     # "1-" / "I-" before a capital, "1/ " before a word: how many older (Word 97) documents number their units.
     ("arabic", regex.compile(r"^(\d{1,3})\s*(?:[.)](?![\d])|-\s*(?=\p{Lu})|/\s+(?=\p{L}))\s*(?=\S)")),
+    # "3a." / "3b.": a clause an amendment inserted after clause 3
+    ("arabic", regex.compile(r"^(\d{1,3}[a-zđ])\.\s+(?=\p{Lu})")),
     # "I/ MỤC TIÊU" is a heading; "III/2018" (a quarter and its year, wrapped onto a new line) is not.
     ("roman", regex.compile(rf"^({ROMAN})\s*(?:[.)]|/(?!\s*\d)|-\s*(?=\p{{Lu}}))\s*(?=\S)")),
     ("upper", regex.compile(r"^([A-Z])\s*[.)]\s+(?=\S)")),
     # "a)"; and "a." before a capital or a figure ("a. 100% hồ sơ …"), as many documents print points
     ("letter", regex.compile(r"^([a-zđ])\s*(?:\)|\.(?=\s+(?:\p{Lu}|\d)))\s*(?=\S)")),
     # "a.1)": a point of point a
-    ("letter_multi", regex.compile(r"^([a-zđ]\.\d{1,2})\s*\)\s*(?=\S)")),
+    ("letter_multi", regex.compile(r"^([a-zđ]\.?\d{1,2})\s*\)\s*(?=\S)")),  # "a.1)", "b2)"
     ("paren", regex.compile(r"^\(\s*(\d{1,3})\s*\)\s*(?=\S)")),
     # "(i)", "(ii)", "(iv)": lower-case Roman numerals in brackets (a bracketed letter list rarely reaches "(i)")
     ("paren_roman", regex.compile(r"^\(\s*(i{1,3}|iv|vi{0,3}|ix|x)\s*\)\s*(?=\S)")),
@@ -77,7 +79,9 @@ def match_enumerator(text: str) -> Enumerator | None:
         if kind in {"phan", "chuong", "muc"}:
             return Enumerator(kind, f"{m.group(1).capitalize()} {m.group(2)}", printed, m.end())
         if kind == "dieu":
-            return Enumerator(kind, f"Điều {int(m.group(2))}", printed, m.end())
+            number = m.group(2)
+            return Enumerator(kind, f"Điều {int(number.rstrip('abcdđefghijklmnopqrstuvwxyz'))}{number.lstrip('0123456789')}",
+                              printed, m.end())
         if kind == "roman":
             if not m.group(1) or roman_to_int(m.group(1)) is None:
                 continue
