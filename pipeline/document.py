@@ -108,7 +108,7 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
         issuer = hdr.authority_body(layout.authority_line.text)
     cited = layout.heading_citation
     if issuer is None and cited is not None and cited.issuer:
-        issuer = hdr.authority_body(cited.issuer.upper()) or hdr.agency_case(cited.issuer.upper())  # "của Bộ trưởng Bộ Tài chính"
+        issuer = _body_named(cited.issuer)  # "của Bộ trưởng Bộ Tài chính"
     number, number_raw = layout.number if layout.number else (None, None)
     doc_type = _doc_type(layout, number or number_raw)
     doc_type_label = layout.doc_type_line.text[: layout.title_prefix or None].strip() if layout.doc_type_line else None
@@ -133,6 +133,9 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
                 issued_date = hit.issued_date
                 inferred.append("issued_date")
+            if issuer is None and hit.issuer and number_key(hit.number) == number_key(number):
+                issuer = _body_named(hit.issuer)  # an attachment without a header of its own: its decision's issuer
+                inferred.append("issuer")
             break
     if number is None or issued_date is None:
         # Not read in the header (a handwritten slot): an attachment's own heading printed
@@ -145,6 +148,9 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
                 issued_date = hit.issued_date
                 inferred.append("issued_date")
+            if issuer is None and hit.issuer and number_key(hit.number) == number_key(number):
+                issuer = _body_named(hit.issuer)
+                inferred.append("issuer")
     if issued_date is None and doc_type in _PASSED_TYPES:
         issued_date = _passing_date(doc.text)
         if issued_date:
@@ -320,6 +326,11 @@ def _digital_signatures(layout: Layout) -> list[DigitalSignature]:
         raw = " ".join(text[group[0][2]:group[-1][3]].split())
         out.append(DigitalSignature(raw=raw, **values))
     return out
+
+
+def _body_named(name: str) -> str:
+    """The body a citation or heading names in running text ("của Bộ trưởng Bộ Tài chính", "UBND tỉnh An Giang")."""
+    return hdr.authority_body(name.upper()) or hdr.agency_case(name.upper())
 
 
 def _issuing_citation(heading_lines: list, doc_type: str | None):

@@ -483,3 +483,17 @@ quyết định:
 """).document
     assert (info.doc_type, info.doc_type_label, info.issuer) == ("quyet_dinh", "QUYẾT ĐỊNH", "Bộ Tài chính")
     assert info.title == "Về việc ban hành Chế độ kế toán áp dụng cho các đơn vị ngoài công lập"
+
+
+def test_an_appendix_filed_alone_takes_its_decisions_number_date_and_issuer():
+    """A file that is only an appendix ("PHỤ LỤC" / "Ban hành kèm theo Quyết định số … của UBND tỉnh …") has no
+    header of its own: "PHỤ LỤC" and "DANH MỤC" are not its issuer; the decision it came with gives the fields."""
+    info = document_from_text("""PHỤ LỤC
+Ban hành kèm theo Quyết định số 1445/2002/QĐ-UB ngày 12 tháng 6 năm 2002 của UBND tỉnh An Giang
+DANH MỤC 1
+Ngành, nghề được hưởng ưu đãi đầu tư
+I. Giáo dục, đào tạo
+1. Mở trường học dân lập, tư thục.
+""").document
+    assert (info.number, info.issued_date, info.issuer) == ("1445/2002/QĐ-UB", "2002-06-12", "Ủy ban nhân dân tỉnh An Giang")
+    assert "issuer" in info.inferred

@@ -97,6 +97,8 @@ def is_body_start(text: str) -> bool:
 
 _TAB_PIECES_RE = regex.compile(r"\t+")
 _OF_BODY_RE = regex.compile(r"^(?:CỦA|của)\s+\S")
+# "PHỤ LỤC", "DANH MỤC 1": an appendix's or a list's heading at the top of a file, not an issuing body
+_LIST_HEADING_RE = regex.compile(r"^(?:phụ\s+lục|danh\s+mục)(?![\p{L}\p{M}])", regex.IGNORECASE)
 _SUBJECT_AFTER_NUMBER_RE = regex.compile(r"\s(V/v|V/V|Về\s+việc)\b")
 _LIST_DASH_RE = regex.compile(r"^[-–+•]\s*\S")
 _LUU_RE = regex.compile(r"^Lưu\s*:")
@@ -379,7 +381,8 @@ class _Walker:
             self.body(line, text)
             return
         left = hdr.left_block(text)
-        if lay.number is None and len(left) < 90 and (is_upper_text(left) or starts_with_agency_head(left) and left[:1].isupper()):
+        if lay.number is None and len(left) < 90 and not _LIST_HEADING_RE.match(left) \
+                and (is_upper_text(left) or starts_with_agency_head(left) and left[:1].isupper()):
             lay.issuer_lines.append(line)
             lay.issuer_texts.append(left)
             self.set(line, "issuer")
