@@ -130,12 +130,7 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
                 number, number_raw = hit.number, hit.raw
                 inferred.append("number")
                 doc_type = doc_type or hit.doc_type
-            if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
-                issued_date = hit.issued_date
-                inferred.append("issued_date")
-            if issuer is None and hit.issuer and number_key(hit.number) == number_key(number):
-                issuer = _body_named(hit.issuer)  # an attachment without a header of its own: its decision's issuer
-                inferred.append("issuer")
+            issued_date, issuer = _dated_by(hit, number, issued_date, issuer, inferred)
             break
     if number is None or issued_date is None:
         # Not read in the header (a handwritten slot): an attachment's own heading printed
@@ -145,12 +140,7 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
             if number is None:
                 number, number_raw = hit.number, hit.raw
                 inferred.append("number")
-            if issued_date is None and hit.issued_date and number_key(hit.number) == number_key(number):
-                issued_date = hit.issued_date
-                inferred.append("issued_date")
-            if issuer is None and hit.issuer and number_key(hit.number) == number_key(number):
-                issuer = _body_named(hit.issuer)
-                inferred.append("issuer")
+            issued_date, issuer = _dated_by(hit, number, issued_date, issuer, inferred)
     if issued_date is None and doc_type in _PASSED_TYPES:
         issued_date = _passing_date(doc.text)
         if issued_date:
@@ -326,6 +316,22 @@ def _digital_signatures(layout: Layout) -> list[DigitalSignature]:
         raw = " ".join(text[group[0][2]:group[-1][3]].split())
         out.append(DigitalSignature(raw=raw, **values))
     return out
+
+
+def _dated_by(hit, number: str | None, issued_date: str | None, issuer: str | None,
+              inferred: list[str]) -> tuple[str | None, str | None]:
+    """The date and issuer a header left out, from the document that names this one's number ("Ban hành
+    kèm theo Quyết định số … ngày … của UBND tỉnh …"): only when it is that number (an attachment without a
+    header of its own takes its decision's)."""
+    if number_key(hit.number) != number_key(number):
+        return issued_date, issuer
+    if issued_date is None and hit.issued_date:
+        issued_date = hit.issued_date
+        inferred.append("issued_date")
+    if issuer is None and hit.issuer:
+        issuer = _body_named(hit.issuer)
+        inferred.append("issuer")
+    return issued_date, issuer
 
 
 def _body_named(name: str) -> str:

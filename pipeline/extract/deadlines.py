@@ -635,7 +635,6 @@ def _find_candidates(text: str, document_date: dt.date | None) -> list[_Candidat
     # decree carry no time expression at all, and this keeps them cheap.
     folded = text.casefold()
     has_year = _ANY_YEAR_RE.search(text) is not None
-    has_day_words = "ngày" in folded or "tháng" in folded or "quý" in folded or "năm" in folded
     dates = _dates_candidates(text, document_date) if (has_year or "ngày" in folded or "trước" in folded) else []
     # a month or year inside a full date ("ngày 16 tháng 12 năm 2016") is not a period of its own
     date_spans = [(c.start, c.end) for c in dates]
@@ -643,15 +642,11 @@ def _find_candidates(text: str, document_date: dt.date | None) -> list[_Candidat
     def outside_dates(cands: list[_Candidate]) -> list[_Candidate]:
         return [c for c in cands if not any(a <= c.start < b or c.start <= a < c.end for a, b in date_spans)]
 
-    found = dates
-    if "Q" in text and has_year and not has_day_words:
-        found = found + outside_dates(_quarter_candidates(text, None))  # "QII/2024" in a table cell
-    if has_day_words:
-        found = found + outside_dates(
-            (_quarter_candidates(text, document_date) if "quý" in folded or "Q" in text else [])
-            + (_month_candidates(text, document_date) if "tháng" in folded else [])
-            + (_half_year_candidates(text, document_date) if "năm" in folded else [])
-        )
+    found = dates + outside_dates(
+        (_quarter_candidates(text, document_date) if "quý" in folded or "Q" in text and has_year else [])  # "QII/2024"
+        + (_month_candidates(text, document_date) if "tháng" in folded else [])
+        + (_half_year_candidates(text, document_date) if "năm" in folded else [])
+    )
     if any(h in folded for h in _RELATIVE_HINTS):
         found = found + outside_dates(_relative_candidates(text, document_date))
     if any(h in folded for h in _RECURRENCE_HINTS):

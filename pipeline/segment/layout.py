@@ -97,6 +97,13 @@ def is_body_start(text: str) -> bool:
 
 _TAB_PIECES_RE = regex.compile(r"\t+")
 _OF_BODY_RE = regex.compile(r"^(?:CỦA|của)\s+\S")
+
+
+def _names_authority(rest: str) -> bool:
+    """What follows a type name is "của <authority>" ("NGHỊ ĐỊNH CỦA CHÍNH PHỦ"): the issuer, not the title."""
+    return bool(_OF_BODY_RE.match(rest)) and hdr.authority_body(rest[3:].strip().upper()) is not None
+
+
 # "PHỤ LỤC", "DANH MỤC 1": an appendix's or a list's heading at the top of a file, not an issuing body
 _LIST_HEADING_RE = regex.compile(r"^(?:phụ\s+lục|danh\s+mục)(?![\p{L}\p{M}])", regex.IGNORECASE)
 _SUBJECT_AFTER_NUMBER_RE = regex.compile(r"\s(V/v|V/V|Về\s+việc)\b")
@@ -307,7 +314,7 @@ class _Walker:
             lay.doc_type, lay.doc_type_line, lay.doc_type_exact = joined[0], line, False  # a subject may start with "QUY ĐỊNH"
             lay.parts[0].doc_type = joined[0]
             rest = text[joined[1]:].strip() if joined[1] <= len(text) else ""
-            if not _OF_BODY_RE.match(rest) or hdr.authority_body(rest[3:].strip()) is None:
+            if not _names_authority(rest):
                 lay.title_lines.append(line)  # (not "NGHỊ ĐỊNH CỦA CHÍNH PHỦ": the issuer, the title follows below)
                 lay.title_prefix = joined[1]
             self.after_title = True
@@ -427,7 +434,7 @@ class _Walker:
             if slug not in DOC_TYPE_BY_SLUG or ascii_fold(name) != ascii_fold(DOC_TYPE_BY_SLUG[slug].label):
                 continue  # a type's name, not its code ("TT", "KH")
             rest = " ".join(words[n:])
-            if rest and not (_OF_BODY_RE.match(rest) and hdr.authority_body(rest[3:].strip().upper())):
+            if rest and not _names_authority(rest):
                 return False
             lay = self.layout
             lay.doc_type = lay.parts[0].doc_type = DOC_TYPE_BY_SLUG[slug]
