@@ -263,3 +263,36 @@ Quyết định này có hiệu lực kể từ ngày ký.
     assert items["Điều 1.3.b.b2"].text == "Tối đa 10 triệu đồng một người."
     assert items["Điều 1.3a"].text == "Hỗ trợ tư vấn pháp lý cho 100 doanh nghiệp."
     assert items["Điều 8a"].kind == "article" and items["Điều 8a"].text == "Hiệu lực thi hành"
+
+
+def test_an_amendments_quoted_provisions_nest_in_the_unit_that_quotes_them():
+    """'1. Sửa đổi Điều 3 như sau: "Điều 3. … 1. … a) …"': the quoted article and its clauses are units
+    under the amending clause (their own numbers in the path, not the amending article's clauses again);
+    the closing mark ends the quotation, and an amending unit after a quotation left open ends it too."""
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "12/2026/QĐ-UBND") + """QUYẾT ĐỊNH
+Sửa đổi, bổ sung một số điều của Quy định ban hành kèm theo Quyết định số 05/2024/QĐ-UBND
+Điều 1. Sửa đổi, bổ sung một số điều của Quy định
+1. Sửa đổi, bổ sung Điều 3 như sau:
+"Điều 3. Hồ sơ đề nghị hỗ trợ
+1. Đơn đề nghị hỗ trợ.
+2. Các giấy tờ sau:
+a) Giấy chứng nhận đăng ký doanh nghiệp;
+b) Báo cáo tài chính năm gần nhất."
+2. Sửa đổi khoản 2 Điều 5 như sau:
+“2. Mức hỗ trợ tối đa 50 triệu đồng cho một doanh nghiệp.”
+3. Bổ sung khoản 4 vào Điều 6 như sau:
+"4. Hỗ trợ đào tạo cho 30 doanh nghiệp mỗi năm.
+4. Bãi bỏ Điều 8.
+Điều 2. Hiệu lực thi hành
+Quyết định này có hiệu lực kể từ ngày ký.
+""" + CLOSING)
+    items = by_path(doc)
+    assert items["Điều 1.1.Điều 3"].text == "Hồ sơ đề nghị hỗ trợ"
+    assert items["Điều 1.1.Điều 3.1"].text == "Đơn đề nghị hỗ trợ."
+    assert items["Điều 1.1.Điều 3.2.b"].text == "Báo cáo tài chính năm gần nhất."  # the closing mark is not its text
+    assert items["Điều 1.2"].text == "Sửa đổi khoản 2 Điều 5 như sau:"
+    assert items["Điều 1.2.2"].quantities[0].value == 50_000_000
+    assert items["Điều 1.3.4"].text.startswith("Hỗ trợ đào tạo cho 30 doanh nghiệp")
+    assert items["Điều 1.4"].text == "Bãi bỏ Điều 8."  # the quotation left open ends at the next amending clause
+    assert items["Điều 2"].kind == "article"
+    assert len(items) == len(doc.items)  # every path once

@@ -78,6 +78,12 @@ _OPEN_END_RE = regex.compile(
     r"(?:^|\s)(?:của|và|với|cho|tại|về|là|do|ở|từ|đến|thuộc|các|những|trong|hoặc|để|bởi|nếu|khi|mà|đối|giữa|gồm)$"
 )
 _QUOTE_START = ("“", '"', "‘", "'")
+# A line that closes a quotation: the quote mark last, or before the sentence's last stop ('… thương mại.";').
+_QUOTE_END_RE = regex.compile(r"[\"”’']\s*[.;,:]?\s*(?:\./\.)?$")
+# An amending unit of the document itself ("2. Sửa đổi khoản 5 Điều 6 như sau:"), printed after a quotation
+# whose closing mark was left out.
+_AMENDING_RE = regex.compile(r"^(?:sua doi|bo sung|bai bo|thay the|thay doi|thay cum tu|bo cum tu|dinh chinh|"
+                             r"dieu chinh|bo\b|thay\b)")
 # "Chương II" as OCR reads it when the numeral's strokes join ("ChươnH", "Chuong ll"): the word a few
 # letters off, then nothing or a Roman-looking mark. Matched on the folded line, which is short.
 _DAMAGED_CHAPTER_RE = regex.compile(r"^(?:chuong){e<=2}\s*[ivxlh|1!]{0,5}\s*[.:]?$")
@@ -93,6 +99,11 @@ class TreeBuilder:
         self.table_no: int | None = None
         self.row_stack: list[Node] = []
         self.part_nodes: list[Node] = []
+        # Inside a quotation of an amendment ('1. Sửa đổi Điều 3 như sau: / "Điều 3. … / 1. …"'): the stack
+        # as it was before it (restored at the closing mark) and how much of the stack the quotation may
+        # not close (the amending unit and its ancestors).
+        self.outside_quote: list[Node] | None = None
+        self.floor = 0
 
     # ---- nodes ----------------------------------------------------------
     def new_node(self, line: TextLine, etype: str, label: str, enumerator: str | None, start: int, parent: Node | None) -> Node:
@@ -140,12 +151,30 @@ class TreeBuilder:
         self.row_stack = []
         self.table_no = None
         self.part_nodes: list[Node] = []  # the nodes of the part being built
+        self.outside_quote = None
+        self.floor = 0
 
     def add_body_line(self, line: TextLine, preamble: bool) -> str:
         """Place one body line; return the role it took: "item", "continuation" or "preamble"."""
+        role = self._add_body_line(line, preamble)
+        if self.outside_quote is not None and _QUOTE_END_RE.search(line.text.rstrip()):
+            last = self.nodes[-1]
+            if last.end == len(self.text[:line.end].rstrip()) and self.text[last.end - 1] in "\"”’'" and last.end - 1 > last.start:
+                last.end -= 1  # the closing mark is the quotation's, not the unit's text
+            self.close_quote()
+        return role
+
+    def _add_body_line(self, line: TextLine, preamble: bool) -> str:
         text = line.text
         lead = len(text) - len(text.lstrip())
-        enumerator = match_enumerator(text.lstrip()) or self.damaged_chapter(text.strip())
+        quoted = quoted_enumerator(text[lead:])
+        if quoted is not None:
+            # the provision an amendment quotes opens with its own enumerator: its units nest in the amending unit
+            lead += quoted[0]
+            self.open_quote()
+        elif self.outside_quote is not None:
+            self.close_quote_left_open(text[lead:])
+        enumerator = quoted[1] if quoted else match_enumerator(text.lstrip()) or self.damaged_chapter(text.strip())
         if enumerator is None:
             last = self.nodes[-1] if self.nodes else None
             if last is not None and last.etype in _RANK and last.etype != "dieu" and last.last_line is not None and is_upper_text(text) and (
@@ -176,14 +205,48 @@ class TreeBuilder:
         etype, label, printed, end = enumerator.type, enumerator.label, enumerator.printed, enumerator.end
         if etype == "bullet" and printed.startswith("*"):
             etype = "star"
-        elif etype == "roman" and (m := _ROMAN_MULTI_RE.match(text.lstrip())):
-            label, printed, end = m.group(1), text.lstrip()[: m.end()].rstrip(), m.end()
+        elif etype == "roman" and (m := _ROMAN_MULTI_RE.match(text[lead:])):
+            label, printed, end = m.group(1), text[lead:][: m.end()].rstrip(), m.end()
         if etype in ("multi", "roman") and "." in label:
             etype = f"multi{label.count('.') + 1}"  # "1.2" nests under "1", "1.2.3" under "1.2"
         parent = self.place(etype)
         node = self.new_node(line, etype, label, printed, line.start + lead + end, parent)
         self.stack.append(node)
         return "item"
+
+    def open_quote(self) -> None:
+        """A quotation starts: its units go under the amending unit (the last unit, which ends "như sau:"), and
+        what it opens is closed again at its end."""
+        if self.outside_quote is not None:
+            self.close_quote()  # one quotation after another
+        host = self.nodes[-1] if self.nodes and self.nodes[-1].etype != "row" else None
+        saved = list(self.stack)
+        if host is not None and host in saved:
+            self.stack = saved[: saved.index(host) + 1]
+        elif host is not None and host.etype == "para" and self.text[host.start:host.end].rstrip().endswith(":"):
+            self.stack = saved + [host]  # "Khoản 3 được sửa đổi như sau:" as a paragraph of its own
+        self.outside_quote, self.floor = saved, len(self.stack)
+
+    def close_quote(self) -> None:
+        if self.outside_quote is not None:
+            self.stack, self.outside_quote, self.floor = self.outside_quote, None, 0
+
+    def close_quote_left_open(self, text: str) -> None:
+        """A quotation whose closing mark is missing ends at the next unit that amends, numbered as the
+        amending units are ("2. Sửa đổi khoản 5 …" after "1. Sửa đổi Điều 3 như sau: …"), or at the next article
+        of the document itself."""
+        enumerator = match_enumerator(text)
+        if enumerator is None:
+            return
+        outer = self.outside_quote
+        host = self.stack[self.floor - 1] if self.floor else None
+        if enumerator.type == "dieu" and not any(n.etype == "dieu" for n in self.stack[self.floor:]):
+            self.close_quote()
+        elif host is not None and enumerator.type == host.etype and _AMENDING_RE.match(_fold(text[enumerator.end:])):
+            self.close_quote()
+        elif enumerator.type in _RANK and any(n.etype == enumerator.type for n in outer or []) and \
+                not any(n.etype == enumerator.type for n in self.stack[self.floor:]):
+            self.close_quote()
 
     def damaged_chapter(self, text: str) -> Enumerator | None:
         """A chapter heading OCR damaged ("ChươnH" for "Chương II"), when the next chapter is due: the part
@@ -218,6 +281,10 @@ class TreeBuilder:
         "… tại khoản 3 và khoản 4 Điều này …").
         """
         in_article = any(node.etype == "dieu" for node in self.stack) and not _ARTICLE_LEVEL_RE.search(_fold(text))
+        if self.floor:
+            # a paragraph of a quotation stays in it
+            inside = self.stack[self.floor - 1:]
+            return next((n for n in reversed(inside) if n.etype not in _BULLETS and n.etype != "para"), inside[0])
         for node in reversed(self.stack):
             if node.etype in _BULLETS or node.etype == "para":
                 continue
@@ -231,22 +298,24 @@ class TreeBuilder:
 
     def place(self, etype: str) -> Node | None:
         """Pop the stack to where a unit of `etype` belongs and return its parent."""
+        floor = self.floor  # inside a quotation: the amending unit and what holds it stay open
         if etype in _RANK:
-            while self.stack and _RANK.get(self.stack[-1].etype, 9) >= _RANK[etype]:
+            while len(self.stack) > floor and _RANK.get(self.stack[-1].etype, 9) >= _RANK[etype]:
                 self.stack.pop()
             return self.stack[-1] if self.stack else None
         if etype in _BULLETS:
             # "* Giai đoạn 2" after "- …": the "-" (printed deeper than "*") is closed first
-            while self.stack and self.stack[-1].etype in _BULLETS and _BULLET_RANK[self.stack[-1].etype] > _BULLET_RANK[etype]:
+            while len(self.stack) > floor and self.stack[-1].etype in _BULLETS and \
+                    _BULLET_RANK[self.stack[-1].etype] > _BULLET_RANK[etype]:
                 self.stack.pop()
-        open_types = [n.etype for n in self.stack]
+        open_types = [n.etype for n in self.stack[floor:]]
         if etype in open_types:
             while self.stack[-1].etype != etype:
                 self.stack.pop()
             self.stack.pop()
         elif etype not in _BULLETS:
             # bullets and run-in headings never hold a numbered unit
-            while self.stack and (self.stack[-1].etype in _BULLETS or self.stack[-1].etype == "para"):
+            while len(self.stack) > floor and (self.stack[-1].etype in _BULLETS or self.stack[-1].etype == "para"):
                 self.stack.pop()
         return self.stack[-1] if self.stack else None
 
@@ -293,6 +362,17 @@ class TreeBuilder:
         node.last_line, node.page_end = row.last_line, row.last_line.page
         if not row.is_bullet and row.label:
             self.row_stack.append(node)
+
+
+def quoted_enumerator(text: str) -> tuple[int, Enumerator] | None:
+    """A line opening a quotation with an enumerator ('"Điều 3. …', '“2. …'): where the enumerator starts, and it."""
+    if not text.startswith(_QUOTE_START):
+        return None
+    rest = text[1:].lstrip()
+    enumerator = match_enumerator(rest)
+    if enumerator is None or enumerator.type in _BULLETS:
+        return None
+    return len(text) - len(rest), enumerator
 
 
 def _row_label_type(label: str) -> str:
