@@ -99,6 +99,26 @@ def build_document(raw: RawDocument, source: Source) -> Document:
 # --------------------------------------------------------------------------
 # Header
 # --------------------------------------------------------------------------
+# Acts whose title, printed under the type heading, may repeat the type name before its verb
+# ("THÔNG TƯ / Thông tư sửa đổi, bổ sung …"); a plan's "Kế hoạch hành động …" names the plan and stays.
+_ACT_TYPES = frozenset({"quyet_dinh", "chi_thi", "nghi_quyet", "nghi_quyet_lien_tich", "nghi_dinh", "thong_tu",
+                        "thong_tu_lien_tich", "luat", "bo_luat", "phap_lenh", "lenh"})
+
+
+def _without_type_name(title: str, doc_type: str | None) -> str:
+    """The title without the type name the heading above already gives: "Thông tư sửa đổi, bổ sung …" under
+    "THÔNG TƯ" is titled "Sửa đổi, bổ sung …" (as the legal database cites it: "Thông tư số … sửa đổi …")."""
+    if doc_type not in _ACT_TYPES:
+        return title
+    name = DOC_TYPE_BY_SLUG[doc_type].label.casefold()
+    if not title.casefold().startswith(name + " "):
+        return title
+    rest = title[len(name) + 1:].lstrip()
+    if not rest[:1].islower() or rest.startswith(("này", "số", "của", "liên tịch")):
+        return title  # "Quyết định số …" cites another act; a lower-case "này" refers back
+    return rest[:1].upper() + rest[1:]
+
+
 def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentInfo:
     inferred: list[str] = []
     bodies = hdr.issuer_bodies(layout.issuer_texts)
@@ -154,6 +174,7 @@ def _document_info(doc: Assembled, layout: Layout, source: Source) -> DocumentIn
     if layout.title_lines:
         first, *rest = layout.title_lines
         title = " ".join([first.text[layout.title_prefix:].strip()] + [line.text.strip() for line in rest])
+        title = _without_type_name(title, doc_type) if layout.title_prefix == 0 and layout.doc_type_line else title
     elif layout.subject_lines:
         title = SUBJECT_RE.sub("", " ".join(text.strip() for text in layout.subject_texts))
     signer, stamps = _signer(layout), _digital_signatures(layout)

@@ -497,3 +497,32 @@ I. Giáo dục, đào tạo
 """).document
     assert (info.number, info.issued_date, info.issuer) == ("1445/2002/QĐ-UB", "2002-06-12", "Ủy ban nhân dân tỉnh An Giang")
     assert "issuer" in info.inferred
+
+
+CIRCULAR_HEAD = """BỘ TÀI CHÍNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 21/2026/TT-BTC
+Hà Nội, ngày 15 tháng 4 năm 2026
+THÔNG TƯ
+"""
+CIRCULAR_BODY = """Căn cứ Luật Ngân sách nhà nước số 89/2025/QH15;
+Bộ trưởng Bộ Tài chính ban hành Thông tư.
+Điều 1. Phạm vi điều chỉnh
+Thông tư này quy định về quản lý kinh phí.
+"""
+
+
+def test_a_title_that_repeats_the_type_name_and_one_that_lists_its_subjects():
+    """"THÔNG TƯ / Thông tư sửa đổi, bổ sung …": the heading gives the type, the title is what follows it;
+    a title whose subjects are separated by ";" goes on over its lower-case lines up to the legal bases."""
+    doc = document_from_text(CIRCULAR_HEAD + "Thông tư sửa đổi, bổ sung một số điều của Thông tư số 57/2021/TT-BTC\n"
+                             + CIRCULAR_BODY)
+    assert doc.document.title == "Sửa đổi, bổ sung một số điều của Thông tư số 57/2021/TT-BTC"
+    doc = document_from_text(CIRCULAR_HEAD + "Quy định mã số và tiêu chuẩn chức danh khoa học;\n"
+                             "thành tích, kết quả khoa học để xét bổ nhiệm\nvào chức danh cao hơn\n" + CIRCULAR_BODY)
+    assert doc.document.title == ("Quy định mã số và tiêu chuẩn chức danh khoa học; thành tích, kết quả khoa học "
+                                  "để xét bổ nhiệm vào chức danh cao hơn")
+    plan = document_from_text(CIRCULAR_HEAD.replace("21/2026/TT-BTC", "21/KH-BTC").replace("THÔNG TƯ", "KẾ HOẠCH")
+                              + "Kế hoạch hành động thực hiện Chương trình chuyển đổi số\n" + CIRCULAR_BODY)
+    assert plan.document.title == "Kế hoạch hành động thực hiện Chương trình chuyển đổi số"

@@ -502,8 +502,12 @@ class _Walker:
         if not lay.title_lines:
             return len(text) < (_MAX_TITLE if self.previous_role(line) == "doc_type" else 400)
         previous = lay.title_lines[-1].text.strip()
-        if len(lay.title_lines) >= _MAX_TITLE_LINES or previous.endswith((".", ";", ":")) or text.endswith(":"):
+        if len(lay.title_lines) >= _MAX_TITLE_LINES or previous.endswith((".", ":")) or text.endswith(":"):
             return False
+        if previous.endswith(";"):
+            # a title listing its subjects ("Quy định mã số …; / thành tích, kết quả … để xét bổ nhiệm"):
+            # it goes on in lower case up to the legal bases
+            return text[:1].islower() and syllable_validity(text) >= 0.5 and self.bases_follow(line)
         if syllable_validity(text) < 0.5:
             return False  # a title wraps onto words, not onto a stamp's or a signature's OCR marks ('"52 #2sss…')
         # a subject line wraps: the continuation is in the same case, or starts in lower case
