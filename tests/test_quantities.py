@@ -375,3 +375,24 @@ def test_an_unpunctuated_count_before_a_lowercase_noun_is_still_a_count():
 )
 def test_the_exclusions_leave_real_quantities_alone(text, expected):
     assert [(q.value, q.unit) for q in extract_quantities(text)] == expected
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("Trong thời hạn 03 ngày làm việc kể từ ngày nhận được hồ sơ, cơ quan trả lời.", 3, "ngày làm việc"),
+    ("Chủ dự án đăng ký trước 05 ngày làm việc kể từ ngày vận hành.", 5, "ngày làm việc"),
+    ("Sau thời hạn 60 ngày, kể từ ngày thông báo, hồ sơ bị hủy.", 60, "ngày"),
+    ("Trẻ em dưới 24 tháng tuổi được tiêm miễn phí.", 24, "tháng tuổi"),
+    ("Phương án kinh doanh trong 05 năm tiếp theo.", 5, "năm"),  # "tiếp theo" places it in time
+])
+def test_a_duration_measures_time_and_is_a_quantity(text, value, unit):
+    found = [(q.value, q.unit) for q in extract_quantities(text)]
+    assert found == [(value, unit)]
+
+
+@pytest.mark.parametrize("text", [
+    "Báo cáo kết quả 6 tháng đầu năm 2026.",  # a part of the year: a deadline
+    "Định kỳ 6 tháng một lần, Sở Tài chính báo cáo.",  # a period of recurrence
+    "Cửa hàng mở cửa từ 07 giờ sáng đến 10 giờ tối.",  # times of day
+])
+def test_parts_of_the_year_periods_of_recurrence_and_times_of_day_are_not(text):
+    assert extract_quantities(text) == []

@@ -209,15 +209,14 @@ _SCALE_RE = re.compile(
 _RANGE_SEP_RE = re.compile(r"\s*(%\s*)?(?:-|–|—|đến|tới)\s*", re.IGNORECASE)
 _URL_RE = re.compile(r"@|://|www\.|\.(?:vn|com|net|org|gov|edu|info)\b|[\p{L}]\.[\p{L}]{2,}\.", re.IGNORECASE)
 _DOC_NUMBER_AFTER_RE = re.compile(r"\s?[-–]\s?[\p{Lu}Đ][\p{L}&]*[/-]")
-# "6 tháng đầu năm", "6 tháng một lần", "30 ngày kể từ": the number belongs to a time expression.
+# "6 tháng đầu năm" (a part of the year), "6 tháng một lần", "định kỳ 6 tháng" (a period of recurrence): the
+# number belongs to a time expression. A duration measures time and is a quantity: "trong thời hạn 03 ngày
+# làm việc", "30 ngày kể từ ngày nhận", "trước 10 ngày".
 _TIME_EXPR_AFTER_RE = re.compile(
-    r"\s*(?:ngày làm việc|ngày|tuần|tháng|quý|năm)\s*"
-    r"(?:(?:đầu|cuối)\s+năm|(?:một|1)\s+lần|/\s*lần|kể\s+từ|trước|sau\s+khi|tiếp\s+theo|\d)",
+    r"\s*(?:ngày làm việc|ngày|tuần|tháng|quý|năm)\s*(?:(?:đầu|cuối)\s+năm|(?:một|1)\s+lần|/\s*lần|\d)",
     re.IGNORECASE,
 )
-_TIME_EXPR_BEFORE_RE = re.compile(
-    r"(?<![\p{L}\p{M}])(?:định kỳ|thời hạn|trong vòng|chậm nhất|trước|sau)\s+$", re.IGNORECASE
-)
+_TIME_EXPR_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])(?:định kỳ|hằng|hàng)\s+$", re.IGNORECASE)
 _TIME_UNIT_AFTER_RE = re.compile(r"\s*(?:ngày|tuần|tháng|quý|năm)(?![\p{L}\p{M}])", re.IGNORECASE)
 # "Đội kiểm tra 814", "Ban Chỉ đạo 389", "Chương trình 135": a number naming a body or programme.
 _NAMED_BODY_BEFORE_RE = re.compile(
@@ -226,7 +225,7 @@ _NAMED_BODY_BEFORE_RE = re.compile(
 )
 # Words after which a number without a unit is still a quantity: "đạt 22.000", "từ 50 trở lên".
 _BARE_OK_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])(?:đạt|là|tổng cộng|tổng số|bằng)\s+$", re.IGNORECASE)
-_CLOCK_AFTER_RE = re.compile(r"\s*(?:giờ|h)\s*\d", re.IGNORECASE)
+_CLOCK_AFTER_RE = re.compile(r"\s*(?:giờ|h)\s*(?:\d|sáng|trưa|chiều|tối|đêm)", re.IGNORECASE)
 _SPACES_RE = re.compile(r"\s+")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _DATE_AFTER_RE = re.compile(r"\s*tháng\s*\d|\s*/\s*\d", re.IGNORECASE)
@@ -630,8 +629,24 @@ def _unit(text: str, pos: int, before: str) -> _Unit:
         return _Unit(pos, "lần", "multiplier")  # "gấp 3" without "lần"
     unit, end = _noun_phrase(text, pos)
     if unit and unit.casefold().split()[0] in TIME_UNITS:
-        return _Unit(end, unit, "other")  # a duration: "trong 3 năm"
+        # a duration: "trong 3 năm", "03 ngày làm việc", "24 tháng tuổi"; words placing it in time are not
+        # its unit ("5 năm tiếp theo", "12 tháng liền kề", "30 ngày kể từ")
+        words = unit.split()
+        cut = next((n for n, w in enumerate(words) if n and w.casefold() in _DURATION_PLACERS), len(words))
+        if cut < len(words):
+            end = pos + _unit_span(text[pos:end], cut)
+        return _Unit(end, " ".join(words[:cut]), "other")
     return _Unit(end, unit, "count")
+
+
+_DURATION_PLACERS = frozenset({"tiếp", "gần", "liền", "liên", "đầu", "cuối", "trước", "sau", "kể", "qua", "tới", "đến",
+                               "trở", "kế"})
+
+
+def _unit_span(printed: str, words: int) -> int:
+    """Where the first ``words`` words of a printed unit end."""
+    found = list(_TOKEN_RE.finditer(printed))
+    return found[words - 1].end() if len(found) >= words else len(printed)
 
 
 def normalize_unit(unit: str | None, kind: str) -> str | None:
