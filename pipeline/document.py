@@ -537,7 +537,7 @@ def _extract_facts(text: str, offset: int, issued: dt.date | None) -> tuple[list
 def _inherit_deadlines(items: list[Item], info: DocumentInfo, links: list) -> None:
     """An item's effective deadline: the one it states; else, for a table row, its deadline column;
     else the deadline of the table row that measures it; else its heading's; else the title's."""
-    title_deadline = extract_deadline(info.title or "") if info.title else None
+    title_deadline = extract_deadline(info.title or "", title=True) if info.title else None
     by_id = {item.id: item for item in items}
     for item in items:
         if item.deadline is None and item.values is not None and item.values.deadline is not None:

@@ -466,3 +466,19 @@ def test_a_day_and_month_after_truoc_without_ngay():
 ])
 def test_figures_that_look_like_a_day_or_a_quarter(text):
     assert extract_deadline(text, dt.date(2024, 3, 1)) is None
+
+
+def test_a_programmes_number_is_not_a_count_and_its_period_is_its_name():
+    """"Đề án số 08 về … giai đoạn 2026-2030": 08 numbers the programme (no count of rounds in a year), so the
+    period is part of its name, not the time of the sentence's work."""
+    assert extract_deadline("Triển khai Đề án số 08 về phát triển công nghiệp giai đoạn 2026-2030.") is None
+    rounds = extract_deadline("Danh mục nhiệm vụ 03 đợt năm 2018")
+    assert (rounds.start, rounds.end) == ("2018-01-01", "2018-12-31")
+
+
+def test_a_title_takes_the_period_of_the_programme_it_carries_out():
+    """A plan titled "Thực hiện Đề án số 08 … giai đoạn 2026-2030" runs over that period; a law's year in a
+    title ("… Luật Địa chất và khoáng sản năm 2024") still names the law."""
+    title = extract_deadline("Thực hiện Đề án số 08 về phát triển công nghiệp giai đoạn 2026-2030", title=True)
+    assert (title.start, title.end) == ("2026-01-01", "2030-12-31")
+    assert extract_deadline("Tháo gỡ khó khăn trong triển khai Luật Địa chất và khoáng sản năm 2024", title=True) is None

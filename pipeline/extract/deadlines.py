@@ -685,8 +685,8 @@ _ACTION_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 # A count between the noun and the year ("Danh mục nhiệm vụ 03 đợt năm 2018"):
-# the year is when the counted rounds happen.
-_COUNT_RE = re.compile(r"(?<![\d/])\d{1,3}(?:\.\d{3})*\s+(?!(?:năm|tháng|ngày|quý|tuần)(?![\p{L}\p{M}]))[\p{L}]", re.IGNORECASE)
+# the year is when the counted rounds happen. ("Đề án số 08 về …": a number, not a count.)
+_COUNT_RE = re.compile(r"(?<![\d/])(?<!(?<![\p{L}\p{M}])số\s*:?\s*)\d{1,3}(?:\.\d{3})*\s+(?!(?:năm|tháng|ngày|quý|tuần)(?![\p{L}\p{M}]))[\p{L}]", re.IGNORECASE)
 # A document number or "số ..." right before a date: the date belongs to the citation.
 _DOC_REF = (
     r"(?:\d+\s*[/-]\s*(?=[\d&.\-/]*\p{L})[\p{L}\d&.\-/]+|số\s*:?\s*\d+[\p{L}\d&./\-]*|(?:quyết định|nghị định|nghị quyết|thông tư|chỉ thị|"
@@ -833,8 +833,9 @@ def _clause_start(text: str, pos: int) -> int:
     return i
 
 
-def _not_the_work(t: _Text, c: _Candidate) -> str | None:
-    """Why candidate ``c`` is not the time of the work: a name, a citation, a past event."""
+def _not_the_work(t: _Text, c: _Candidate, names: bool = True) -> str | None:
+    """Why candidate ``c`` is not the time of the work: a name (with ``names`` off, a period of several years
+    in a name still counts), a citation, a past event."""
     text = t.text
     if any(a < c.start and c.end <= b for a, b in t.quoted):
         return "inside a quoted title"
@@ -853,8 +854,8 @@ def _not_the_work(t: _Text, c: _Candidate) -> str | None:
         return "the year of a past event (birth, founding)"
     if c.bound == "within" and _BASELINE_BEFORE_RE.search(head[-30:]):
         return "the baseline of a comparison ('so với năm 2020')"
-    if not c.weak:
-        return None
+    if not c.weak or (not names and c.begin and c.finish and c.begin.year != c.finish.year):
+        return None  # (a title: the period of the programme it carries out is its own; "Luật … năm 2024" is a name)
     # a period in brackets right after a name ("kế hoạch 5 năm (2026 - 2030)") belongs to the phrase before them
     anchor = c.start - 1 if c.start > 0 and text[c.start - 1] == "(" else c.start
     seg_start = _clause_start(text, anchor)
@@ -947,7 +948,8 @@ def _recurrence_phrase(text: str, recurrences: list[_Candidate]) -> _Candidate |
     return next((g for g in groups if g.directed), groups[0])
 
 
-def extract_deadline(text: str, document_date: dt.date | None = None, *, time_field: bool = False) -> Deadline | None:
+def extract_deadline(text: str, document_date: dt.date | None = None, *, time_field: bool = False,
+                     title: bool = False) -> Deadline | None:
     """The time bound stated in ``text``, or ``None``.
 
     ``document_date`` (the signing date) resolves relative expressions ("trong
@@ -955,6 +957,9 @@ def extract_deadline(text: str, document_date: dt.date | None = None, *, time_fi
     half-years printed without a year. ``time_field``: the whole text is the value
     of a time field (a table's "Thời gian thực hiện" cell), so a bare "2025",
     "2024 - 2026" or "6/2024" at its start is read, as it is after a "Thời gian …:" label.
+    ``title``: the text is a document's title, whose period is the document's even when it is printed as
+    part of the programme's name it carries out ("Kế hoạch thực hiện Đề án số 08 … giai đoạn 2026-2030"; a
+    single year after a name, "Luật Địa chất và khoáng sản năm 2024", stays the name's).
     """
     if not text or not text.strip():
         return None
@@ -967,7 +972,7 @@ def extract_deadline(text: str, document_date: dt.date | None = None, *, time_fi
         if c.recurrence is not None:
             recurrences.append(c)
             continue
-        if _not_the_work(t, c):
+        if _not_the_work(t, c, names=not title):
             continue
         if _PROCESSING_TIME_RE.search(text, max(0, c.start - 40), c.start):
             continue
