@@ -396,3 +396,12 @@ def test_a_duration_measures_time_and_is_a_quantity(text, value, unit):
 ])
 def test_parts_of_the_year_periods_of_recurrence_and_times_of_day_are_not(text):
     assert extract_quantities(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Khẳng định vị thế là một trong ba địa phương phát triển kinh tế nhất khu vực.", []),  # a rank
+    ("Phấn đấu là một trong 5 tỉnh dẫn đầu cả nước về chỉ số PCI.", []),
+    ("Hồ sơ được gửi theo một trong ba cách thức sau:", [(3, "cách thức")]),  # a count of ways
+])
+def test_one_of_n_with_a_superlative_is_a_rank(text, expected):
+    assert [(q.value, q.unit) for q in extract_quantities(text)] == expected

@@ -176,6 +176,7 @@ REFERENCE_WORDS = {
 LEVEL_WORDS = {
     "cấp độ", "mức độ", "hạng", "bậc", "loại", "khóa", "khoá", "lớp", "vòng", "phiên", "giai đoạn",
     "đợt", "kỳ", "nhóm", "lần thứ", "thứ", "nhiệm kỳ", "level", "lần",
+    "top",
 }
 # Words that are a level word *or* a verb/noun ("cấp 30 giấy phép" = grant 30
 # licences, "mức 30%"): a level only when no unit follows the number.
@@ -217,6 +218,10 @@ _TIME_EXPR_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _TIME_EXPR_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])(?:định kỳ|hằng|hàng)\s+$", re.IGNORECASE)
+# "là một trong ba địa phương phát triển nhất": a rank among N, not a count ("một trong hai phương thức sau" counts).
+_ONE_OF_BEFORE_RE = re.compile(r"(?<![\p{L}\p{M}])một\s+trong\s+$", re.IGNORECASE)
+_SUPERLATIVE_AFTER_RE = re.compile(r"[^.;:,()\n]{0,60}?(?<![\p{L}\p{M}])(?:nhất|dẫn\s+đầu|hàng\s+đầu)(?![\p{L}\p{M}])",
+                                   re.IGNORECASE)
 _TIME_UNIT_AFTER_RE = re.compile(r"\s*(?:ngày|tuần|tháng|quý|năm)(?![\p{L}\p{M}])", re.IGNORECASE)
 # "Đội kiểm tra 814", "Ban Chỉ đạo 389", "Chương trình 135": a number naming a body or programme.
 _NAMED_BODY_BEFORE_RE = re.compile(
@@ -541,6 +546,8 @@ def _exclusion(text: str, num: _Number, has_strong_unit: bool, has_noun_unit: bo
     weak = _preceded_by(text, s, WEAK_LEVEL_WORDS)
     if weak and not (has_strong_unit or has_noun_unit):
         return f"level after '{weak}'"
+    if _ONE_OF_BEFORE_RE.search(text[max(0, s - 12) : s]) and _SUPERLATIVE_AFTER_RE.match(text, e):
+        return "a rank ('một trong ba … nhất')"
     e = _skip_spelled_out(text, e)
     if _TIME_EXPR_AFTER_RE.match(text, e):
         return "part of a time expression"
