@@ -358,3 +358,36 @@ def test_run_mask_keeps_exactly_the_long_runs(seed):
     ink = rng.random((30, 60)) < rng.uniform(0.5, 0.95)
     for length in (1, 2, 5, 8, 13, 60, 61):
         assert (ocr._run_mask(ink, length) == _runs_brute_force(ink, length)).all(), length
+
+
+def test_repair_letter_sequence_reads_misread_point_letters_from_their_neighbours():
+    """'8)' before 'b)' is 'a)'; 'b)', 'e)', 'd)' -> 'c)' in the middle; '-a)' before 'b)' is 'a)'. A clause line
+    ends the run; points numbered with digits ('1)', '2)') and a letter with nothing to confirm it stay."""
+    from pipeline.model import Line
+
+    lines = [Line(t) for t in (
+        "2. Hồ sơ gồm:", "8) Văn bản đăng ký;", "b) Bản sao giấy phép;",
+        "3. Thẩm quyền:", "a) Cấp giấy phép;", "b) Cấp lại;", "e) Cấp điều chỉnh;", "d) Thu hồi;",
+        "4. Danh mục:", "-a) Thuốc nổ;", "b) Phụ kiện nổ.",
+        "5. Các bước:", "1) Tiếp nhận;", "2) Thẩm định;", "e) Ghi chú riêng.",
+    )]
+    ocr.repair_letter_sequence(lines)
+    assert [ln.text for ln in lines] == [
+        "2. Hồ sơ gồm:", "a) Văn bản đăng ký;", "b) Bản sao giấy phép;",
+        "3. Thẩm quyền:", "a) Cấp giấy phép;", "b) Cấp lại;", "c) Cấp điều chỉnh;", "d) Thu hồi;",
+        "4. Danh mục:", "a) Thuốc nổ;", "b) Phụ kiện nổ.",
+        "5. Các bước:", "1) Tiếp nhận;", "2) Thẩm định;", "e) Ghi chú riêng.",
+    ]
+
+
+def test_clean_page_strips_strokes_before_a_clause_number_and_reads_its_comma_as_a_period():
+    from pipeline.read.ocr import OcrLine, OcrWord
+
+    def line(text: str, y: int) -> OcrLine:
+        words = [OcrWord(t, (100 + 60 * i, y, 150 + 60 * i, y + 40), 90.0) for i, t in enumerate(text.split())]
+        return OcrLine(text, (100, y, 100 + 60 * len(words), y + 40), 90.0, words)
+
+    page = ocr.OcrPage([line("--_1. Hồ sơ đăng ký mới", 100), line("1, Việc đăng ký bổ sung", 200),
+                        line("- Các tổ chức, cá nhân", 300), line("1, 2 và 3", 400)], width=2480, height=3508)
+    assert [ln.text for ln in ocr.clean_page(page).lines] == [
+        "1. Hồ sơ đăng ký mới", "1. Việc đăng ký bổ sung", "- Các tổ chức, cá nhân", "1, 2 và 3"]

@@ -403,6 +403,62 @@ def repair_roman_sequence(lines: list) -> None:
         previous = value
 
 
+_LETTER_POINT = re.compile(r"^(?P<mark>[a-zđ])\)\s")
+_DIGIT_FOR_LETTER = re.compile(r"^(?P<mark>\d)\)(?=\s)")
+_DASH_BEFORE_POINT = re.compile(r"^[-–]\s*(?=[a-zđ]\)\s)")
+_CLAUSE = re.compile(r"^\d{1,2}\.\s|^Điều\s", re.IGNORECASE)
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def _next_point(lines: list, i: int) -> int | None:
+    """The letter's place of the next point ("b)" -> 1) of the clause that line ``i`` is in, if any."""
+    for later in lines[i + 1: i + 40]:
+        if later.cells is not None or _CLAUSE.match(later.text) or _DIGIT_FOR_LETTER.match(later.text):
+            return None
+        if n := _LETTER_POINT.match(later.text):
+            return _LETTERS.find(n.group("mark"))
+    return None
+
+
+def _other_digit_point(lines: list, i: int) -> bool:
+    """Another point numbered with a digit ("1)", "2)") in the clause of line ``i``: its points are numbered so."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and abs(j - i) < 40 and not _CLAUSE.match(lines[j].text):
+            if lines[j].cells is None and _DIGIT_FOR_LETTER.match(lines[j].text):
+                return True
+            j += step
+    return False
+
+
+def repair_letter_sequence(lines: list) -> None:
+    """Points of a clause whose letter OCR misread, where the points around them say which letter is due:
+    "8) Hồ sơ …" before "b) …" -> "a)" (an "a" read as "8"); "b) …", "e) …", "d) …" -> the middle one is
+    "c)"; "- a) …" before "b) …" -> "a) …" (a speck read as a dash). The letters of one clause only (a
+    clause or article line ends the run) and never where points are numbered with digits."""
+    previous = None  # the place of the last letter point of the clause
+    for i, line in enumerate(lines):
+        if line.cells is not None:
+            continue
+        if _CLAUSE.match(line.text):
+            previous = None
+            continue
+        if (dash := _DASH_BEFORE_POINT.match(line.text)) and (due := _next_point(lines, i)) is not None and \
+                _LETTERS.find(line.text[dash.end()]) == due - 1:
+            line.text = line.text[dash.end():]
+        if _DIGIT_FOR_LETTER.match(line.text) and not _other_digit_point(lines, i):
+            due = _next_point(lines, i)
+            if due is not None and due > 0:
+                line.text = _LETTERS[due - 1] + line.text[1:]
+        if m := _LETTER_POINT.match(line.text):
+            at = _LETTERS.find(m.group("mark"))
+            if previous is not None and at != previous + 1 and previous + 1 < len(_LETTERS) and \
+                    _next_point(lines, i) == previous + 2:
+                at = previous + 1
+                line.text = _LETTERS[at] + line.text[1:]
+            previous = at
+
+
 def fix_roman(token: str) -> str:
     """A Roman-numeral enumerator misread with look-alikes: "|." -> "I.", "lII." -> "III."."""
     return _ROMAN_LOOKALIKE.sub(lambda m: "I" * len(m.group()), token)
@@ -499,15 +555,24 @@ def _roman_head(token: str) -> str:
     return re.sub(r"[lÏÌÍ|]", "I", core) + tail
 
 
+_STROKES_BEFORE_NUMBER = re.compile(r"^(?:[-–—~]*_[-_–—~]*|[-–—~]{2,})(?=\d{1,2}[.)])")
+
+
 def _strip_stroke(token: str) -> str:
     """A speck or punch-hole stroke glued before a line's first word: "INơi" -> "Nơi"
-    (only when the word is no syllable and the rest is a capitalised one)."""
+    (only when the word is no syllable and the rest is a capitalised one); a rule's strokes glued before a
+    clause number: "--_1." -> "1." (a dash bullet has a space after it)."""
+    if m := _STROKES_BEFORE_NUMBER.match(token):
+        return token[m.end():]
     if len(token) >= 3 and token[0] in "Il|" and token[1].isupper() and token[2:3].islower():
         rest = token[1:]
         core = re.sub(r"\W+$", "", rest)
         if is_vietnamese_syllable(core) and not is_vietnamese_syllable(re.sub(r"\W+$", "", token)):
             return rest
     return token
+
+
+_COMMA_FOR_PERIOD = re.compile(r"^\d{1,2},$")
 
 
 def _alnum(text: str) -> int:
@@ -669,6 +734,8 @@ def clean_page(page: OcrPage) -> OcrPage:
                 before.text = ("S" if before.text[0].isupper() else "s") + "ố"
         if words:
             words[0].text = _strip_stroke(words[0].text)
+            if len(words) > 1 and _COMMA_FOR_PERIOD.match(words[0].text) and words[1].text[:1].isupper():
+                words[0].text = words[0].text[:-1] + "."  # "1, Việc đăng ký …": a clause number, its period read as a comma
         for before, word in zip(words, words[1:]):
             if _fold(before.text) in ("chuong", "phan") and _ROMAN_HEAD_LOOKALIKE.fullmatch(word.text.rstrip(".:")):
                 word.text = _roman_head(word.text)
@@ -1103,6 +1170,7 @@ def _to_pages(scans: list[tuple[int, OcrPage, float, float, float]], warnings: l
     data.sort(key=lambda p: p.number)
     pages = layout_pages(data, source="ocr")
     repair_roman_sequence([line for page in pages for line in page.lines])
+    repair_letter_sequence([line for page in pages for line in page.lines])
     by_number = {page.number: page for page in pages}
     for number, ocr, ppp, _, _ in scans:
         page = by_number[number]
