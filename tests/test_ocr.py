@@ -361,8 +361,9 @@ def test_run_mask_keeps_exactly_the_long_runs(seed):
 
 
 def test_repair_letter_sequence_reads_misread_point_letters_from_their_neighbours():
-    """'8)' before 'b)' is 'a)'; 'b)', 'e)', 'd)' -> 'c)' in the middle; '-a)' before 'b)' is 'a)'. A clause line
-    ends the run; points numbered with digits ('1)', '2)') and a letter with nothing to confirm it stay."""
+    """'8)' before 'b)' is 'a)'; 'b)', 'e)', 'd)' -> 'c)' in the middle; '-a)' before 'b)' is 'a)'; 'ø)' after 'e)'
+    is 'g)' and a last '1)' after 'k)' is 'l)'. A clause line ends the run; points numbered with digits ('1)',
+    '2)') and a letter with nothing to confirm it stay."""
     from pipeline.model import Line
 
     lines = [Line(t) for t in (
@@ -370,6 +371,8 @@ def test_repair_letter_sequence_reads_misread_point_letters_from_their_neighbour
         "3. Thẩm quyền:", "a) Cấp giấy phép;", "b) Cấp lại;", "e) Cấp điều chỉnh;", "d) Thu hồi;",
         "4. Danh mục:", "-a) Thuốc nổ;", "b) Phụ kiện nổ.",
         "5. Các bước:", "1) Tiếp nhận;", "2) Thẩm định;", "e) Ghi chú riêng.",
+        "6. Biện pháp:", "e) Buộc tái chế;", "ø) Buộc chấm dứt;", "h) Buộc thu hồi;", "k) Buộc khắc phục;",
+        "1) Buộc di chuyển.",
     )]
     ocr.repair_letter_sequence(lines)
     assert [ln.text for ln in lines] == [
@@ -377,6 +380,8 @@ def test_repair_letter_sequence_reads_misread_point_letters_from_their_neighbour
         "3. Thẩm quyền:", "a) Cấp giấy phép;", "b) Cấp lại;", "c) Cấp điều chỉnh;", "d) Thu hồi;",
         "4. Danh mục:", "a) Thuốc nổ;", "b) Phụ kiện nổ.",
         "5. Các bước:", "1) Tiếp nhận;", "2) Thẩm định;", "e) Ghi chú riêng.",
+        "6. Biện pháp:", "e) Buộc tái chế;", "g) Buộc chấm dứt;", "h) Buộc thu hồi;", "k) Buộc khắc phục;",
+        "l) Buộc di chuyển.",
     ]
 
 

@@ -296,3 +296,58 @@ Quyết định này có hiệu lực kể từ ngày ký.
     assert items["Điều 1.4"].text == "Bãi bỏ Điều 8."  # the quotation left open ends at the next amending clause
     assert items["Điều 2"].kind == "article"
     assert len(items) == len(doc.items)  # every path once
+
+
+DECREE_HEAD = """CHÍNH PHỦ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 71/2026/NĐ-CP
+Hà Nội, ngày 28 tháng 8 năm 2026
+NGHỊ ĐỊNH
+Quy định xử phạt vi phạm hành chính trong lĩnh vực hóa chất
+Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;
+Chính phủ ban hành Nghị định quy định xử phạt vi phạm hành chính trong lĩnh vực hóa chất.
+Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi điều chỉnh
+Nghị định này quy định về hành vi vi phạm hành chính.
+Chương II
+VI PHẠM HÀNH CHÍNH VÀ HÌNH THỨC XỬ PHẠT
+"""
+
+
+def test_a_sub_section_level_between_a_section_and_its_articles():
+    """"Tiểu mục 1" (the law on legal normative documents: Phần, Chương, Mục, Tiểu mục, Điều) holds its articles."""
+    doc = document_from_text(DECREE_HEAD + """Mục 1
+VI PHẠM VỀ SẢN XUẤT
+Tiểu mục 1
+VI PHẠM VỀ NHÀ XƯỞNG
+Điều 2. Vi phạm quy định về nhà xưởng
+Phạt tiền từ 1.000.000 đồng đến 2.000.000 đồng.
+Tiểu mục 2
+VI PHẠM VỀ KHO CHỨA
+Điều 3. Vi phạm quy định về kho chứa
+Phạt tiền từ 3.000.000 đồng đến 5.000.000 đồng.
+""" + CLOSING)
+    items = by_path(doc)
+    assert items["Chương II.Mục 1.Tiểu mục 1"].text == "VI PHẠM VỀ NHÀ XƯỞNG"
+    assert items["Chương II.Mục 1.Tiểu mục 1.Điều 2"].kind == "article"
+    assert items["Chương II.Mục 1.Tiểu mục 2.Điều 3"].text == "Vi phạm quy định về kho chứa"
+
+
+def test_a_section_heading_ocr_turned_into_letters_is_known_by_where_it_stands():
+    """"Mục 1" read as "ca ỐC ĐỘ": a short mixed-case line in a chapter, between its title and a title in capitals
+    that an article follows, is the chapter's next section (numbered after the sections before it)."""
+    doc = document_from_text(DECREE_HEAD + """ca ỐC ĐỘ
+VI PHẠM VỀ ĐIỀU KIỆN SẢN XUẤT, KINH DOANH HÓA CHẤT
+Điều 2. Vi phạm quy định về nhà xưởng
+Phạt tiền từ 1.000.000 đồng đến 2.000.000 đồng.
+Mục 2
+VI PHẠM VỀ VẬN CHUYỂN
+Điều 3. Vi phạm quy định về vận chuyển
+Phạt tiền từ 3.000.000 đồng đến 5.000.000 đồng.
+""" + CLOSING)
+    items = by_path(doc)
+    assert items["Chương II.Mục 1"].text == "VI PHẠM VỀ ĐIỀU KIỆN SẢN XUẤT, KINH DOANH HÓA CHẤT"
+    assert items["Chương II.Mục 1.Điều 2"].kind == "article"
+    assert items["Chương II.Mục 2.Điều 3"].kind == "article"

@@ -404,7 +404,8 @@ def repair_roman_sequence(lines: list) -> None:
 
 
 _LETTER_POINT = re.compile(r"^(?P<mark>[a-zđ])\)\s")
-_DIGIT_FOR_LETTER = re.compile(r"^(?P<mark>\d)\)(?=\s)")
+# a point's letter read as a digit or a sign: "8)", "1)" for "a)", "l)"; "ø)", "¡)" for "g)", "i)"
+_DIGIT_FOR_LETTER = re.compile(r"^(?P<mark>(?![a-zđA-ZĐ])[^\s()\[\]\-–+•*\"'])\)(?=\s)")
 _DASH_BEFORE_POINT = re.compile(r"^[-–]\s*(?=[a-zđ]\)\s)")
 _CLAUSE = re.compile(r"^\d{1,2}\.\s|^Điều\s", re.IGNORECASE)
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -425,7 +426,7 @@ def _other_digit_point(lines: list, i: int) -> bool:
     for step in (-1, 1):
         j = i + step
         while 0 <= j < len(lines) and abs(j - i) < 40 and not _CLAUSE.match(lines[j].text):
-            if lines[j].cells is None and _DIGIT_FOR_LETTER.match(lines[j].text):
+            if lines[j].cells is None and (m := _DIGIT_FOR_LETTER.match(lines[j].text)) and m.group("mark").isdigit():
                 return True
             j += step
     return False
@@ -434,7 +435,8 @@ def _other_digit_point(lines: list, i: int) -> bool:
 def repair_letter_sequence(lines: list) -> None:
     """Points of a clause whose letter OCR misread, where the points around them say which letter is due:
     "8) Hồ sơ …" before "b) …" -> "a)" (an "a" read as "8"); "b) …", "e) …", "d) …" -> the middle one is
-    "c)"; "- a) …" before "b) …" -> "a) …" (a speck read as a dash). The letters of one clause only (a
+    "c)"; "- a) …" before "b) …" -> "a) …" (a speck read as a dash); "ø)", "¡)" or a last "1)" after "k)"
+    take the letter due after the one before them. The letters of one clause only (a
     clause or article line ends the run) and never where points are numbered with digits."""
     previous = None  # the place of the last letter point of the clause
     for i, line in enumerate(lines):
@@ -446,10 +448,11 @@ def repair_letter_sequence(lines: list) -> None:
         if (dash := _DASH_BEFORE_POINT.match(line.text)) and (due := _next_point(lines, i)) is not None and \
                 _LETTERS.find(line.text[dash.end()]) == due - 1:
             line.text = line.text[dash.end():]
-        if _DIGIT_FOR_LETTER.match(line.text) and not _other_digit_point(lines, i):
+        if (odd := _DIGIT_FOR_LETTER.match(line.text)) and not (odd.group("mark").isdigit() and _other_digit_point(lines, i)):
             due = _next_point(lines, i)
-            if due is not None and due > 0:
-                line.text = _LETTERS[due - 1] + line.text[1:]
+            due = due - 1 if due else (previous + 1 if previous is not None and due is None else None)
+            if due is not None and 0 <= due < len(_LETTERS):
+                line.text = _LETTERS[due] + line.text[1:]
         if m := _LETTER_POINT.match(line.text):
             at = _LETTERS.find(m.group("mark"))
             if previous is not None and at != previous + 1 and previous + 1 < len(_LETTERS) and \

@@ -32,7 +32,7 @@ def roman_to_int(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class Enumerator:
-    type: str  # phan | chuong | muc | dieu | roman | upper | arabic | multi | letter | paren | dash | plus | bullet
+    type: str  # phan | chuong | muc | tieu_muc | dieu | roman | upper | arabic | multi | letter | paren | dash | plus | bullet
     label: str  # the path label: "I", "1", "a", "(1)", "Điều 1", "1.2"
     printed: str  # as printed, without the following space
     end: int  # where the unit's own text starts
@@ -46,6 +46,8 @@ _ENUMERATORS: list[tuple[str, regex.Pattern]] = [
     ("phan", regex.compile(r"^(Phần|PHẦN)\s+(thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("chuong", regex.compile(r"^(Chương|CHƯƠNG)\s+([IVXLC]+|\d+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("muc", regex.compile(r"^(Mục|MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
+    # "Tiểu mục 1": the level between a section and its articles (Luật Ban hành văn bản QPPL)
+    ("tieu_muc", regex.compile(r"^(Tiểu\s+mục|TIỂU\s+MỤC)\s+(\d+|[IVXLC]+)\b(?:\s*[.:\-]\s*|\s*$|\s+(?=\p{Lu}))")),
     ("dieu", regex.compile(r"^([ĐÐD]i[ềêeéè]u|ĐIỀU)\s+(\d+[a-zđ]?)(?:\s*[.:]\s*|\s*[-–]\s*(?=\p{Lu})|\s*$)")),  # "Điều 8b."
     ("multi", regex.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\)?\s+(?=\S)")),
     # "1-" / "I-" before a capital, "1/ " before a word: how many older (Word 97) documents number their units.
@@ -76,7 +78,7 @@ def match_enumerator(text: str) -> Enumerator | None:
         if not m:
             continue
         printed = text[: m.end()].rstrip()
-        if kind in {"phan", "chuong", "muc"}:
+        if kind in {"phan", "chuong", "muc", "tieu_muc"}:
             return Enumerator(kind, f"{m.group(1).capitalize()} {m.group(2)}", printed, m.end())
         if kind == "dieu":
             number = m.group(2)

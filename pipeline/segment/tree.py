@@ -1,6 +1,6 @@
 """The body as a tree of items: enumerators decide nesting, headings decide kinds.
 
-Vietnamese documents nest Phần > Chương > Mục > Điều > khoản (1.) > điểm (a));
+Vietnamese documents nest Phần > Chương > Mục > Tiểu mục > Điều > khoản (1.) > điểm (a));
 plans nest I. > 1. > a) > (1) > "-" > "+". Documents do not always use every
 level nor the same order, so nesting is decided by what has been seen: a new
 enumerator of a type already open closes everything opened after it and
@@ -30,8 +30,8 @@ from pipeline.lexicon import ascii_fold, is_upper_text
 from pipeline.segment.patterns import ROMAN, Enumerator, match_enumerator, roman_to_int
 from pipeline.segment.tables import RowItem, TableReading, read_tables
 
-_RANK = {"phan": 0, "chuong": 1, "muc": 2, "dieu": 3}
-_SECTION_TYPES = {"phan", "chuong", "muc", "roman", "upper"}
+_RANK = {"phan": 0, "chuong": 1, "muc": 2, "tieu_muc": 3, "dieu": 4}
+_SECTION_TYPES = {"phan", "chuong", "muc", "tieu_muc", "roman", "upper"}
 # Bullets as Vietnamese documents nest them: "*" over "-" (and "•") over "+".
 _BULLET_RANK = {"star": 0, "dash": 1, "bullet": 1, "plus": 2}
 _BULLETS = frozenset(_BULLET_RANK)
@@ -104,6 +104,7 @@ class TreeBuilder:
         # not close (the amending unit and its ancestors).
         self.outside_quote: list[Node] | None = None
         self.floor = 0
+        self.following: list[TextLine] = []  # the next two body lines of the part (for a damaged heading)
 
     # ---- nodes ----------------------------------------------------------
     def new_node(self, line: TextLine, etype: str, label: str, enumerator: str | None, start: int, parent: Node | None) -> Node:
@@ -174,7 +175,8 @@ class TreeBuilder:
             self.open_quote()
         elif self.outside_quote is not None:
             self.close_quote_left_open(text[lead:])
-        enumerator = quoted[1] if quoted else match_enumerator(text.lstrip()) or self.damaged_chapter(text.strip())
+        enumerator = quoted[1] if quoted else (match_enumerator(text.lstrip()) or self.damaged_chapter(text.strip())
+                                               or self.damaged_section(text.strip()))
         if enumerator is None:
             last = self.nodes[-1] if self.nodes else None
             if last is not None and last.etype in _RANK and last.etype != "dieu" and last.last_line is not None and is_upper_text(text) and (
@@ -261,6 +263,24 @@ class TreeBuilder:
         if number is None:
             return None
         return Enumerator("chuong", f"Chương {_roman(number + 1)}", text, len(text))
+
+    def damaged_section(self, text: str) -> Enumerator | None:
+        """A section heading ("Mục 1") OCR turned into letters ("ca ỐC ĐỘ"), known by where it stands: in a
+        chapter, a short line in mixed case between the chapter's title (or an article) and a title in
+        capitals that an article follows. Numbered after the chapter's sections before it."""
+        chapters = [n for n in self.part_nodes if n.etype == "chuong"]
+        if not chapters or len(text) > 14 or len(text.split()) > 3 or is_upper_text(text) or not self.following:
+            return None
+        title, *rest = self.following
+        after = match_enumerator(rest[0].text.strip()) if rest else None
+        if not (is_upper_text(title.text) and len(title.text.split()) >= 3 and after and after.type == "dieu"):
+            return None
+        chapter = chapters[-1]
+        sections = [n for n in self.part_nodes[self.part_nodes.index(chapter):] if n.etype == "muc"]
+        label = sections[-1].label.split()[-1] if sections else "0"
+        if not label.isdigit():
+            return None
+        return Enumerator("muc", f"Mục {int(label) + 1}", text, len(text))
 
     def close_run_in(self) -> None:
         """A new paragraph ends the run-in heading open before it (and the bullets it held)."""
@@ -565,11 +585,12 @@ def build_tree(
         part_lines = by_part[part_no]
         has_units = any(line.cells is None and match_enumerator(line.text.lstrip()) for line in part_lines)
         seen_unit = False
-        for line in part_lines:
+        for k, line in enumerate(part_lines):
             if line.cells is not None:
                 builder.add_table_line(line)
                 seen_unit = True
                 continue
+            builder.following = [ln for ln in part_lines[k + 1: k + 3] if ln.cells is None]
             if match_enumerator(line.text.lstrip()):
                 seen_unit = True
             role = builder.add_body_line(line, preamble=has_units and not seen_unit)
