@@ -351,3 +351,19 @@ Phạt tiền từ 3.000.000 đồng đến 5.000.000 đồng.
     assert items["Chương II.Mục 1"].text == "VI PHẠM VỀ ĐIỀU KIỆN SẢN XUẤT, KINH DOANH HÓA CHẤT"
     assert items["Chương II.Mục 1.Điều 2"].kind == "article"
     assert items["Chương II.Mục 2.Điều 3"].kind == "article"
+
+
+def test_a_figure_that_goes_on_in_lower_case_after_a_wrapped_line_continues_it():
+    """A hard-wrapped line ending in a word, then "2, loại 3, …": the sentence goes on (a wrapped PDF or scan
+    line); after a short line ("Thục địa" / "16 g", a table flattened to lines) each line stays its own."""
+    doc = document_from_text(HEADER + """V/v vận chuyển hàng hóa nguy hiểm
+Kính gửi: Sở Công Thương các tỉnh.
+1. Ủy ban nhân dân cấp tỉnh cấp giấy phép vận chuyển hàng hóa nguy hiểm đối với loại 1, loại
+2, loại 3, loại 4 theo quy định.
+2. Thành phần gồm:
+Thục địa
+16 g
+""" + CLOSING)
+    items = by_path(doc)
+    assert items["1"].text.endswith("đối với loại 1, loại 2, loại 3, loại 4 theo quy định.")
+    assert [items["2.¶1"].text, items["2.¶2"].text] == ["Thục địa", "16 g"]

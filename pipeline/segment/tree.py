@@ -78,6 +78,7 @@ _OPEN_END_RE = regex.compile(
     r"(?:^|\s)(?:của|và|với|cho|tại|về|là|do|ở|từ|đến|thuộc|các|những|trong|hoặc|để|bởi|nếu|khi|mà|đối|giữa|gồm)$"
 )
 _QUOTE_START = ("“", '"', "‘", "'")
+_FIGURE_GOES_ON_RE = regex.compile(r"^\d[\d.,]*(?:,\s*|\s+)\p{Ll}")
 # A line that closes a quotation: the quote mark last, or before the sentence's last stop ('… thương mại.";').
 _QUOTE_END_RE = regex.compile(r"[\"”’']\s*[.;,:]?\s*(?:\./\.)?$")
 # An amending unit of the document itself ("2. Sửa đổi khoản 5 Điều 6 như sau:"), printed after a quotation
@@ -353,7 +354,9 @@ class TreeBuilder:
         if current[0].islower() or current[0] in ",)":
             return True
         if current[0].isdigit():
-            return not previous[-1].isalnum()
+            # "… đối với loại / 2, loại 3 …": a figure that goes on in lower case after a line wrapped at the
+            # margin (a short line before it is a cell or a label: "Thục địa / 16 g")
+            return not previous[-1].isalnum() or (len(previous) >= 50 and bool(_FIGURE_GOES_ON_RE.match(current)))
         return _OPEN_END_RE.search(previous) is not None
 
     # ---- tables ---------------------------------------------------------
