@@ -367,3 +367,29 @@ Thục địa
     items = by_path(doc)
     assert items["1"].text.endswith("đối với loại 1, loại 2, loại 3, loại 4 theo quy định.")
     assert [items["2.¶1"].text, items["2.¶2"].text] == ["Thục địa", "16 g"]
+
+
+def test_a_regulations_units_are_provisions_whatever_their_headings_say():
+    """In a decree, "Điều 4. Nội dung thẩm định" and "Yêu cầu kỹ thuật" head what is assessed or required:
+    provisions (paragraph), not a plan's tasks or objectives; a plan's "II. NHIỆM VỤ" still heads tasks, and in
+    the decree the clause naming who executes it is still an assignment."""
+    decree = document_from_text(DECREE_HEAD.split("Chương II")[0].replace("Chương I\nQUY ĐỊNH CHUNG\n", "") + """Điều 4. Nội dung thẩm định
+1. Sự phù hợp của hồ sơ với quy định.
+2. Yêu cầu kỹ thuật:
+a) Nhà xưởng có hệ thống thông gió;
+b) Kho chứa có hệ thống thu lôi.
+Điều 5. Trách nhiệm thi hành
+Các Bộ trưởng, Chủ tịch Ủy ban nhân dân cấp tỉnh chịu trách nhiệm thi hành Nghị định này.
+""" + CLOSING)
+    items = by_path(decree)
+    assert [items[p].kind for p in ("Điều 4.1", "Điều 4.2", "Điều 4.2.a")] == ["paragraph", "section", "paragraph"]
+    assert items["Điều 5.¶1"].kind == "assignment"
+    plan = document_from_text(HEADER.replace("210/UBND-NLN", "21/KH-UBND") + """KẾ HOẠCH
+Phát triển công nghiệp năm 2026
+I. MỤC TIÊU
+Tăng trưởng công nghiệp 12%.
+II. NHIỆM VỤ
+1. Hỗ trợ 30 doanh nghiệp đổi mới công nghệ.
+""" + CLOSING)
+    items = by_path(plan)
+    assert (items["I.¶1"].kind, items["II.1"].kind) == ("objective", "task")

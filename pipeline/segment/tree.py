@@ -505,8 +505,13 @@ def own_kind(text: str) -> str | None:
     return None
 
 
-def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] | None = None) -> None:
+def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] | None = None,
+                 topics: bool = True) -> None:
     """Kinds from the heading a unit sits under.
+
+    ``topics=False`` for a regulation (a law, decree or circular): its units are provisions, whatever their
+    headings say ("Nội dung thẩm định", "Yêu cầu kỹ thuật" head what is assessed or required, not a plan's
+    tasks and objectives); a body addressed and a clause naming who executes it still make assignments.
 
     ``addressee(heading)`` says whether a heading names the body it addresses ("1. Sở Xây
     dựng:", "Giao Sở Tài chính:"); the units under such a heading are that body's assignments.
@@ -533,7 +538,7 @@ def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] 
                                                 and not _only_continued(node, own)):
             node.kind = "section"
         else:
-            node.kind = own_kind(own) or _context_kind(node, text, names_body) or "paragraph"
+            node.kind = own_kind(own) or _context_kind(node, text, names_body, topics) or "paragraph"
 
 
 def _only_continued(node: Node, own: str) -> bool:
@@ -541,7 +546,7 @@ def _only_continued(node: Node, own: str) -> bool:
     return own.rstrip().endswith(".") and all(child.etype == "para" for child in node.children)
 
 
-def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> str | None:
+def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool], topics: bool = True) -> str | None:
     """The kind given by the nearest heading above that decides one: a body addressed, or a topic.
 
     Inside an article a clause naming a body ("3. Phòng công chứng", in an article on the
@@ -562,7 +567,7 @@ def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> 
                 # a unit that is only another body's name is an entry of a list of bodies
                 return None if names_body(node) else "assignment"
             topic = topic_of(text[ancestor.start:ancestor.end])
-            if topic:
+            if topic and (topics or topic == "assignment"):
                 return topic
         ancestor = ancestor.parent
     return None
@@ -570,12 +575,12 @@ def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool]) -> 
 
 def build_tree(
     lines: list[TextLine], layout: Layout, text: str, tables: TableReading | None = None,
-    addressee: Callable[[str], bool] | None = None,
+    addressee: Callable[[str], bool] | None = None, topics: bool = True,
 ) -> tuple[list[Node], set[int]]:
     """Items of every part, in reading order; and the indexes of the lines that became preamble.
 
     `tables`: the tables as `read_tables(lines)` reads them (read here when not given);
-    ``addressee``: see :func:`assign_kinds`."""
+    ``addressee``, ``topics``: see :func:`assign_kinds`."""
     builder = TreeBuilder(text)
     builder.tables = tables if tables is not None else read_tables(lines)
     preamble_lines: set[int] = set()
@@ -599,7 +604,7 @@ def build_tree(
             role = builder.add_body_line(line, preamble=has_units and not seen_unit)
             if role == "preamble":
                 preamble_lines.add(line.index)
-    assign_kinds(builder.nodes, text, addressee)
+    assign_kinds(builder.nodes, text, addressee, topics)
     return _without_empty_headings(builder.nodes), preamble_lines
 
 
