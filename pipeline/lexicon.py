@@ -167,6 +167,8 @@ DOC_TYPES: tuple[DocType, ...] = (
 DOC_TYPE_BY_SLUG = {t.slug: t for t in DOC_TYPES}
 #: Acts that regulate (laws, ordinances, decrees, circulars): their units are provisions, not a plan's tasks.
 REGULATION_TYPES = frozenset({"hien_phap", "bo_luat", "luat", "phap_lenh", "nghi_dinh", "thong_tu", "thong_tu_lien_tich"})
+#: A regulation or rules a decision issues ("QUY ĐỊNH", "QUY CHẾ"): provisions too.
+RULES_TYPES = frozenset({"quy_dinh", "quy_che"})
 _CODE_TO_SLUG = {ascii_fold(code): t.slug for t in DOC_TYPES for code in t.codes}
 
 # The types that head a document (or a document attached to another one). An official letter is

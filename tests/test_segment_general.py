@@ -393,3 +393,24 @@ II. NHIỆM VỤ
 """ + CLOSING)
     items = by_path(plan)
     assert (items["I.¶1"].kind, items["II.1"].kind) == ("objective", "task")
+
+
+def test_rules_a_decision_issues_are_provisions_and_its_own_plan_content_keeps_its_topics():
+    """A decision issuing "QUY CHẾ hoạt động của Hội đồng": the rules' "Điều 4. Nhiệm vụ của Hội đồng" heads
+    provisions; the decision's own "1. Nhiệm vụ:" (a programme it approves) still heads tasks."""
+    doc = document_from_text(HEADER.replace("210/UBND-NLN", "15/QĐ-UBND") + """QUYẾT ĐỊNH
+Ban hành Quy chế hoạt động của Hội đồng thẩm định
+Điều 1. Phê duyệt Chương trình với các nội dung sau:
+1. Nhiệm vụ:
+a) Hỗ trợ 30 doanh nghiệp đổi mới công nghệ.
+Điều 2. Ban hành kèm theo Quyết định này Quy chế hoạt động của Hội đồng thẩm định.
+""" + CLOSING + """QUY CHẾ
+Hoạt động của Hội đồng thẩm định
+(Ban hành kèm theo Quyết định số 15/QĐ-UBND ngày 12 tháng 3 năm 2026)
+Điều 1. Nhiệm vụ của Hội đồng
+1. Thẩm định dự thảo văn bản.
+2. Kiến nghị việc sửa đổi dự thảo.
+""")
+    kinds = {(item.path, item.text[:20]): item.kind for item in doc.items}
+    assert kinds[("Điều 1.1.a", "Hỗ trợ 30 doanh nghi")] == "task"
+    assert kinds[("Điều 1.1", "Thẩm định dự thảo vă")] == "paragraph"

@@ -26,7 +26,7 @@ import regex
 from pipeline.model import TextLine
 from pipeline.model import BBox
 from pipeline.segment.layout import Layout
-from pipeline.lexicon import ascii_fold, is_upper_text
+from pipeline.lexicon import REGULATION_TYPES, RULES_TYPES, ascii_fold, is_upper_text
 from pipeline.segment.patterns import ROMAN, Enumerator, match_enumerator, roman_to_int
 from pipeline.segment.tables import RowItem, TableReading, read_tables
 
@@ -65,6 +65,7 @@ class Node:
     last_line: TextLine | None = None
     counters: dict[str, int] = field(default_factory=dict)  # per-parent counters for bullets and paragraphs
     run_in: bool = False  # an un-enumerated run-in heading ("Giai đoạn 1: …") that holds the bullets after it
+    part: int = 0  # the part of the file (Layout.parts) the unit belongs to
 
     def label_for(self, symbol: str) -> str:
         self.counters[symbol] = self.counters.get(symbol, 0) + 1
@@ -106,6 +107,7 @@ class TreeBuilder:
         self.outside_quote: list[Node] | None = None
         self.floor = 0
         self.following: list[TextLine] = []  # the next two body lines of the part (for a damaged heading)
+        self.part_no = 0
 
     # ---- nodes ----------------------------------------------------------
     def new_node(self, line: TextLine, etype: str, label: str, enumerator: str | None, start: int, parent: Node | None) -> Node:
@@ -136,6 +138,7 @@ class TreeBuilder:
             parent.children.append(node)
         self.nodes.append(node)
         self.part_nodes.append(node)
+        node.part = self.part_no
         return node
 
     def extend(self, node: Node, line: TextLine) -> None:
@@ -506,12 +509,13 @@ def own_kind(text: str) -> str | None:
 
 
 def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] | None = None,
-                 topics: bool = True) -> None:
+                 provisions: frozenset[int] = frozenset()) -> None:
     """Kinds from the heading a unit sits under.
 
-    ``topics=False`` for a regulation (a law, decree or circular): its units are provisions, whatever their
-    headings say ("Nội dung thẩm định", "Yêu cầu kỹ thuật" head what is assessed or required, not a plan's
-    tasks and objectives); a body addressed and a clause naming who executes it still make assignments.
+    ``provisions``: the parts (``Node.part``) that are regulations (a law, decree or circular, a regulation
+    or rules a decision issues): their units are provisions, whatever their headings say ("Nội dung thẩm
+    định", "Yêu cầu kỹ thuật" head what is assessed or required, not a plan's tasks and objectives); a body
+    addressed and a clause naming who executes it still make assignments.
 
     ``addressee(heading)`` says whether a heading names the body it addresses ("1. Sở Xây
     dựng:", "Giao Sở Tài chính:"); the units under such a heading are that body's assignments.
@@ -538,6 +542,7 @@ def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] 
                                                 and not _only_continued(node, own)):
             node.kind = "section"
         else:
+            topics = node.part not in provisions
             node.kind = own_kind(own) or _context_kind(node, text, names_body, topics) or "paragraph"
 
 
@@ -575,12 +580,14 @@ def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool], top
 
 def build_tree(
     lines: list[TextLine], layout: Layout, text: str, tables: TableReading | None = None,
-    addressee: Callable[[str], bool] | None = None, topics: bool = True,
+    addressee: Callable[[str], bool] | None = None, regulation: bool = False,
 ) -> tuple[list[Node], set[int]]:
     """Items of every part, in reading order; and the indexes of the lines that became preamble.
 
     `tables`: the tables as `read_tables(lines)` reads them (read here when not given);
-    ``addressee``, ``topics``: see :func:`assign_kinds`."""
+    ``addressee``: see :func:`assign_kinds`; ``regulation``: the main document is a regulation (its type
+    decided from more than its heading), and so are its appendices; an attached part of another document
+    is one when its heading says so ("QUY CHẾ" issued by a decision)."""
     builder = TreeBuilder(text)
     builder.tables = tables if tables is not None else read_tables(lines)
     preamble_lines: set[int] = set()
@@ -591,6 +598,7 @@ def build_tree(
     for part_no in sorted(by_part):
         builder.reset()
         part_lines = by_part[part_no]
+        builder.part_no = part_no
         has_units = any(line.cells is None and match_enumerator(line.text.lstrip()) for line in part_lines)
         seen_unit = False
         for k, line in enumerate(part_lines):
@@ -604,7 +612,9 @@ def build_tree(
             role = builder.add_body_line(line, preamble=has_units and not seen_unit)
             if role == "preamble":
                 preamble_lines.add(line.index)
-    assign_kinds(builder.nodes, text, addressee, topics)
+    provisions = frozenset(n for n, part in enumerate(layout.parts) if regulation or (
+        n and part.doc_type is not None and part.doc_type.slug in REGULATION_TYPES | RULES_TYPES))
+    assign_kinds(builder.nodes, text, addressee, provisions)
     return _without_empty_headings(builder.nodes), preamble_lines
 
 
