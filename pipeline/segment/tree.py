@@ -464,6 +464,9 @@ _FORMAL_RE = regex.compile(
 )
 
 
+# In a regulation only an article on its aims states objectives ("Mục tiêu, định hướng …", "Mục đích"):
+# "Yêu cầu kỹ thuật" is what is required, "Chỉ tiêu tài chính" defines indicators.
+_AIMS_RE = regex.compile(r"^(?:cac |nhung )?(?:muc tieu|muc dich)\b")
 _SPACES = regex.compile(r"\s+")
 _NOT_FOLD_WORD = regex.compile(r"[^a-z0-9:/ ]+")
 _NOT_TOPIC_WORD = regex.compile(r"[^a-z0-9 ]+")
@@ -514,8 +517,9 @@ def assign_kinds(nodes: list[Node], text: str, addressee: Callable[[str], bool] 
 
     ``provisions``: the parts (``Node.part``) that are regulations (a law, decree or circular, a regulation
     or rules a decision issues): their units are provisions, whatever their headings say ("Nội dung thẩm
-    định", "Yêu cầu kỹ thuật" head what is assessed or required, not a plan's tasks and objectives); a body
-    addressed and a clause naming who executes it still make assignments.
+    định", "Yêu cầu kỹ thuật" head what is assessed or required, not a plan's tasks and objectives); an
+    article on its "Mục tiêu" still states objectives, and a body addressed and a clause naming who
+    executes it still make assignments.
 
     ``addressee(heading)`` says whether a heading names the body it addresses ("1. Sở Xây
     dựng:", "Giao Sở Tài chính:"); the units under such a heading are that body's assignments.
@@ -572,7 +576,8 @@ def _context_kind(node: Node, text: str, names_body: Callable[[Node], bool], top
                 # a unit that is only another body's name is an entry of a list of bodies
                 return None if names_body(node) else "assignment"
             topic = topic_of(text[ancestor.start:ancestor.end])
-            if topic and (topics or topic == "assignment"):
+            if topic and (topics or topic == "assignment" or (topic == "objective" and _AIMS_RE.match(
+                    _fold(text[ancestor.start:ancestor.end])))):
                 return topic
         ancestor = ancestor.parent
     return None
