@@ -27,9 +27,10 @@ def test_the_targets_of_a_plan_are_its_units_with_figures_and_their_period(docs)
     targets = {t.path: t for t in targets_of(docs["decision"])}
     assert set(targets) == {"I.1", "I.2", "I.3", "II.1", "II.2", "II.3"}  # II.4 sets no figure: not a target
     assert targets["I.1"].deadline_end == "2025-12-31" and targets["I.1"].deadline_from == "item"
-    # no deadline of its own: the period of the plan's title ("giai đoạn 2024 - 2025")
+    # no deadline of its own: the period of the plan's title ("Kế hoạch phát triển … giai đoạn 2024 - 2025"),
+    # which the item inherits (a title's period counts even inside the name of the plan it issues)
     assert (targets["I.2"].deadline_start, targets["I.2"].deadline_end) == ("2024-01-01", "2025-12-31")
-    assert targets["I.2"].deadline_from == "document period"
+    assert targets["I.2"].deadline_from == "title"
     assert document_period(docs["decision"]) == ("2024-01-01", "2025-12-31")
 
 
