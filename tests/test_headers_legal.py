@@ -526,3 +526,14 @@ def test_a_title_that_repeats_the_type_name_and_one_that_lists_its_subjects():
     plan = document_from_text(CIRCULAR_HEAD.replace("21/2026/TT-BTC", "21/KH-BTC").replace("THÔNG TƯ", "KẾ HOẠCH")
                               + "Kế hoạch hành động thực hiện Chương trình chuyển đổi số\n" + CIRCULAR_BODY)
     assert plan.document.title == "Kế hoạch hành động thực hiện Chương trình chuyển đổi số"
+
+
+def test_the_issuers_of_a_joint_act_are_cased_one_by_one_and_a_form_code_is_no_issuer():
+    from pipeline.segment.header import issuer_bodies
+
+    assert agency_case("BỘ TÀI CHÍNH - CÔNG NGHIỆP - TỔNG CỤC HẢI QUAN") == "Bộ Tài chính - Công nghiệp - Tổng cục Hải quan"
+    assert agency_case("BỘ TÀI CHÍNH - BỘ CÔNG NGHIỆP") == "Bộ Tài chính - Bộ Công nghiệp"
+    # a dash inside one name stays in it
+    assert agency_case("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") == "Bộ Lao động - Thương binh và Xã hội"
+    assert agency_case("ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU") == "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu"
+    assert issuer_bodies(["B1-1-ĐONTC"]) == [] and issuer_bodies(["Mẫu số 01", "BỘ TÀI CHÍNH"]) == ["Bộ Tài chính"]

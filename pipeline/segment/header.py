@@ -241,9 +241,22 @@ def agency_case(name: str) -> str:
     fixed = _FIXED_NAMES.get(name.upper())
     if fixed:
         return fixed
+    joint = _JOINT_SEPARATOR_RE.split(name)
+    if len(joint) > 1:
+        # issuers of a joint act ("BỘ TÀI CHÍNH - BỘ CÔNG NGHIỆP - TỔNG CỤC HẢI QUAN"): each body cased as a
+        # name of its own; a dash before a word that heads no body stays inside the name ("… - Công nghiệp")
+        groups = [joint[0]]
+        for part in joint[1:]:
+            if starts_with_agency_head(part):
+                groups.append(part)
+            else:
+                groups[-1] += " - " + part
+        if len(groups) > 1:
+            return " - ".join(agency_case(group) for group in groups)
     return _PROPER_NOUN_RE.sub(lambda m: _PROPER_NOUNS[m.group(0).casefold()], _keep_codes(name, _agency_case(name)))
 
 
+_JOINT_SEPARATOR_RE = regex.compile(r"\s+[-–]\s+")
 # The central bodies that issue legal normative documents, spelled as the Law names them, and the
 # proper nouns inside other names.
 _FIXED_NAMES = {
@@ -319,13 +332,16 @@ def issuer_bodies(lines: list[str]) -> list[str]:
     bodies: list[str] = []
     for text in lines:
         text = left_block(text)
-        if not text or is_separator(text):
-            continue
+        if not text or is_separator(text) or _FORM_CODE_RE.match(text):
+            continue  # (a form's code printed over its heading, "B1-1-ĐONTC", "Mẫu số 01", names no body)
         if (starts_with_agency_head(text) or not bodies) and not (bodies and _INCOMPLETE_BODY_RE.search(bodies[-1])):
             bodies.append(text)
         else:
             bodies[-1] = f"{bodies[-1]} {text}"
     return [agency_case(b) for b in bodies]
+
+
+_FORM_CODE_RE = regex.compile(r"^(?:(?=\S*\d)[\p{Lu}\d]+(?:[-./][\p{Lu}\d]+)+|Mẫu\s+(?:số\s+)?\S+)\s*$", regex.IGNORECASE)
 
 
 AUTHORITY_RE = regex.compile(
