@@ -169,6 +169,9 @@ DOC_TYPE_BY_SLUG = {t.slug: t for t in DOC_TYPES}
 REGULATION_TYPES = frozenset({"hien_phap", "bo_luat", "luat", "phap_lenh", "nghi_dinh", "thong_tu", "thong_tu_lien_tich"})
 #: A regulation or rules a decision issues ("QUY ĐỊNH", "QUY CHẾ"): provisions too.
 RULES_TYPES = frozenset({"quy_dinh", "quy_che"})
+# Codes as printed first ("ĐA" đề án but "DA" dự án, "HĐ" hợp đồng but "HD" hướng dẫn), then folded
+# (a code OCR or a legacy font left without its marks).
+_CODE_TO_SLUG_EXACT = {code.casefold(): t.slug for t in DOC_TYPES for code in t.codes}
 _CODE_TO_SLUG = {ascii_fold(code): t.slug for t in DOC_TYPES for code in t.codes}
 
 # The types that head a document (or a document attached to another one). An official letter is
@@ -231,7 +234,7 @@ def _leading_words_re(n: int) -> regex.Pattern:
 
 def doc_type_from_code(code: str) -> str | None:
     """The type slug of a số ký hiệu code: "QĐ" -> quyet_dinh, "TTr" -> to_trinh."""
-    return _CODE_TO_SLUG.get(ascii_fold(code))
+    return _CODE_TO_SLUG_EXACT.get(code.casefold()) or _CODE_TO_SLUG.get(ascii_fold(code))
 
 
 _NUMBER_PARTS_RE = regex.compile(r"[/\-.]")

@@ -114,3 +114,14 @@ def test_bases_wrapped_around_stray_ocr_marks_keep_their_dates():
     for citation in doc.citations:
         for mention in citation.mentions:
             assert doc.text[mention.span[0]:mention.span[1]] == mention.raw
+
+
+def test_a_word_naming_what_an_act_does_yields_to_its_symbols_type_code():
+    """"Giấy phép số 131/QĐ-UBND" is a decision granting a permit; "Văn bản số 1591-CV/ĐU" a letter; a Party rule
+    "Quy định số 296-QĐ/TW" keeps its word. "ĐA" is đề án, "DA" dự án; "HĐ" hợp đồng, "HD" hướng dẫn."""
+    from pipeline.lexicon import doc_type_from_code
+
+    types = {h.number: h.doc_type for h in find_citations(
+        "theo Giấy phép số 131/QĐ-UBND ngày 16/01/2023, Văn bản số 1591-CV/ĐU ngày 02/3/2026 và Quy định số 296-QĐ/TW")}
+    assert types == {"131/QĐ-UBND": "quyet_dinh", "1591-CV/ĐU": "cong_van", "296-QĐ/TW": "quy_dinh"}
+    assert [doc_type_from_code(c) for c in ("ĐA", "DA", "HĐ", "HD")] == ["de_an", "du_an", "hop_dong", "huong_dan"]

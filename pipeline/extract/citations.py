@@ -103,6 +103,9 @@ class CitationHit:
     name: str | None = None  # a law's name as printed ("Đất đai"), when it is cited by name
 
 
+_FORM_WORD_TYPES = frozenset({"giay_phep", "van_ban"})
+
+
 def find_citations(text: str) -> list[CitationHit]:
     """Every cited document in `text`, in order, with spans into `text`."""
     repaired = repair_digits(text)
@@ -122,7 +125,11 @@ def find_citations(text: str) -> list[CitationHit]:
         if before:
             doc_type = doc_type_from_word(before.group("type"))
             start = before.start()
-        doc_type = doc_type or doc_type_from_number(number)
+        # a word that names what the act does, not its type: "Giấy phép số 131/QĐ-UBND" is a decision granting
+        # a permit, "Văn bản số 12/BC-UBND" a report; the symbol's code says the type. (Otherwise the word
+        # counts: a Party rule is "Quy định số 296-QĐ/TW".)
+        coded = doc_type_from_number(number)
+        doc_type = coded if coded and doc_type in _FORM_WORD_TYPES else doc_type or coded
         date, end = _date_after(form, end)
         issuer, end = _issuer_after(text, end)
         hits.append(CitationHit(doc_type, number, date, issuer, text[start:end], start, end))
