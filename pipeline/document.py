@@ -24,6 +24,7 @@ from pipeline.extract.quantities import extract_quantities
 from pipeline.extract.table_values import row_values  # table cells by column meaning (issue 5)
 from pipeline.model import (
     Agency,
+    Citation,
     Deadline,
     DigitalSignature,
     Document,
@@ -77,7 +78,8 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     links = link_table_rows(items)  # issue 5: table rows -> the narrative items they measure
     _inherit_deadlines(items, info, links)
     check_announced_counts(items)
-    citations = merge_citations(_citation_hits(doc, layout, nodes, preamble), own_number=info.number)
+    citations = _not_after(merge_citations(_citation_hits(doc, layout, nodes, preamble), own_number=info.number),
+                           info.issued_date)
     pages = [
         PageInfo(number=p.number, span=doc.page_spans.get(p.number, (0, 0)), source=p.source, quality=p.quality,
                  width=p.width, height=p.height)
@@ -354,6 +356,33 @@ def _dated_by(hit, number: str | None, issued_date: str | None, issuer: str | No
         issuer = _body_named(hit.issuer)
         inferred.append("issuer")
     return issued_date, issuer
+
+
+def _not_after(citations: list[Citation], issued: str | None) -> list[Citation]:
+    """A cited act is dated on or before the act citing it. A later year is misread (OCR: "14/7/2096" in a 2026
+    decision): the year one digit away from the document's is taken, failing that the date is left out; a
+    later day of the same year is kept as printed (a typo of the source, or of the document's own date).
+    Each says so and goes to review."""
+    if not issued:
+        return citations
+    year = issued[:4]
+    out = []
+    for c in citations:
+        if c.issued_date and c.issued_date > issued:
+            printed = c.issued_date[:4]
+            fixed = f"{year}{c.issued_date[4:]}"
+            if printed == year:
+                date, why = c.issued_date, "kept as printed"
+            elif sum(a != b for a, b in zip(printed, year)) == 1 and fixed <= issued:
+                date, why = fixed, f"year read as {year}"
+            else:
+                date, why = None, "date left out"
+            c = c.model_copy(update={
+                "issued_date": date, "confidence": min(c.confidence, 0.6),
+                "reasons": c.reasons + [f"dated {c.issued_date}, after the document itself ({issued}): {why}"],
+            })
+        out.append(c)
+    return out
 
 
 def _body_named(name: str) -> str:

@@ -125,3 +125,22 @@ def test_a_word_naming_what_an_act_does_yields_to_its_symbols_type_code():
         "theo Giấy phép số 131/QĐ-UBND ngày 16/01/2023, Văn bản số 1591-CV/ĐU ngày 02/3/2026 và Quy định số 296-QĐ/TW")}
     assert types == {"131/QĐ-UBND": "quyet_dinh", "1591-CV/ĐU": "cong_van", "296-QĐ/TW": "quy_dinh"}
     assert [doc_type_from_code(c) for c in ("ĐA", "DA", "HĐ", "HD")] == ["de_an", "du_an", "hop_dong", "huong_dan"]
+
+
+def test_a_cited_act_dated_after_the_citing_one_is_misread_and_goes_to_review():
+    """"Tờ trình số 4179/TTr-SCT ngày 14/7/2096" in a decision of 2026: OCR misread the year, and the year one digit
+    from the document's is taken; a later day of the same year stays as printed; both are flagged."""
+    doc = document_from_text("""ỦY BAN NHÂN DÂN
+TỈNH LÀO CAI
+Số: 2507/QĐ-UBND
+Lào Cai, ngày 21 tháng 7 năm 2026
+QUYẾT ĐỊNH
+Về việc cấp giấy phép sử dụng vật liệu nổ công nghiệp
+Căn cứ Nghị định số 71/2026/NĐ-CP ngày 25 tháng 8 năm 2026 của Chính phủ;
+Theo đề nghị của Sở Công Thương tại Tờ trình số 4179/TTr-SCT ngày 14/7/2096.
+QUYẾT ĐỊNH:
+Điều 1. Cho phép Công ty sử dụng vật liệu nổ công nghiệp.
+""")
+    by_number = {c.number: c for c in doc.citations}
+    assert by_number["4179/TTr-SCT"].issued_date == "2026-07-14" and by_number["4179/TTr-SCT"].confidence < 0.7
+    assert by_number["71/2026/NĐ-CP"].issued_date == "2026-08-25" and "kept as printed" in by_number["71/2026/NĐ-CP"].reasons[-1]
