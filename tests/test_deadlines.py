@@ -482,3 +482,14 @@ def test_a_title_takes_the_period_of_the_programme_it_carries_out():
     title = extract_deadline("Thực hiện Đề án số 08 về phát triển công nghiệp giai đoạn 2026-2030", title=True)
     assert (title.start, title.end) == ("2026-01-01", "2030-12-31")
     assert extract_deadline("Tháo gỡ khó khăn trong triển khai Luật Địa chất và khoáng sản năm 2024", title=True) is None
+
+
+@pytest.mark.parametrize("text, recurrence", [
+    ("Sao kê tài khoản ngân hàng ghi nhận thu nhập hàng tháng của bên bảo đảm;", None),  # a monthly income
+    ("Bản sao quyết định về việc hưởng chế độ hưu trí hằng tháng.", None),
+    ("Chi trợ cấp hàng tháng cho các đối tượng bảo trợ xã hội.", "monthly"),  # paying it is the work
+    ("Sở Tài chính báo cáo hằng tháng về tiến độ giải ngân.", "monthly"),
+])
+def test_a_period_qualifying_an_amount_is_no_recurrence_of_the_work(text, recurrence):
+    found = extract_deadline(text)
+    assert (found.recurrence if found else None) == recurrence

@@ -558,9 +558,19 @@ def _shift(start: dt.date, n: int, unit: str) -> dt.date | None:
         return None
 
 
+# "thu nhập hàng tháng", "hưởng chế độ hưu trí hằng tháng": the period qualifies an amount earned or received,
+# it is no recurrence of the work ("báo cáo hằng năm", "chi trợ cấp hằng tháng", paying it, are).
+_AMOUNT_BEFORE_RE = re.compile(
+    r"(?<![\p{L}\p{M}])(?<!(?:chi|trả|toán|cấp|nộp|đóng)\s+)"
+    r"(?:thu\s+nhập|(?:tiền\s+)?lương(?:\s+hưu)?|trợ\s+cấp|phụ\s+cấp|(?:chế\s+độ\s+)?hưu\s+trí|doanh\s+thu)"
+    r"(?:\s+(?:bình\s+quân|thực\s+tế|cơ\s+bản))?\s+$", re.IGNORECASE)
+
+
 def _recurrence_candidates(text: str) -> list[_Candidate]:
     out = []
     for m in _EVERY_RE.finditer(text):
+        if not m.group("dk") and _AMOUNT_BEFORE_RE.search(text, max(0, m.start() - 30), m.start()):
+            continue
         periods = [_PERIOD_WORD[m.group(2).casefold()]]
         end = m.end()
         while lm := _LISTED_PERIOD_RE.match(text, end):  # "hằng tháng, quý, năm", "hằng quý, 6 tháng và năm"
