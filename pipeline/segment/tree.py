@@ -272,8 +272,10 @@ class TreeBuilder:
         """A section heading ("Mục 1") OCR turned into letters ("ca ỐC ĐỘ"), known by where it stands: in a
         chapter, a short line in mixed case between the chapter's title (or an article) and a title in
         capitals that an article follows. Numbered after the chapter's sections before it."""
+        if len(text) > 14 or len(text.split()) > 3 or is_upper_text(text) or not self.following:
+            return None
         chapters = [n for n in self.part_nodes if n.etype == "chuong"]
-        if not chapters or len(text) > 14 or len(text.split()) > 3 or is_upper_text(text) or not self.following:
+        if not chapters:
             return None
         title, *rest = self.following
         after = match_enumerator(rest[0].text.strip()) if rest else None
