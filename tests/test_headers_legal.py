@@ -537,3 +537,19 @@ def test_the_issuers_of_a_joint_act_are_cased_one_by_one_and_a_form_code_is_no_i
     assert agency_case("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI") == "Bộ Lao động - Thương binh và Xã hội"
     assert agency_case("ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU") == "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu"
     assert issuer_bodies(["B1-1-ĐONTC"]) == [] and issuer_bodies(["Mẫu số 01", "BỘ TÀI CHÍNH"]) == ["Bộ Tài chính"]
+
+
+def test_a_heading_that_names_no_body_is_no_issuer():
+    """A form's heading in capitals ("ĐƠN ĐĂNG KÝ", "PHÁT TRIỂN CÔNG NGHỆ") or a paper's "LỜI MỞ ĐẦU" at the top is
+    no issuing body; "UBND TỈNH LÀO CAI" and "BAN CHỈ ĐẠO …" are."""
+    from pipeline.segment.header import issuer_bodies
+
+    assert issuer_bodies(["ĐƠN ĐĂNG KÝ", "CẤP NHÀ NƯỚC"]) == []
+    assert issuer_bodies(["PHÁT TRIỂN CÔNG NGHỆ"]) == []
+    assert [b[:11] for b in issuer_bodies(["BAN CHỈ ĐẠO CHƯƠNG TRÌNH QUỐC GIA"])] == ["Ban Chỉ đạo"]
+    letter = document_from_text("""Khóa họp lần thứ ba, Diễn đàn Việt-Pháp
+Hà Nội, ngày 20 tháng 03 năm 2002
+LỜI MỞ ĐẦU
+Trong những năm 1990, tỷ lệ tăng trưởng của nền kinh tế đạt mức cao.
+""")
+    assert letter.document.issuer is None

@@ -334,6 +334,8 @@ def issuer_bodies(lines: list[str]) -> list[str]:
         text = left_block(text)
         if not text or is_separator(text) or _FORM_CODE_RE.match(text):
             continue  # (a form's code printed over its heading, "B1-1-ĐONTC", "Mẫu số 01", names no body)
+        if not bodies and not starts_with_agency_head(text):
+            continue  # a first line that names no body ("Lời mở đầu", a form's heading "ĐƠN ĐĂNG KÝ")
         if (starts_with_agency_head(text) or not bodies) and not (bodies and _INCOMPLETE_BODY_RE.search(bodies[-1])):
             bodies.append(text)
         else:

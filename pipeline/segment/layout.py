@@ -104,8 +104,11 @@ def _names_authority(rest: str) -> bool:
     return bool(_OF_BODY_RE.match(rest)) and hdr.authority_body(rest[3:].strip().upper()) is not None
 
 
-# "PHỤ LỤC", "DANH MỤC 1": an appendix's or a list's heading at the top of a file, not an issuing body
-_LIST_HEADING_RE = regex.compile(r"^(?:phụ\s+lục|danh\s+mục)(?![\p{L}\p{M}])", regex.IGNORECASE)
+# "PHỤ LỤC", "DANH MỤC 1": an appendix's or a list's heading at the top of a file, not an issuing body; nor is a
+# book's or a paper's section heading ("LỜI MỞ ĐẦU", "LỜI NÓI ĐẦU", "MỤC LỤC", "TÓM TẮT")
+_LIST_HEADING_RE = regex.compile(
+    r"^(?:phụ\s+lục|danh\s+mục|lời\s+(?:mở|nói)\s+đầu|mục\s+lục|tóm\s+tắt|giới\s+thiệu)(?![\p{L}\p{M}])",
+    regex.IGNORECASE)
 _SUBJECT_AFTER_NUMBER_RE = regex.compile(r"\s(V/v|V/V|Về\s+việc)\b")
 _LIST_DASH_RE = regex.compile(r"^[-–+•]\s*\S")
 _LUU_RE = regex.compile(r"^Lưu\s*:")
