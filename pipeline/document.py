@@ -72,7 +72,8 @@ def build_document(raw: RawDocument, source: Source) -> Document:
                                  addressee=lambda text: bool(addressed_agencies(text, name_only=True)),
                                  regulation=info.doc_type in REGULATION_TYPES | RULES_TYPES)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
-    items = [_item(node, doc, issued) for node in nodes]
+    regulation = info.doc_type in REGULATION_TYPES | RULES_TYPES
+    items = [_item(node, doc, issued, regulation) for node in nodes]
     _inherit_agencies(items)
     table_infos, table_warnings = _check_tables(tables, nodes, items)
     links = link_table_rows(items)  # issue 5: table rows -> the narrative items they measure
@@ -422,9 +423,9 @@ def _received(layout: Layout) -> Received | None:
 # --------------------------------------------------------------------------
 # Items and facts
 # --------------------------------------------------------------------------
-def _item(node: Node, doc: Assembled, issued: dt.date | None) -> Item:
+def _item(node: Node, doc: Assembled, issued: dt.date | None, regulation: bool = False) -> Item:
     text = doc.text[node.start:node.end].replace("\n", " ")
-    quantities, deadline = _extract_facts(text, node.start, issued)
+    quantities, deadline = _extract_facts(text, node.start, issued, regulation)
     row_cells = None
     if node.row is not None:
         row_cells = [TableCell(column=c.column, header=list(c.header), key=c.key, text=c.text, role=c.role,
@@ -553,12 +554,16 @@ def _ocr_confidence(node: Node, doc: Assembled) -> tuple[float, list[str]]:
     return round(worst, 3), reasons
 
 
-def _extract_facts(text: str, offset: int, issued: dt.date | None) -> tuple[list[Quantity], Deadline | None]:
+def _extract_facts(text: str, offset: int, issued: dt.date | None,
+                   regulation: bool = False) -> tuple[list[Quantity], Deadline | None]:
+    """Quantities and deadline of a unit's text. In a regulation a period wholly before the act's date is a
+    condition on the past ("giấy phép cấp trước ngày 01/7/2025", "từ tháng 02/1979 đến 31/12/1988"), not the
+    time of any work it orders."""
     quantities = []
     for q in extract_quantities(text):
         q.span = (q.span[0] + offset, q.span[1] + offset)
         quantities.append(q)
-    deadline = extract_deadline(text, issued)
+    deadline = extract_deadline(text, issued, past=not regulation)
     if deadline is not None and deadline.span is not None:
         deadline.span = (deadline.span[0] + offset, deadline.span[1] + offset)
     return quantities, deadline

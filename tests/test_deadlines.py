@@ -493,3 +493,20 @@ def test_a_title_takes_the_period_of_the_programme_it_carries_out():
 def test_a_period_qualifying_an_amount_is_no_recurrence_of_the_work(text, recurrence):
     found = extract_deadline(text)
     assert (found.recurrence if found else None) == recurrence
+
+
+def test_the_date_of_a_cited_act_whose_symbol_breaks_after_its_dash_is_no_deadline():
+    assert extract_deadline("Sửa đổi, bổ sung một số Điều của Thông tư số 11/2024/TT- BNNPTNT ngày 04 tháng 9 năm 2024 "
+                            "của Bộ trưởng Bộ Nông nghiệp") is None
+
+
+def test_in_a_regulation_a_period_before_its_date_is_a_condition_on_the_past():
+    """"giấy phép được cấp trước ngày 01/7/2025" in a circular of December 2025 bounds no work; with ``past=True``
+    (plans, reports) it would count; a quarter printed without its year is not judged so."""
+    signed = dt.date(2025, 12, 2)
+    text = "Áp dụng đối với đơn vị được cấp giấy phép hoạt động điện lực trước ngày 01/7/2025."
+    assert extract_deadline(text, signed, past=False) is None
+    assert extract_deadline(text, signed).end == "2025-07-01"
+    assert extract_deadline("Báo cáo tình hình hoạt động Quý I, II, III", signed, past=False) is not None
+    future = extract_deadline("Chậm nhất đến ngày 01 tháng 7 năm 2027, các bộ hoàn thành việc rà soát.", signed, past=False)
+    assert future.end == "2027-07-01"

@@ -697,9 +697,10 @@ _ACTION_WORDS_RE = re.compile(
 # A count between the noun and the year ("Danh mục nhiệm vụ 03 đợt năm 2018"):
 # the year is when the counted rounds happen. ("Đề án số 08 về …": a number, not a count.)
 _COUNT_RE = re.compile(r"(?<![\d/])(?<!(?<![\p{L}\p{M}])số\s*:?\s*)\d{1,3}(?:\.\d{3})*\s+(?!(?:năm|tháng|ngày|quý|tuần)(?![\p{L}\p{M}]))[\p{L}]", re.IGNORECASE)
-# A document number or "số ..." right before a date: the date belongs to the citation.
+# A document number or "số ..." right before a date: the date belongs to the citation (also a symbol broken
+# after its dash, "11/2024/TT- BNNPTNT ngày 04 tháng 9 năm 2024").
 _DOC_REF = (
-    r"(?:\d+\s*[/-]\s*(?=[\d&.\-/]*\p{L})[\p{L}\d&.\-/]+|số\s*:?\s*\d+[\p{L}\d&./\-]*|(?:quyết định|nghị định|nghị quyết|thông tư|chỉ thị|"
+    r"(?:\d+\s*[/-]\s*(?=[\d&.\-/]*\p{L})[\p{L}\d&.\-/]+(?:(?<=-)\s+\p{Lu}[\p{L}\d&.\-/]*)?|số\s*:?\s*\d+[\p{L}\d&./\-]*|(?:quyết định|nghị định|nghị quyết|thông tư|chỉ thị|"
     r"công văn|kế hoạch|tờ trình|luật|văn bản|thông báo|kết luận)\s+(?:số\s+)?\d[\p{L}\d&./\-]*)"
 )
 _CITATION_BEFORE_RE = re.compile(
@@ -958,8 +959,11 @@ def _recurrence_phrase(text: str, recurrences: list[_Candidate]) -> _Candidate |
     return next((g for g in groups if g.directed), groups[0])
 
 
+_YEAR_PRINTED_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
 def extract_deadline(text: str, document_date: dt.date | None = None, *, time_field: bool = False,
-                     title: bool = False) -> Deadline | None:
+                     title: bool = False, past: bool = True) -> Deadline | None:
     """The time bound stated in ``text``, or ``None``.
 
     ``document_date`` (the signing date) resolves relative expressions ("trong
@@ -969,7 +973,9 @@ def extract_deadline(text: str, document_date: dt.date | None = None, *, time_fi
     "2024 - 2026" or "6/2024" at its start is read, as it is after a "Thời gian …:" label.
     ``title``: the text is a document's title, whose period is the document's even when it is printed as
     part of the programme's name it carries out ("Kế hoạch thực hiện Đề án số 08 … giai đoạn 2026-2030"; a
-    single year after a name, "Luật Địa chất và khoáng sản năm 2024", stays the name's).
+    single year after a name, "Luật Địa chất và khoáng sản năm 2024", stays the name's). ``past=False``: a
+    period that ends before ``document_date`` is not the time of the work (a regulation's conditions on the
+    past); a report's or a plan's past periods (results of 2025, "từ năm 2017") still count.
     """
     if not text or not text.strip():
         return None
@@ -988,6 +994,10 @@ def extract_deadline(text: str, document_date: dt.date | None = None, *, time_fi
             continue
         bounds.append(c)
     bounds = _join_ranges(text, bounds)
+    if not past and document_date is not None:
+        # a period printed with its year that ends before the document: a condition on the past
+        bounds = [c for c in bounds if not (c.finish is not None and c.finish < document_date
+                                            and _YEAR_PRINTED_RE.search(text, c.start, c.end))]
     for c in bounds:
         if t.in_label(c):
             c.tier = TIER_LABEL
