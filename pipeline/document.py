@@ -43,7 +43,7 @@ from pipeline.model import (
 from pipeline.read import read_file
 from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
-from pipeline.lexicon import DOC_TYPE_BY_SLUG, REGULATION_TYPES, RULES_TYPES, ascii_fold, doc_type_from_number, is_upper_text
+from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, is_regulation, doc_type_from_number, is_upper_text
 from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, is_basis, starts_with_agency_head
 from pipeline.segment.tables import TableReading, mark_text_tables, read_tables
 from pipeline.segment.tree import Node, build_tree
@@ -70,9 +70,9 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     info = _document_info(doc, layout, source)
     nodes, preamble = build_tree(doc.lines, layout, doc.text, tables,
                                  addressee=lambda text: bool(addressed_agencies(text, name_only=True)),
-                                 regulation=info.doc_type in REGULATION_TYPES | RULES_TYPES)
+                                 regulation=is_regulation(info.doc_type, info.number))
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
-    regulation = info.doc_type in REGULATION_TYPES | RULES_TYPES
+    regulation = is_regulation(info.doc_type, info.number)
     items = [_item(node, doc, issued, regulation) for node in nodes]
     _inherit_agencies(items)
     table_infos, table_warnings = _check_tables(tables, nodes, items)

@@ -169,6 +169,18 @@ DOC_TYPE_BY_SLUG = {t.slug: t for t in DOC_TYPES}
 REGULATION_TYPES = frozenset({"hien_phap", "bo_luat", "luat", "phap_lenh", "nghi_dinh", "thong_tu", "thong_tu_lien_tich"})
 #: A regulation or rules a decision issues ("QUY ĐỊNH", "QUY CHẾ"): provisions too.
 RULES_TYPES = frozenset({"quy_dinh", "quy_che"})
+#: Decisions, resolutions and directives are legal normative acts when their number carries the year
+#: ("12/2026/QĐ-UBND", "254/2025/NQ-HĐND": the law on legal normative documents numbers them so; an
+#: administrative decision approving a plan is "4937/QĐ-UBND").
+_NORMATIVE_WHEN_YEARED = frozenset({"quyet_dinh", "nghi_quyet", "nghi_quyet_lien_tich", "chi_thi"})
+_YEARED_NUMBER_RE = regex.compile(r"^[\d.]+\s*/\s*(?:19|20)\d\d\s*/")
+
+
+def is_regulation(doc_type: str | None, number: str | None) -> bool:
+    """Does the act regulate (its units are provisions), by its type and the form of its number?"""
+    if doc_type in REGULATION_TYPES or doc_type in RULES_TYPES:
+        return True
+    return doc_type in _NORMATIVE_WHEN_YEARED and bool(number and _YEARED_NUMBER_RE.match(number))
 # Codes as printed first ("ĐA" đề án but "DA" dự án, "HĐ" hợp đồng but "HD" hướng dẫn), then folded
 # (a code OCR or a legacy font left without its marks).
 _CODE_TO_SLUG_EXACT = {code.casefold(): t.slug for t in DOC_TYPES for code in t.codes}

@@ -414,3 +414,21 @@ Hoạt động của Hội đồng thẩm định
     kinds = {(item.path, item.text[:20]): item.kind for item in doc.items}
     assert kinds[("Điều 1.1.a", "Hỗ trợ 30 doanh nghi")] == "task"
     assert kinds[("Điều 1.1", "Thẩm định dự thảo vă")] == "paragraph"
+
+
+def test_a_decision_numbered_with_its_year_is_a_normative_act_and_regulates():
+    """"12/2026/QĐ-UBND" (the law on legal normative documents puts the year in their numbers): its
+    "Nội dung …" headings head provisions; "15/QĐ-UBND", an administrative decision, keeps a programme's tasks."""
+    body = """QUYẾT ĐỊNH
+Quy định về khen thưởng
+Điều 1. Nội dung bằng khen
+1. Quốc hiệu được trình bày bằng chữ in hoa.
+2. Tiêu ngữ được trình bày bằng chữ in thường.
+""" + CLOSING
+    normative = by_path(document_from_text(HEADER.replace("210/UBND-NLN", "12/2026/QĐ-UBND") + body))
+    administrative = by_path(document_from_text(HEADER.replace("210/UBND-NLN", "15/QĐ-UBND") + body))
+    assert normative["Điều 1.1"].kind == "paragraph" and administrative["Điều 1.1"].kind == "task"
+    from pipeline.lexicon import is_regulation
+
+    assert is_regulation("nghi_quyet", "254/2025/NQ-HĐND") and not is_regulation("nghi_quyet", "35-NQ/TU")
+    assert is_regulation("thong_tu", None) and not is_regulation("ke_hoach", "21/2026/KH-UBND")
