@@ -253,3 +253,22 @@ def test_fast_dedupe_matches_pdfplumber_on_crowded_chars(seed):
                       "upright": rng.random() < 0.9, "doctop": top, "top": top, "x0": x0})
     assert dedupe_chars(chars) == reference(chars)
     assert dedupe_chars([]) == []
+
+
+def test_a_list_item_tabbed_to_a_second_column_is_one_line(tmp_path):
+    """"- Ông. Vũ Việt Linh <tab> - Chuyên viên phòng …" (a name and a position, the position tabbed): one line,
+    not a two-column block read left then right; the header's two columns still come apart."""
+    fx.require_fonts()
+    pdf = fx._new_pdf(running=False)
+    pdf.add_page()
+    fx._text(pdf, 20, 20, "ỦY BAN NHÂN DÂN TỈNH LÀO CAI", 12, bold=True)
+    fx._text(pdf, 110, 20, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True)
+    fx._text(pdf, 20, 40, "1. Đại diện Sở Công Thương", 13)
+    fx._text(pdf, 25, 48, "- Ông. Vũ Việt Linh", 13)
+    fx._text(pdf, 90, 48, "- Chuyên viên phòng Quản lý Công nghiệp;", 13)
+    fx._text(pdf, 25, 56, "- Ông. Triệu Vũ - Phó Chủ tịch xã", 13)
+    path = tmp_path / "list.pdf"
+    pdf.output(str(path))
+    texts = [line.text for line in read_pdf(path).lines]
+    assert "- Ông. Vũ Việt Linh - Chuyên viên phòng Quản lý Công nghiệp;" in texts
+    assert "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" in texts and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts

@@ -852,6 +852,15 @@ def _split_side(row: _Row, gutter: tuple[float, float]) -> tuple[_Row | None, _R
     return (_Row(left) if left else None), (_Row(right) if right else None)
 
 
+_LIST_ITEM_START = re.compile(r"^[-–+•]\s")
+
+
+def _tabbed_list_item(left: _Row | None, right: _Row | None) -> bool:
+    """One row of a list whose second part is tabbed to a column: "- Ông. Vũ Việt Linh <tab> - Chuyên viên …"
+    (a name and a position): a list item with a dash on both sides of the gap, not two columns."""
+    return bool(left and right and _LIST_ITEM_START.match(left.text) and _LIST_ITEM_START.match(right.text))
+
+
 def _column_flows(rows: list[_Row]) -> list[tuple[list[_Row], bool]]:
     """Split a run of rows into flows read in order: (rows, is_column_of_a_block)."""
     out: list[tuple[list[_Row], bool]] = []
@@ -888,6 +897,10 @@ def _column_flows(rows: list[_Row]) -> list[tuple[list[_Row], bool]]:
             members.append(row)
             j += 1
         sides = [_split_side(r, gutter) for r in members]
+        if len(members) == 1 and _tabbed_list_item(*sides[0]):
+            out.append((members, False))  # "- Ông. Vũ Việt Linh      - Chuyên viên …": one item, tabbed
+            i = j
+            continue
         out.append(([left for left, _ in sides if left], True))
         out.append(([right for _, right in sides if right], True))
         i = j
