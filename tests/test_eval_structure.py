@@ -31,7 +31,8 @@ SCORER = SHARED / "eval" / "score.py"
 
 pytestmark = pytest.mark.skipif(not (CORPUS.is_dir() and SCORER.is_file()), reason="../shared corpus absent")
 
-BARS = {"kind_acc": 0.95, "path_acc": 0.95, "items_f1": 0.95}
+# Measured (overall): items 0.999, kind 1.000, path 1.000, quantities 0.932, deadlines 0.978; bars a little under.
+BARS = {"kind_acc": 0.95, "path_acc": 0.95, "items_f1": 0.95, "quantities_f1": 0.90, "deadlines_f1": 0.93}
 SHOWN = ("items_f1", "kind_acc", "path_acc", "quantities_f1", "deadlines_f1")
 
 
