@@ -144,3 +144,11 @@ QUYẾT ĐỊNH:
     by_number = {c.number: c for c in doc.citations}
     assert by_number["4179/TTr-SCT"].issued_date == "2026-07-14" and by_number["4179/TTr-SCT"].confidence < 0.7
     assert by_number["71/2026/NĐ-CP"].issued_date == "2026-08-25" and "kept as printed" in by_number["71/2026/NĐ-CP"].reasons[-1]
+
+
+def test_a_circulars_code_with_its_first_t_read_as_a_one():
+    """OCR's "Thông tư số 38/2025/1T-BCT" cites Thông tư 38/2025/TT-BCT; the span keeps the text as read."""
+    text = "và Thông tư số 38/2025/1T-BCT ngày 19/6/2025 của Bộ Công Thương về phân cấp"
+    hit = find_citations(text)[0]
+    assert (hit.doc_type, hit.number, hit.issued_date) == ("thong_tu", "38/2025/TT-BCT", "2025-06-19")
+    assert "1T-BCT" in text[hit.start:hit.end]

@@ -106,9 +106,16 @@ class CitationHit:
 _FORM_WORD_TYPES = frozenset({"giay_phep", "van_ban"})
 
 
+# "Thông tư số 38/2025/1T-BCT": OCR's "1" for the first "T" of a circular's code (same length, so spans hold)
+_CIRCULAR_CODE_RE = regex.compile(
+    r"(?i:thông\s+tư(?:\s+liên\s+tịch)?)\s+(?:số\s*:?\s*)?\d{1,4}\s*/\s*(?:19|20)\d\d\s*/\s*\K[1lI](?=T(?:LT)?\s*-)")
+
+
 def find_citations(text: str) -> list[CitationHit]:
     """Every cited document in `text`, in order, with spans into `text`."""
     repaired = repair_digits(text)
+    if "/" in repaired:
+        repaired = _CIRCULAR_CODE_RE.sub("T", repaired)
     numbered, law, dated = (_NUMBER_HINT_RE.search(repaired), _LAW_HINT_RE.search(text), _DAY_HINT_RE.search(text))
     if not (numbered or law or dated):
         return []  # most lines of a document: no figure with a joiner, no law word, no date
