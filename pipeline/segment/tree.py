@@ -26,7 +26,7 @@ import regex
 from pipeline.model import TextLine
 from pipeline.model import BBox
 from pipeline.segment.layout import Layout
-from pipeline.lexicon import REGULATION_TYPES, RULES_TYPES, ascii_fold, is_upper_text
+from pipeline.lexicon import ascii_fold, is_regulation, is_upper_text
 from pipeline.segment.patterns import ROMAN, Enumerator, match_enumerator, roman_to_int
 from pipeline.segment.tables import RowItem, TableReading, read_tables
 
@@ -620,7 +620,7 @@ def build_tree(
             if role == "preamble":
                 preamble_lines.add(line.index)
     provisions = frozenset(n for n, part in enumerate(layout.parts) if regulation or (
-        n and part.doc_type is not None and part.doc_type.slug in REGULATION_TYPES | RULES_TYPES))
+        n and part.doc_type is not None and is_regulation(part.doc_type.slug, None)))
     assign_kinds(builder.nodes, text, addressee, provisions)
     return _without_empty_headings(builder.nodes), preamble_lines
 
