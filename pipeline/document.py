@@ -68,11 +68,11 @@ def build_document(raw: RawDocument, source: Source) -> Document:
     tables = read_tables(doc.lines)  # tables joined over pages, header rows marked (for the layout), records read
     layout = walk(doc.lines)
     info = _document_info(doc, layout, source)
+    regulation = is_regulation(info.doc_type, info.number)
     nodes, preamble = build_tree(doc.lines, layout, doc.text, tables,
                                  addressee=lambda text: bool(addressed_agencies(text, name_only=True)),
-                                 regulation=is_regulation(info.doc_type, info.number))
+                                 regulation=regulation)
     issued = dt.date.fromisoformat(info.issued_date) if info.issued_date else None
-    regulation = is_regulation(info.doc_type, info.number)
     items = [_item(node, doc, issued, regulation) for node in nodes]
     _inherit_agencies(items)
     table_infos, table_warnings = _check_tables(tables, nodes, items)

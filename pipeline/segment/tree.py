@@ -163,8 +163,10 @@ class TreeBuilder:
         """Place one body line; return the role it took: "item", "continuation" or "preamble"."""
         role = self._add_body_line(line, preamble)
         if self.outside_quote is not None and _QUOTE_END_RE.search(line.text.rstrip()):
-            last = self.nodes[-1]
-            if last.end == len(self.text[:line.end].rstrip()) and self.text[last.end - 1] in "\"”’'" and last.end - 1 > last.start:
+            last, end = self.nodes[-1], line.end
+            while end > line.start and self.text[end - 1].isspace():
+                end -= 1
+            if last.end == end and self.text[end - 1] in "\"”’'" and end - 1 > last.start:
                 last.end -= 1  # the closing mark is the quotation's, not the unit's text
             self.close_quote()
         return role
@@ -177,10 +179,12 @@ class TreeBuilder:
             # the provision an amendment quotes opens with its own enumerator: its units nest in the amending unit
             lead += quoted[0]
             self.open_quote()
-        elif self.outside_quote is not None:
-            self.close_quote_left_open(text[lead:])
-        enumerator = quoted[1] if quoted else (match_enumerator(text.lstrip()) or self.damaged_chapter(text.strip())
-                                               or self.damaged_section(text.strip()))
+            enumerator = quoted[1]
+        else:
+            enumerator = match_enumerator(text[lead:])
+            if enumerator is not None and self.outside_quote is not None:
+                self.close_quote_left_open(enumerator, text[lead:])
+            enumerator = enumerator or self.damaged_chapter(text.strip()) or self.damaged_section(text.strip())
         if enumerator is None:
             last = self.nodes[-1] if self.nodes else None
             if last is not None and last.etype in _RANK and last.etype != "dieu" and last.last_line is not None and is_upper_text(text) and (
@@ -237,13 +241,10 @@ class TreeBuilder:
         if self.outside_quote is not None:
             self.stack, self.outside_quote, self.floor = self.outside_quote, None, 0
 
-    def close_quote_left_open(self, text: str) -> None:
-        """A quotation whose closing mark is missing ends at the next unit that amends, numbered as the
-        amending units are ("2. Sửa đổi khoản 5 …" after "1. Sửa đổi Điều 3 như sau: …"), or at the next article
-        of the document itself."""
-        enumerator = match_enumerator(text)
-        if enumerator is None:
-            return
+    def close_quote_left_open(self, enumerator: Enumerator, text: str) -> None:
+        """A quotation whose closing mark is missing ends at the next unit (``enumerator``, opening ``text``) that
+        amends, numbered as the amending units are ("2. Sửa đổi khoản 5 …" after "1. Sửa đổi Điều 3 như sau: …"),
+        or at the next article of the document itself."""
         outer = self.outside_quote
         host = self.stack[self.floor - 1] if self.floor else None
         if enumerator.type == "dieu" and not any(n.etype == "dieu" for n in self.stack[self.floor:]):
