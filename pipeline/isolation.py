@@ -56,7 +56,7 @@ def _get_context(tokens: bool = False) -> multiprocessing.context.BaseContext:
         # is a script importing pipeline.cli (typer, rich), which each document would import again.
         _context.set_forkserver_preload(["pipeline.document", "pipeline.cli",
                                           *(["pipeline.nlp"] if tokens else []),
-                                          "pipeline.worker_preload"])  # last: gc.freeze() what is loaded
+                                          "pipeline.worker_preload"])  # last: freezes what is loaded (gc_policy)
     return _context
 
 
