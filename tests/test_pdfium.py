@@ -119,6 +119,34 @@ def test_pdfium_characters_are_pdfplumbers(generated):
                 assert all(c[k] == other[k] for k in ("text", "fontname", "upright")), (c, other)
 
 
+@pytest.mark.parametrize("name", ["decree", "survey", "table"])
+def test_the_kept_arrays_are_the_characters_numbers(generated, name):
+    """`PdfiumPage.arrays` holds exactly the dicts' numbers and dedupe groups, so duplicate removal and
+    words give the same with them as from the dicts."""
+    import numpy as np
+
+    from pipeline.read.pdf import dedupe_index
+    from pipeline.read.words import extract_words
+
+    read = 0
+    with pdfium.open_pdf(generated[name]) as document:
+        for page in document.pages():
+            if page.fallback:
+                assert page.arrays is None
+                continue
+            read += 1
+            chars, arrays = page.chars, page.arrays
+            boxes = np.array([[c["x0"], c["x1"], c["top"], c["bottom"], c["size"]] for c in chars], np.float64)
+            assert np.array_equal(arrays.boxes, boxes.reshape(-1, 5))
+            assert np.array_equal(arrays.doctop, np.array([c["doctop"] for c in chars], np.float64))
+            keys = [(c["upright"], c["text"], c["fontname"], c["size"]) for c in chars]
+            pairs = set(zip(keys, arrays.groups.tolist()))
+            assert len(pairs) == len(set(keys)) == len(set(arrays.groups.tolist()))  # the same partition
+            assert np.array_equal(dedupe_index(chars, arrays=arrays), dedupe_index(chars))
+            assert extract_words(chars, arrays=arrays) == extract_words(chars)
+    assert read
+
+
 def test_a_rotated_page_is_read_by_pdfplumber(tmp_path):
     from fpdf import FPDF
 

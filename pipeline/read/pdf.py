@@ -68,7 +68,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import NeedsOCR, ReadError
 from pipeline.model import Line, Page, RawDocument
-from pipeline.read.words import extract_words
+from pipeline.read.words import CharArrays, extract_words
 from pipeline.repair.glyph_map import repair_glyph_maps
 from pipeline.repair.legacy_encodings import (
     ENCODINGS,
@@ -477,10 +477,11 @@ def _inside(char: dict, box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _words(chars: list[dict]) -> list[_Word]:
+def _words(chars: list[dict], arrays: CharArrays | None = None) -> list[_Word]:
     """pdfplumber's words (``extract_words``, x/y tolerance 3), each with its largest font size
-    (``read/words.py``: the same rules on arrays)."""
-    return [_Word(text, x0, top, x1, bottom, size) for text, x0, top, x1, bottom, size, _ in extract_words(chars)]
+    (``read/words.py``: the same rules on arrays; ``arrays``: the characters' numbers, if kept)."""
+    return [_Word(text, x0, top, x1, bottom, size)
+            for text, x0, top, x1, bottom, size, _ in extract_words(chars, arrays=arrays)]
 
 
 def _rows(words: list[_Word]) -> list[_Row]:
@@ -502,7 +503,13 @@ def _rows(words: list[_Word]) -> list[_Row]:
 
 
 def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = ("fontname", "size")) -> list[dict]:
-    """pdfplumber's `dedupe_chars` (same groups, same survivors, same order), vectorised.
+    """pdfplumber's `dedupe_chars` (same groups, same survivors, same order): see :func:`dedupe_index`."""
+    return [chars[i] for i in dedupe_index(chars, tolerance, extra_attrs).tolist()]
+
+
+def dedupe_index(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = ("fontname", "size"),
+                 arrays: CharArrays | None = None) -> np.ndarray:
+    """The positions of the characters pdfplumber's `dedupe_chars` keeps, in order, vectorised.
 
     Producers fake bold by printing a character twice at almost the same place; one copy is kept.
     The groups are pdfplumber's: characters with the same ``upright``, text and ``extra_attrs``,
@@ -511,13 +518,18 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
     (doctop, x0), then by original position. pdfplumber's own version restores the order with
     `sorted(..., key=chars.index)`, which is quadratic: on a 2,000-character page it cost more
     than reading the page; a version with its `cluster_objects` still cost a fifth of the reading.
+    ``arrays``: the characters' numbers and groups (for the default ``extra_attrs``), when the reader
+    kept them; otherwise they are read from the dicts.
     """
     if not chars:
-        return []
-    key = itemgetter("upright", "text", *extra_attrs)
-    ids: dict = {}
-    group = np.fromiter((ids.setdefault(k, len(ids)) for k in map(key, chars)), np.int64, len(chars))
-    top, x0 = np.array(list(map(itemgetter("doctop", "x0"), chars)), np.float64).T
+        return np.zeros(0, np.int64)
+    if arrays is not None and extra_attrs == ("fontname", "size"):
+        group, top, x0 = arrays.groups, arrays.doctop, arrays.boxes[:, 0]
+    else:
+        key = itemgetter("upright", "text", *extra_attrs)
+        ids: dict = {}
+        group = np.fromiter((ids.setdefault(k, len(ids)) for k in map(key, chars)), np.int64, len(chars))
+        top, x0 = np.array(list(map(itemgetter("doctop", "x0"), chars)), np.float64).T
     index = np.arange(len(chars))
 
     def chain(outer: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -536,7 +548,7 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
     first = np.empty(len(order), bool)
     first[0] = True
     first[1:] = cluster[order][1:] != cluster[order][:-1]
-    return [chars[i] for i in np.sort(order[first])]
+    return np.sort(order[first])
 
 
 # --------------------------------------------------------------------------
@@ -646,6 +658,15 @@ def _clean_chars(chars: list[dict]) -> list[dict]:
     return convert_legacy_font_chars(dedupe_chars(chars))
 
 
+def _clean_chars_kept(chars: list[dict], arrays: CharArrays | None) -> tuple[list[dict], CharArrays | None]:
+    """``_clean_chars`` with the characters' numbers kept by the reader (``read/words.py``): those of the
+    characters left, or None where converting legacy-font text changed the characters."""
+    kept = dedupe_index(chars, arrays=arrays)
+    deduped = [chars[i] for i in kept.tolist()]
+    clean = convert_legacy_font_chars(deduped)
+    return clean, (arrays.take(kept) if arrays is not None and clean is deduped else None)
+
+
 def _deduped_page(page):
     """The page with its duplicate characters removed (what `page.dedupe_chars()` gives, faster)."""
     from pdfplumber.page import FilteredPage
@@ -662,22 +683,37 @@ def _read_page(page) -> _PageData:
     return _page_data(page, list(clean.chars), _annotation_chars(page), _data_tables(clean))
 
 
-def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table]) -> _PageData:
+def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table],
+               arrays: CharArrays | None = None) -> _PageData:
     """Steps 1-3 once the page's characters (``_clean_chars``), the characters stamped over it and its
     data tables are known, whoever read them (pdfplumber, or pdfium: ``read/pdfium.py``). ``page`` gives
-    the number, size and images (a pdfplumber page, or ``pdfium.PdfiumPage``)."""
+    the number, size and images (a pdfplumber page, or ``pdfium.PdfiumPage``); ``arrays``: the numbers
+    of ``chars`` when the reader kept them (``read/words.py``)."""
     if stamped:
         # The stamp is printed over blank placeholder spaces ("Số:      /QĐ");
         # drop those spaces or they would split "2170" into "2 1 7 0".
         chars = [c for c in chars if c["text"].strip() or not any(_overlaps(c, s) for s in stamped)]
+        arrays = None
 
     def outside_tables(cs: list[dict]) -> list[dict]:
         if not tables:
             return list(cs)
         return [c for c in cs if not any(_inside(c, t.bbox) for t in tables)]
 
+    text_chars, text_arrays = chars, arrays
+    if arrays is not None and tables:  # ``_inside`` on the arrays
+        boxes = arrays.boxes
+        cx, cy = (boxes[:, 0] + boxes[:, 1]) / 2, (boxes[:, 2] + boxes[:, 3]) / 2
+        inside = np.zeros(len(chars), bool)
+        for t in tables:
+            x0, top, x1, bottom = t.bbox
+            inside |= (x0 <= cx) & (cx <= x1) & (top <= cy) & (cy <= bottom)
+        keep = np.flatnonzero(~inside)
+        text_chars, text_arrays = [chars[i] for i in keep.tolist()], arrays.take(keep)
+    elif tables:
+        text_chars = outside_tables(chars)
     # Stamped text makes words of its own: "ngày 23 tháng", not "ngày 23tháng".
-    words = _words(outside_tables(chars)) + _words(outside_tables(dedupe_chars(stamped)))
+    words = _words(text_chars, text_arrays) + _words(outside_tables(dedupe_chars(stamped)))
     chars += stamped
     return _PageData(
         number=page.page_number,
@@ -1218,13 +1254,13 @@ def _read_pages(path: Path, source: str, warnings: list[str]) -> list[_PageData]
                 if page.fallback:
                     pages.append(page.page_number - 1)
                     continue
-                chars = _clean_chars(page.chars)
+                chars, arrays = _clean_chars_kept(page.chars, page.arrays)
                 stamped = []
                 if page.stamps:  # the annotations' appearance streams only: the page's content is not parsed
                     plumber = plumber or pdfplumber.open(path)
                     stamped = _annotation_chars(plumber.pages[page.page_number - 1])
                 tables = _data_tables(page.ruled(chars)) if page.shapes else []
-                pages.append(_page_data(page, chars, stamped, tables))
+                pages.append(_page_data(page, chars, stamped, tables, arrays))
     except ReadError:
         raise
     except Exception as err:  # pdfminer raises many types on damaged files

@@ -62,6 +62,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pdfminer.fontmetrics import FONT_METRICS
@@ -69,6 +70,7 @@ from pdfplumber.container import Container
 from pdfplumber.table import TableFinder, TableSettings
 from pypdfium2_raw.bindings import _libs
 
+from pipeline.read.words import CharArrays
 from pipeline.repair.legacy_encodings import encoding_for_font, has_unicode_vietnamese
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -283,6 +285,7 @@ class PdfiumPage:
     shapes: list[dict] = field(default_factory=list)  # painted lines, rectangles and curves
     stamps: bool = False  # visible widgets or stamps with an appearance (an e-signature's number and date)
     fallback: str | None = None
+    arrays: CharArrays | None = None  # the numbers of ``chars``, for duplicate removal and words
 
     def ruled(self, chars: list[dict]) -> RuledPage:
         """The page for pdfplumber's table finder, with these characters (duplicates removed)."""
@@ -332,12 +335,15 @@ def _read_page(doc: pdfium.PdfDocument, index: int, doctop: float) -> PdfiumPage
                       for x0, y0, x1, y1 in objects.images]
         out.shapes = [shape for obj, to_page in objects.paths for shape in _shapes(obj, to_page, height, doctop)]
         textpage = page.get_textpage()
+        columns = _Columns()
         try:
-            out.fallback = _chars(textpage, objects, height, doctop, out.chars)
+            out.fallback = _chars(textpage, objects, height, doctop, out.chars, columns)
         finally:
             textpage.close()
         if out.fallback:
             out.chars = []
+        else:
+            out.arrays = columns.arrays(doctop)
         return out
     finally:
         page.close()
@@ -351,8 +357,37 @@ def _exact(value: float) -> float:
     return int(value * 10000.0 + 0.5) / 10000.0 if value >= 0 else round(value, 4)
 
 
-def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out: list[dict]) -> str | None:
-    """Fill ``out`` with the page's characters as pdfplumber makes them; a reason instead when it cannot."""
+_LETTERS = 0x110000  # a group number: the run's key times this, plus the character's code point
+
+
+class _Columns:
+    """The numbers of the characters `_chars` makes, as it makes them, five per character in order:
+    x0, x1, bottom, size, and the group for duplicate removal (same upright, fontname and size: the
+    same run key; same text: the same code point; every character's text is one code point)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.runs: dict[tuple, int] = {}  # (fontname, size, upright) -> run key
+
+    def run_key(self, run: _Run) -> int:
+        return self.runs.setdefault((run.font.name, run.size, run.upright), len(self.runs)) * _LETTERS
+
+    def add(self, char: dict, run: _Run) -> None:
+        self.values.extend((char["x0"], char["x1"], char["bottom"], char["size"],
+                            self.run_key(run) + ord(char["text"])))
+
+    def arrays(self, doctop: float) -> CharArrays:
+        """As the dicts have them: top = bottom - size, doctop = the page's doctop + top (the same float64 sums)."""
+        values = np.array(self.values, np.float64).reshape(-1, 5)
+        top = values[:, 2] - values[:, 3]
+        boxes = np.column_stack([values[:, 0], values[:, 1], top, values[:, 2], values[:, 3]])
+        return CharArrays(boxes, doctop + top, values[:, 4].astype(np.int64))
+
+
+def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out: list[dict],
+           columns: _Columns) -> str | None:
+    """Fill ``out`` with the page's characters as pdfplumber makes them, and ``columns`` with their numbers;
+    a reason instead when it cannot."""
     textpage = _address(textpage_obj.raw)
     count = textpage_obj.count_chars()
     buffer = ctypes.create_string_buffer(2 * (count + 1))
@@ -375,6 +410,8 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                                                           _loose_box_bare)
     page_pointer = _VP(textpage)
     append = out.append
+    add_values = columns.values.extend
+    run_key = 0
     used: set[int] = set()
     last_obj = 0
     run = advances = None
@@ -403,6 +440,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
             advances = metrics.setdefault((id(run.font), run.tf, run.scale), {})
             fontname, size, upright, legacy = run.font.name, run.size, run.upright, run.font.legacy
             drop = page_top - run.font.descent * size / 1000  # bottom = drop - baseline
+            run_key = columns.run_key(run)
             last_obj = obj
         ch = text[k]
         if ch in "\x02\ufffe":
@@ -419,6 +457,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
             gap_space = None
             if space_obj == obj and x - space_x >= 0.01 * max(1.0, size):
                 append(_char(" ", space_run, space_x, x, space_y, page_top, doctop))
+                columns.add(out[-1], space_run)
         advance = advances.get(ch)
         if advance is None or ch == " ":
             loose_box(page_pointer, k, p_loose)
@@ -442,6 +481,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
         top = bottom - size
         append({"text": ch, "fontname": fontname, "size": size, "upright": upright, "x0": x, "x1": x1,
                 "top": top, "bottom": bottom, "doctop": doctop + top, "width": x1 - x, "height": size})
+        add_values((x, x1, bottom, size, run_key + ord(ch)))
     for name, letters in legacy_text.items():
         text = "".join(letters)
         if not text.isascii() and not has_unicode_vietnamese(text):
@@ -459,6 +499,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
             continue
         x, y = _exact(run[1]), _exact(run[2])
         out.append(_char(" ", run[0], x, x, y, page_top, doctop))
+        columns.add(out[-1], run[0])
     return None
 
 

@@ -23,6 +23,7 @@ the same (a test compares both on generated and real pages).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
@@ -36,9 +37,29 @@ _TEXT = itemgetter("text")
 _EMPTY = "".__eq__
 
 
-def extract_words(chars: list[dict], x_tolerance: float = 3, y_tolerance: float = 3) -> list[Word]:
+@dataclass
+class CharArrays:
+    """The numbers of a page's characters as arrays, row ``i`` for character ``i``, kept by the reader
+    that made the characters (`read/pdfium.py`) so that duplicate removal and words need not read
+    them back out of the dicts: ``boxes`` x0, x1, top, bottom, size; ``doctop``; ``groups``: one
+    number per (upright, text, fontname, size), the groups of duplicate removal. Only for upright
+    characters (pdfium's path reads nothing else)."""
+
+    boxes: np.ndarray  # float64, n x 5
+    doctop: np.ndarray  # float64, n
+    groups: np.ndarray  # int64, n
+
+    def take(self, index: np.ndarray) -> "CharArrays":
+        return CharArrays(self.boxes[index], self.doctop[index], self.groups[index])
+
+
+def extract_words(chars: list[dict], x_tolerance: float = 3, y_tolerance: float = 3,
+                  arrays: CharArrays | None = None) -> list[Word]:
     """The words of ``chars`` (pdfplumber's ``extract_words(chars, x_tolerance, y_tolerance,
-    keep_blank_chars=False)``), each with the largest ``size`` of its characters and its characters."""
+    keep_blank_chars=False)``), each with the largest ``size`` of its characters and its characters.
+    ``arrays``: the characters' numbers, when the reader kept them (all upright)."""
+    if arrays is not None:
+        return _upright_words(chars, x_tolerance, y_tolerance, arrays.boxes)
     out: list[Word] = []
     for upright, run in groupby(chars, itemgetter("upright")):
         run = list(run)
@@ -52,11 +73,13 @@ def extract_words(chars: list[dict], x_tolerance: float = 3, y_tolerance: float 
     return out
 
 
-def _upright_words(chars: list[dict], x_tolerance: float, y_tolerance: float) -> list[Word]:
+def _upright_words(chars: list[dict], x_tolerance: float, y_tolerance: float,
+                   boxes_in: np.ndarray | None = None) -> list[Word]:
     n = len(chars)
     if not n:
         return []
-    boxes_in = np.array(list(map(_BOX, chars)), np.float64)  # x0, x1, top, bottom, size
+    if boxes_in is None:
+        boxes_in = np.array(list(map(_BOX, chars)), np.float64)  # x0, x1, top, bottom, size
     x0, top = boxes_in[:, 0], boxes_in[:, 2]
     # Lines: sorted distinct tops chained within the tolerance (pdfplumber's cluster_list).
     values = np.unique(top)
