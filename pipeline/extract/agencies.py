@@ -78,12 +78,6 @@ _NOUN_SEPARATOR = re.compile(r"\s*(?:,|/|và)\s*")
 _UPPER_START = re.compile(r"\p{Lu}")
 _SPACE_BEFORE_CLOSE = re.compile(r"\s+([,)])")
 
-
-@lru_cache(maxsize=1024)
-def _compiled(pattern: str, flags: int = 0):
-    """A pattern built from word lists at call time, compiled once."""
-    return re.compile(pattern, flags)
-
 # --------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------
@@ -366,17 +360,22 @@ class _Mention:
     reasons: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=None)
+def _head_context_re(head: str) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """For a head (casefolded): the words it must be followed by to be one, and the words after which it
+    is not one (``ONLY_A_HEAD_BEFORE``, ``NOT_A_HEAD_BEFORE``), as patterns built once per head."""
+    required, followers = ONLY_A_HEAD_BEFORE.get(head), NOT_A_HEAD_BEFORE.get(head)
+    return (re.compile(r"\s+(" + _alternation(required) + r")" + _NOT_WORD_AFTER, re.IGNORECASE) if required else None,
+            re.compile(r"\s*,?\s*(" + _alternation(followers) + r")" + _NOT_WORD_AFTER, re.IGNORECASE)
+            if followers else None)
+
+
 def _is_fake_head(text: str, head: str, end: int) -> bool:
     """"Ban hành", "Phòng chống", "Hội nghị": the head word is an ordinary word here."""
-    required = ONLY_A_HEAD_BEFORE.get(head.casefold())
-    if required:
-        m = _compiled(r"\s+(" + _alternation(required) + r")" + _NOT_WORD_AFTER, re.IGNORECASE).match(text[end:end + 40])
-        return m is None
-    followers = NOT_A_HEAD_BEFORE.get(head.casefold())
-    if not followers:
-        return False
-    m = _compiled(r"\s*,?\s*(" + _alternation(followers) + r")" + _NOT_WORD_AFTER, re.IGNORECASE).match(text[end:end + 40])
-    return m is not None
+    required, followers = _head_context_re(head.casefold())
+    if required is not None:
+        return required.match(text[end:end + 40]) is None
+    return followers is not None and followers.match(text[end:end + 40]) is not None
 
 
 def _is_upper(s: str) -> bool:
@@ -398,6 +397,13 @@ def _slash_before_head(text: str, start: int, end: int) -> int | None:
     return None
 
 
+_LOWER_FIRST_RE = re.compile(r"\p{Ll}")
+_NEXT_UPPER_WORD_RE = re.compile(r"[ \t]+(\p{Lu})")
+_SPACES_RE = re.compile(r"\s*")
+_PLURAL_WORD_RE = re.compile(r"(?:các|những)" + _NOT_WORD_AFTER, re.IGNORECASE)
+_NAME_DASH_RE = re.compile(r"(?<=[\p{L}\p{M}])\s*[-–]\s*(?=\p{Lu})")
+
+
 def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]:
     """Read the name after a head ending at ``pos``: (end, known, plural, guessed_end)."""
     upper = _is_upper(head) and head not in ABBREVIATIONS  # "SỞ Y TẾ": the name ends where capitals end
@@ -410,9 +416,9 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
         i = end + m.end()
         if i >= len(text) or (i == end and words and text[i] not in "-–"):
             break
-        if words == 0 and (d := _DEPT_RE.match(text, i)) and (upper or re.match(r"\p{Lu}", d.group())):
+        if words == 0 and (d := _DEPT_RE.match(text, i)) and (upper or _UPPER_START.match(d.group())):
             # a known department name, taken whole unless more capitalised words follow
-            nxt = re.match(r"[ \t]+(\p{Lu})", text[d.end():])
+            nxt = _NEXT_UPPER_WORD_RE.match(text, d.end())
             if not nxt or upper:
                 tail = None if upper else _LEVEL_TAIL_RE.match(text, d.end())
                 return (tail.end() if tail else d.end()), True, False, False
@@ -421,16 +427,16 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
         if words and (v := _VERB_STOP_RE.match(text, i)):
             # some one-syllable stops end a capitalised word of the name: "Chuyển giao", "Thu chi"
             prev_word = text[max(0, i - 20):i].split()
-            if not (v.group() in _SECOND_SYLLABLES and prev_word and re.match(r"\p{Lu}", prev_word[-1])):
+            if not (v.group() in _SECOND_SYLLABLES and prev_word and _UPPER_START.match(prev_word[-1])):
                 break
         if words == 0 and _VERB_STOP_RE.match(text, i) and not _is_upper(text[i:i + 1]):
             # lower-case verb right after the head: "Sở chủ trì", "Ban Quản lý thực hiện"
-            if re.match(r"\p{Ll}", text[i:]):
+            if _LOWER_FIRST_RE.match(text, i):
                 break
         conj = _CONJUNCTION.match(text[i:])
         if conj:
             j = i + conj.end()
-            k = j + len(re.match(r"\s*", text[j:]).group())
+            k = _SPACES_RE.match(text, j).end()
             if not words or k >= len(text):
                 break
             after_word = _WORD_RE.match(text, k)
@@ -438,11 +444,11 @@ def _extend_name(text: str, pos: int, head: str) -> tuple[int, bool, bool, bool]
                 break
             if _starts_head(text, k) or _GENERIC_RE.match(text, k) or _HARD_STOP_RE.match(text, k):
                 break
-            if re.match(r"(?:các|những)" + _NOT_WORD_AFTER, text[k:], re.IGNORECASE):
+            if _PLURAL_WORD_RE.match(text, k):
                 break
-            if conj.group() in "-–" and not re.match(r"\p{Lu}", text[k:]):
+            if conj.group() in "-–" and not _UPPER_START.match(text, k):
                 break
-            if conj.group(1) == "và" and _VERB_STOP_RE.match(text, k) and re.match(r"\p{Ll}", text[k:]):
+            if conj.group(1) == "và" and _VERB_STOP_RE.match(text, k) and _LOWER_FIRST_RE.match(text, k):
                 break
             if upper and not _is_upper(after_word.group()):
                 break
@@ -484,7 +490,7 @@ def _mentions(text: str) -> list[_Mention]:
             has_tail = bool(m.group("tail").strip())
             if not (has_plural or has_tail or len(nouns) >= 2):
                 continue
-            if not has_plural and not has_tail and not re.match(r"\p{Lu}", m.group()) and len(nouns) < 2:
+            if not has_plural and not has_tail and not _UPPER_START.match(m.group()) and len(nouns) < 2:
                 continue
             found.append(_Mention(m.start(), m.end(), None, plural=True, reasons=["plural or generic body"]))
             taken = m.end()
@@ -710,7 +716,7 @@ def normalize_agency(name: str) -> str:
     s = _fold_spaces(s).strip(" .,;:")
     s = _fold_spaces(_expand_abbreviations(s))
     s = _SPACE_BEFORE_CLOSE.sub(r"\1", s)
-    s = re.sub(r"(?<=[\p{L}\p{M}])\s*[-–]\s*(?=\p{Lu})", " - ", s)  # "Tiêu chuẩn- Đo lường" -> "Tiêu chuẩn - Đo lường"
+    s = _NAME_DASH_RE.sub(" - ", s)  # "Tiêu chuẩn- Đo lường" -> "Tiêu chuẩn - Đo lường"
     if not s:
         return s
     m = _HEAD_RE.match(s)

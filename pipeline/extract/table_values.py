@@ -128,11 +128,16 @@ def _header_unit(header: str) -> tuple[str | None, float]:
     return None, 1.0
 
 
+_SPACES_RE = regex.compile(r"\s+")
+_NOT_HEADER_CHAR_RE = regex.compile(r"[^a-z0-9%().: -]+")
+_PARENTHESES_RE = regex.compile(r"\([^)]*\)")
+_YEAR_ONLY_RE = regex.compile(r"(?:nam\s*)?(?:19|20)\d{2}")
+
+
 def classify_header(header: str, document_year: int | None = None) -> ColumnMeaning:
     """What a column holds, from its printed header (see the module docstring)."""
-    printed = regex.sub(r"\s+", " ", header or "").strip()
-    folded = regex.sub(r"[^a-z0-9%().: -]+", " ", ascii_fold(printed))
-    folded = regex.sub(r"\s+", " ", folded).strip()
+    printed = _SPACES_RE.sub(" ", header or "").strip()
+    folded = _SPACES_RE.sub(" ", _NOT_HEADER_CHAR_RE.sub(" ", ascii_fold(printed))).strip()
     years = [int(y) for y in _YEAR_RE.findall(folded)]
     year = years[-1] if years else None
     year_start = years[0] if len(years) > 1 else None
@@ -140,14 +145,14 @@ def classify_header(header: str, document_year: int | None = None) -> ColumnMean
     bare = folded.strip(". ")
     if bare in _ROW_NUMBER:
         return ColumnMeaning("row_number", printed)
-    words_only = regex.sub(r"\([^)]*\)", " ", folded)  # keywords are read outside the unit's parentheses
+    words_only = _PARENTHESES_RE.sub(" ", folded)  # keywords are read outside the unit's parentheses
     kind = "other"
     for name, pattern in _RULES:
         target_text = folded if name in ("ratio", "unit") else words_only
         if pattern.search(target_text):
             kind = name
             break
-    if kind == "other" and year is not None and regex.fullmatch(r"(?:nam\s*)?(?:19|20)\d{2}", words_only.strip()):
+    if kind == "other" and year is not None and _YEAR_ONLY_RE.fullmatch(words_only.strip()):
         if document_year is not None:
             kind = "actual" if year < document_year else "plan"
     if kind == "other" and unit == "%":

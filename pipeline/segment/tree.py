@@ -404,16 +404,14 @@ def quoted_enumerator(text: str) -> tuple[int, Enumerator] | None:
     return len(text) - len(rest), enumerator
 
 
+_ROW_LABEL_TYPES = [("roman", regex.compile(ROMAN)), ("upper", regex.compile(r"[A-Z]")),
+                    ("arabic", regex.compile(r"\d+")), ("multi", regex.compile(r"\d+(?:\.\d+)+"))]
+
+
 def _row_label_type(label: str) -> str:
-    if regex.fullmatch(ROMAN, label) and label:
-        return "roman"
-    if regex.fullmatch(r"[A-Z]", label):
-        return "upper"
-    if regex.fullmatch(r"\d+", label):
-        return "arabic"
-    if regex.fullmatch(r"\d+(?:\.\d+)+", label):
-        return "multi"
-    return "other"
+    if not label:
+        return "other"
+    return next((kind for kind, pattern in _ROW_LABEL_TYPES if pattern.fullmatch(label)), "other")
 
 
 def _row_rank(label: str) -> int:
