@@ -409,15 +409,22 @@ def _digit_numbers(text: str) -> list[_Number]:
     return out
 
 
-_WORD_TOKEN_RE = re.compile(r"[\p{L}\p{M}\d]+")
 _BEFORE_YEAR_WORD = {"mươi", "mười"} | set(DIGIT_WORDS)
 
 
+# A whole word (a run of letters, marks and digits) that may be a number word, checked by casefold below;
+# the regex finds the few candidates in C instead of a Python step per word of the text.
+_NUMBER_WORD_RE = re.compile(
+    r"(?<![\p{L}\p{M}\d])(?:" + "|".join(re.escape(w) for w in sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")(?![\p{L}\p{M}\d])", re.IGNORECASE)
+
+
 def _number_word_runs(text: str) -> list[tuple[int, int, list[str]]]:
-    """Runs of number words separated by blanks only: (start, end, the words as printed)."""
+    """Runs of number words separated by blanks only: (start, end, the words as printed). (Any other word
+    between two number words leaves a gap that is not blank, so it ends the run.)"""
     runs: list[list] = []
     current = None
-    for m in _WORD_TOKEN_RE.finditer(text):
+    for m in _NUMBER_WORD_RE.finditer(text):
         word = m.group()
         if word.casefold() not in NUMBER_WORDS:
             current = None
