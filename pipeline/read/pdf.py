@@ -655,12 +655,12 @@ def _convert_char_run(run: list[dict], encoding: str | None) -> list[dict]:
 
 def _clean_chars(chars: list[dict]) -> list[dict]:
     """A page's characters as the layout reads them: duplicates removed, legacy-font text converted."""
-    return convert_legacy_font_chars(dedupe_chars(chars))
+    return _clean_chars_kept(chars, None)[0]
 
 
 def _clean_chars_kept(chars: list[dict], arrays: CharArrays | None) -> tuple[list[dict], CharArrays | None]:
-    """``_clean_chars`` with the characters' numbers kept by the reader (``read/words.py``): those of the
-    characters left, or None where converting legacy-font text changed the characters."""
+    """``_clean_chars``, and the numbers of the characters left when the reader kept them (``read/words.py``;
+    None where converting legacy-font text changed the characters)."""
     kept = dedupe_index(chars, arrays=arrays)
     deduped = [chars[i] for i in kept.tolist()]
     clean = convert_legacy_font_chars(deduped)
