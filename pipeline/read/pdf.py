@@ -52,7 +52,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import groupby
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -184,28 +184,29 @@ class _Word:
 
 @dataclass
 class _Row:
-    """Words printed on one visual line (possibly spanning two columns)."""
+    """Words printed on one visual line (possibly spanning two columns). Its box and size are worked out
+    once, when first asked for: a row's words are all known by then (`_rows` only sorts them after)."""
 
     words: list[_Word]
     gutter_sizes: float = GUTTER_MIN_SIZES  # how many font sizes wide a gap must be to be a gutter
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return min(w.x0 for w in self.words)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(w.x1 for w in self.words)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return statistics.median(w.size for w in self.words)
 

@@ -120,6 +120,9 @@ _char_origin_bare = _bare("FPDFText_GetCharOrigin", _INT)
 _text_object_bare = _bare("FPDFText_GetTextObject", _VP)
 _unicode_error_bare = _bare("FPDFText_HasUnicodeMapError", _INT)
 _loose_box_bare = _bare("FPDFText_GetLooseCharBox", _INT)
+# Once per text object (its font, its marks), on the object's address as pdfium's text page gives it.
+_object_font_bare = _bare("FPDFTextObj_GetFont", _VP)
+_count_marks_bare = _bare("FPDFPageObj_CountMarks", _INT)
 
 
 def _address(pointer) -> int:
@@ -158,9 +161,11 @@ def legacy_font_name(fontname: str) -> str:
 
 
 def _font_of(handle, cache: dict[int, _Font]) -> _Font:
-    key = _address(handle)
+    """The font of a handle (an ``FPDF_FONT``, or its address as an int)."""
+    key = handle if isinstance(handle, int) else _address(handle)
     font = cache.get(key)
     if font is None:
+        handle = ctypes.cast(_VP(key), raw.FPDF_FONT)
         length = raw.FPDFFont_GetBaseFontName(handle, None, 0)
         buffer = ctypes.create_string_buffer(max(1, length))
         raw.FPDFFont_GetBaseFontName(handle, buffer, length)
@@ -177,14 +182,18 @@ def _font_of(handle, cache: dict[int, _Font]) -> _Font:
 def _run_of(textpage: int, index: int, obj: int, fonts: dict[int, _Font]) -> _Run:
     matrix = raw.FS_MATRIX()
     _char_matrix(textpage, index, ctypes.byref(matrix))
-    font = _font_of(raw.FPDFTextObj_GetFont(ctypes.cast(obj, raw.FPDF_PAGEOBJECT)), fonts)
+    font = _font_of(_object_font_bare(_VP(obj)) or 0, fonts)
     tf = _font_size(textpage, index)  # the Tf size
     a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
     return _Run(font, tf, size=_exact(tf * d), scale=a, upright=a * d > 0 and b * c <= 0, axis_aligned=b == 0 and c == 0 and a > 0 and d > 0)
 
 
-def _has_actual_text(obj) -> bool:
-    for i in range(raw.FPDFPageObj_CountMarks(obj)):
+def _has_actual_text(address: int) -> bool:
+    count = _count_marks_bare(_VP(address))
+    if count <= 0:
+        return False
+    obj = ctypes.cast(_VP(address), raw.FPDF_PAGEOBJECT)
+    for i in range(count):
         mark = raw.FPDFPageObj_GetMark(obj, i)
         if mark and raw.FPDFPageObjMark_GetParamValueType(mark, b"ActualText") != raw.FPDF_OBJECT_UNKNOWN:
             return True
@@ -434,7 +443,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                     return f"font {run.font.name} not embedded (pdfium measures a substitute)"
                 if run.font.legacy:
                     legacy_text.setdefault(run.font.name, [])
-                if _has_actual_text(ctypes.cast(obj, raw.FPDF_PAGEOBJECT)):
+                if _has_actual_text(obj):
                     return "marked content with /ActualText"
                 used.add(obj)
             advances = metrics.setdefault((id(run.font), run.tf, run.scale), {})
