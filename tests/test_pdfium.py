@@ -120,30 +120,35 @@ def test_pdfium_characters_are_pdfplumbers(generated):
 
 
 @pytest.mark.parametrize("name", ["decree", "survey", "table"])
-def test_the_kept_arrays_are_the_characters_numbers(generated, name):
-    """`PdfiumPage.arrays` holds exactly the dicts' numbers and dedupe groups, so duplicate removal and
-    words give the same with them as from the dicts."""
+def test_the_arrays_give_what_the_dicts_give(generated, name):
+    """`PdfiumPage.arrays` and the dicts made from them hold the same characters: the arrays' groups are
+    the partition by (upright, text, fontname, size), and duplicate removal and words give the same on
+    the arrays as on the dicts (as pdfplumber's code reads them)."""
     import numpy as np
 
     from pipeline.read.pdf import dedupe_index
-    from pipeline.read.words import extract_words
+    from pipeline.read.words import CODE_POINTS, extract_words
 
     read = 0
     with pdfium.open_pdf(generated[name]) as document:
         for page in document.pages():
             if page.fallback:
-                assert page.arrays is None
+                assert page.arrays is None and page.chars == []
                 continue
             read += 1
-            chars, arrays = page.chars, page.arrays
+            arrays, chars = page.arrays, page.chars
+            assert len(chars) == len(arrays) and all(len(c["text"]) == 1 for c in chars)
             boxes = np.array([[c["x0"], c["x1"], c["top"], c["bottom"], c["size"]] for c in chars], np.float64)
             assert np.array_equal(arrays.boxes, boxes.reshape(-1, 5))
-            assert np.array_equal(arrays.doctop, np.array([c["doctop"] for c in chars], np.float64))
+            assert all(c["width"] == c["x1"] - c["x0"] and c["height"] == c["size"] for c in chars)
+            assert [ord(c["text"]) for c in chars] == (arrays.groups % CODE_POINTS).tolist()
             keys = [(c["upright"], c["text"], c["fontname"], c["size"]) for c in chars]
             pairs = set(zip(keys, arrays.groups.tolist()))
             assert len(pairs) == len(set(keys)) == len(set(arrays.groups.tolist()))  # the same partition
-            assert np.array_equal(dedupe_index(chars, arrays=arrays), dedupe_index(chars))
-            assert extract_words(chars, arrays=arrays) == extract_words(chars)
+            assert np.array_equal(dedupe_index(arrays), dedupe_index(chars))
+            assert [w[:6] for w in extract_words(arrays)] == [w[:6] for w in extract_words(chars)]
+            kept = arrays.take(dedupe_index(arrays))
+            assert kept.dicts() == [chars[i] for i in dedupe_index(chars).tolist()]
     assert read
 
 

@@ -478,11 +478,10 @@ def _inside(char: dict, box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def _words(chars: list[dict], arrays: CharArrays | None = None) -> list[_Word]:
+def _words(chars: list[dict] | CharArrays) -> list[_Word]:
     """pdfplumber's words (``extract_words``, x/y tolerance 3), each with its largest font size
-    (``read/words.py``: the same rules on arrays; ``arrays``: the characters' numbers, if kept)."""
-    return [_Word(text, x0, top, x1, bottom, size)
-            for text, x0, top, x1, bottom, size, _ in extract_words(chars, arrays=arrays)]
+    (``read/words.py``: the same rules on arrays)."""
+    return [_Word(text, x0, top, x1, bottom, size) for text, x0, top, x1, bottom, size, _ in extract_words(chars)]
 
 
 def _rows(words: list[_Word]) -> list[_Row]:
@@ -508,8 +507,8 @@ def dedupe_chars(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
     return [chars[i] for i in dedupe_index(chars, tolerance, extra_attrs).tolist()]
 
 
-def dedupe_index(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = ("fontname", "size"),
-                 arrays: CharArrays | None = None) -> np.ndarray:
+def dedupe_index(chars: list[dict] | CharArrays, tolerance: float = 1,
+                 extra_attrs: tuple = ("fontname", "size")) -> np.ndarray:
     """The positions of the characters pdfplumber's `dedupe_chars` keeps, in order, vectorised.
 
     Producers fake bold by printing a character twice at almost the same place; one copy is kept.
@@ -519,13 +518,14 @@ def dedupe_index(chars: list[dict], tolerance: float = 1, extra_attrs: tuple = (
     (doctop, x0), then by original position. pdfplumber's own version restores the order with
     `sorted(..., key=chars.index)`, which is quadratic: on a 2,000-character page it cost more
     than reading the page; a version with its `cluster_objects` still cost a fifth of the reading.
-    ``arrays``: the characters' numbers and groups (for the default ``extra_attrs``), when the reader
-    kept them; otherwise they are read from the dicts.
+    On `CharArrays` (the default ``extra_attrs`` only) the groups and numbers are its own.
     """
-    if not chars:
+    if not len(chars):
         return np.zeros(0, np.int64)
-    if arrays is not None and extra_attrs == ("fontname", "size"):
-        group, top, x0 = arrays.groups, arrays.doctop, arrays.boxes[:, 0]
+    if isinstance(chars, CharArrays):
+        if extra_attrs != ("fontname", "size"):
+            raise ValueError("CharArrays group characters by fontname and size only")
+        group, top, x0 = chars.groups, chars.doctop, chars.boxes[:, 0]
     else:
         key = itemgetter("upright", "text", *extra_attrs)
         ids: dict = {}
@@ -586,16 +586,7 @@ def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
     """
     if not chars:
         return chars
-    texts: dict[str, list[str]] = {}  # each font's text on the page, the fonts in order of appearance
-    for name, group in groupby(chars, key=_fontname):
-        texts.setdefault(name or "", []).extend(map(_text, group))
-    fonts: dict[str, str | None] = {name: encoding_for_font(legacy_font_name(name)) for name in texts}
-    for name, encoding in fonts.items():
-        text = "".join(texts[name])
-        if has_unicode_vietnamese(text):
-            fonts[name] = None  # the producer mapped the font's codes to Unicode (a ToUnicode map): nothing to do
-        elif encoding is None and sum(ch.isalpha() for ch in text) >= LEGACY_DETECT_LETTERS:
-            fonts[name] = detect_legacy_encoding(text)[0]
+    fonts = _font_encodings(list(map(_fontname, chars)), list(map(_text, chars)))
     if not any(enc in ENCODINGS for enc in fonts.values()):
         return chars
     out: list[dict] = []
@@ -610,6 +601,22 @@ def convert_legacy_font_chars(chars: list[dict]) -> list[dict]:
         run.append(c)
     out.extend(_convert_char_run(run, run_encoding))
     return out
+
+
+def _font_encodings(fontnames: list[str | None], texts: list[str]) -> dict[str, str | None]:
+    """The legacy encoding of each font of a page (None: its text is Unicode), from its name or, for a
+    font without a legacy name, from its text there; ``fontnames`` and ``texts``: one per character."""
+    by_font: dict[str, list[str]] = {}  # each font's text on the page, the fonts in order of appearance
+    for name, group in groupby(zip(fontnames, texts), key=itemgetter(0)):
+        by_font.setdefault(name or "", []).extend(map(itemgetter(1), group))
+    fonts: dict[str, str | None] = {name: encoding_for_font(legacy_font_name(name)) for name in by_font}
+    for name, encoding in fonts.items():
+        text = "".join(by_font[name])
+        if has_unicode_vietnamese(text):
+            fonts[name] = None  # the producer mapped the font's codes to Unicode (a ToUnicode map): nothing to do
+        elif encoding is None and sum(ch.isalpha() for ch in text) >= LEGACY_DETECT_LETTERS:
+            fonts[name] = detect_legacy_encoding(text)[0]
+    return fonts
 
 
 def _same_line(a: dict, b: dict) -> bool:
@@ -654,18 +661,15 @@ def _convert_char_run(run: list[dict], encoding: str | None) -> list[dict]:
     return out
 
 
-def _clean_chars(chars: list[dict]) -> list[dict]:
-    """A page's characters as the layout reads them: duplicates removed, legacy-font text converted."""
-    return _clean_chars_kept(chars, None)[0]
-
-
-def _clean_chars_kept(chars: list[dict], arrays: CharArrays | None) -> tuple[list[dict], CharArrays | None]:
-    """``_clean_chars``, and the numbers of the characters left when the reader kept them (``read/words.py``;
-    None where converting legacy-font text changed the characters)."""
-    kept = dedupe_index(chars, arrays=arrays)
-    deduped = [chars[i] for i in kept.tolist()]
-    clean = convert_legacy_font_chars(deduped)
-    return clean, (arrays.take(kept) if arrays is not None and clean is deduped else None)
+def _clean_chars(chars: list[dict] | CharArrays) -> list[dict] | CharArrays:
+    """A page's characters as the layout reads them: duplicates removed, legacy-font text converted.
+    `CharArrays` stay arrays unless a font's text is to be converted (then the dicts are made)."""
+    if isinstance(chars, CharArrays):
+        kept = chars.take(dedupe_index(chars))
+        if not any(enc in ENCODINGS for enc in _font_encodings(kept.fontnames, kept.texts).values()):
+            return kept
+        return convert_legacy_font_chars(kept.dicts())
+    return convert_legacy_font_chars(dedupe_chars(chars))
 
 
 def _deduped_page(page):
@@ -684,45 +688,45 @@ def _read_page(page) -> _PageData:
     return _page_data(page, list(clean.chars), _annotation_chars(page), _data_tables(clean))
 
 
-def _page_data(page, chars: list[dict], stamped: list[dict], tables: list[_Table],
-               arrays: CharArrays | None = None) -> _PageData:
-    """Steps 1-3 once the page's characters (``_clean_chars``), the characters stamped over it and its
-    data tables are known, whoever read them (pdfplumber, or pdfium: ``read/pdfium.py``). ``page`` gives
-    the number, size and images (a pdfplumber page, or ``pdfium.PdfiumPage``); ``arrays``: the numbers
-    of ``chars`` when the reader kept them (``read/words.py``)."""
+def _page_data(page, chars: list[dict] | CharArrays, stamped: list[dict], tables: list[_Table]) -> _PageData:
+    """Steps 1-3 once the page's characters (``_clean_chars``: dicts, or arrays from `read/pdfium.py`),
+    the characters stamped over it and its data tables are known, whoever read them (pdfplumber, or
+    pdfium). ``page`` gives the number, size and images (a pdfplumber page, or ``pdfium.PdfiumPage``)."""
     if stamped:
         # The stamp is printed over blank placeholder spaces ("Số:      /QĐ");
         # drop those spaces or they would split "2170" into "2 1 7 0".
+        chars = chars.dicts() if isinstance(chars, CharArrays) else chars
         chars = [c for c in chars if c["text"].strip() or not any(_overlaps(c, s) for s in stamped)]
-        arrays = None
 
     def outside_tables(cs: list[dict]) -> list[dict]:
         if not tables:
             return list(cs)
         return [c for c in cs if not any(_inside(c, t.bbox) for t in tables)]
 
-    text_chars, text_arrays = chars, arrays
-    if arrays is not None and tables:  # ``_inside`` on the arrays
-        boxes = arrays.boxes
-        cx, cy = (boxes[:, 0] + boxes[:, 1]) / 2, (boxes[:, 2] + boxes[:, 3]) / 2
-        inside = np.zeros(len(chars), bool)
-        for t in tables:
-            x0, top, x1, bottom = t.bbox
-            inside |= (x0 <= cx) & (cx <= x1) & (top <= cy) & (cy <= bottom)
-        keep = np.flatnonzero(~inside)
-        text_chars, text_arrays = [chars[i] for i in keep.tolist()], arrays.take(keep)
-    elif tables:
+    text_chars = chars
+    if isinstance(chars, CharArrays):
+        if tables:  # ``_inside`` on the arrays
+            boxes = chars.boxes
+            cx, cy = (boxes[:, 0] + boxes[:, 1]) / 2, (boxes[:, 2] + boxes[:, 3]) / 2
+            inside = np.zeros(len(chars), bool)
+            for t in tables:
+                x0, top, x1, bottom = t.bbox
+                inside |= (x0 <= cx) & (cx <= x1) & (top <= cy) & (cy <= bottom)
+            text_chars = chars.take(np.flatnonzero(~inside))
+        texts = chars.texts
+    else:
         text_chars = outside_tables(chars)
+        texts = list(map(_text, chars))
     # Stamped text makes words of its own: "ngày 23 tháng", not "ngày 23tháng".
-    words = _words(text_chars, text_arrays) + _words(outside_tables(dedupe_chars(stamped)))
-    chars += stamped
+    words = _words(text_chars) + _words(outside_tables(dedupe_chars(stamped)))
+    texts += map(_text, stamped)
     return _PageData(
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
         rows=_rows(words),
         tables=tables,
-        n_chars=sum(1 for c in chars if c["text"].strip()),
+        n_chars=sum(map(bool, map(str.strip, texts))),
         image_cover=_image_cover(page),
     )
 
@@ -1255,13 +1259,13 @@ def _read_pages(path: Path, source: str, warnings: list[str]) -> list[_PageData]
                 if page.fallback:
                     pages.append(page.page_number - 1)
                     continue
-                chars, arrays = _clean_chars_kept(page.chars, page.arrays)
+                chars = _clean_chars(page.arrays)
                 stamped = []
                 if page.stamps:  # the annotations' appearance streams only: the page's content is not parsed
                     plumber = plumber or pdfplumber.open(path)
                     stamped = _annotation_chars(plumber.pages[page.page_number - 1])
                 tables = _data_tables(page.ruled(chars)) if page.shapes else []
-                pages.append(_page_data(page, chars, stamped, tables, arrays))
+                pages.append(_page_data(page, chars, stamped, tables))
     except ReadError:
         raise
     except Exception as err:  # pdfminer raises many types on damaged files

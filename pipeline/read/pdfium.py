@@ -3,9 +3,11 @@
 pdfplumber builds its characters by interpreting every page's content stream in
 Python (pdfminer): 60-130 ms a page, more than everything the pipeline does
 after it. pdfium (pypdfium2, installed with pdfplumber) does the same in C in
-about 2 ms. This module turns pdfium's characters into the dicts pdfplumber would
-have made — same keys, same geometry, same text — so that `read/pdf.py` lays out
-a page the same way whichever library read it. Where pdfium cannot give what
+about 2 ms. This module turns pdfium's characters into the characters pdfplumber
+would have made — same geometry, same text, same font — so that `read/pdf.py` lays
+out a page the same way whichever library read it. They are kept as arrays
+(`read/words.py` ``CharArrays``: duplicate removal and words work on those) and made
+into pdfplumber's dicts only where those are needed. Where pdfium cannot give what
 pdfplumber would, the page is read by pdfplumber instead (:attr:`PdfiumPage.fallback`).
 
 **A character** (an entry of pdfium's text page that belongs to a text object):
@@ -70,7 +72,7 @@ from pdfplumber.container import Container
 from pdfplumber.table import TableFinder, TableSettings
 from pypdfium2_raw.bindings import _libs
 
-from pipeline.read.words import CharArrays
+from pipeline.read.words import CODE_POINTS, CharArrays
 from pipeline.repair.legacy_encodings import encoding_for_font, has_unicode_vietnamese
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -254,18 +256,45 @@ def _transform_box(m, x0, y0, x1, y1) -> tuple[float, float, float, float]:
 # --------------------------------------------------------------------------
 class RuledPage(Container):
     """What pdfplumber's table finder reads of a page (its characters, lines, rectangles and curves, its
-    box), made from pdfium's objects, so that `read/pdf.py` finds tables with pdfplumber's own finder."""
+    box), made from pdfium's objects, so that `read/pdf.py` finds tables with pdfplumber's own finder.
+    The finder itself reads only the rules: the characters (given as dicts or as `CharArrays`) are made
+    into dicts, and ``filter``'s tests applied to them, when a table found needs its text."""
 
-    def __init__(self, objects: dict[str, list[dict]], bbox: tuple[float, float, float, float]):
-        self._page_objects = objects
+    def __init__(self, objects: dict[str, list[dict]], bbox: tuple[float, float, float, float],
+                 chars: list[dict] | CharArrays | None = None, tests: tuple = ()):
+        self._page_objects = objects  # lines, rectangles, curves
+        self._chars = [] if chars is None else chars
+        self._tests = tests  # filter's tests not yet applied to the characters
         self.bbox = bbox
 
     @property
     def objects(self) -> dict[str, list[dict]]:
-        return self._page_objects
+        return {**self._page_objects, "char": self.chars}
+
+    @property
+    def rects(self) -> list[dict]:
+        return self._page_objects.get("rect", [])
+
+    @property
+    def lines(self) -> list[dict]:
+        return self._page_objects.get("line", [])
+
+    @property
+    def curves(self) -> list[dict]:
+        return self._page_objects.get("curve", [])
+
+    @property
+    def chars(self) -> list[dict]:
+        if isinstance(self._chars, CharArrays) or self._tests:
+            chars = self._chars.dicts() if isinstance(self._chars, CharArrays) else self._chars
+            for test in self._tests:
+                chars = [c for c in chars if test(c)]
+            self._chars, self._tests = chars, ()
+        return self._chars
 
     def filter(self, test) -> "RuledPage":
-        return RuledPage({kind: [o for o in objs if test(o)] for kind, objs in self._page_objects.items()}, self.bbox)
+        shapes = {kind: [o for o in objs if test(o)] for kind, objs in self._page_objects.items()}
+        return RuledPage(shapes, self.bbox, self._chars, self._tests + (test,))
 
     def find_tables(self, table_settings=None) -> list:
         tables = TableFinder(self, TableSettings.resolve(table_settings)).tables
@@ -277,7 +306,7 @@ class RuledPage(Container):
             for table in tables:
                 x0, top, x1, bottom = table.bbox
                 inside = [c for c, (h, v) in zip(chars, middles) if x0 <= h < x1 and top <= v < bottom]
-                table.page = RuledPage({"char": inside}, self.bbox)
+                table.page = RuledPage({}, self.bbox, inside)
         return tables
 
 
@@ -289,19 +318,23 @@ class PdfiumPage:
     page_number: int
     width: float
     height: float
-    chars: list[dict] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
     shapes: list[dict] = field(default_factory=list)  # painted lines, rectangles and curves
     stamps: bool = False  # visible widgets or stamps with an appearance (an e-signature's number and date)
     fallback: str | None = None
-    arrays: CharArrays | None = None  # the numbers of ``chars``, for duplicate removal and words
+    arrays: CharArrays | None = None  # the characters (None when the page falls back to pdfplumber)
 
-    def ruled(self, chars: list[dict]) -> RuledPage:
+    @property
+    def chars(self) -> list[dict]:
+        """The characters as pdfplumber's dicts (made anew at each call: `read/pdf.py` reads ``arrays``)."""
+        return self.arrays.dicts() if self.arrays is not None else []
+
+    def ruled(self, chars: list[dict] | CharArrays) -> RuledPage:
         """The page for pdfplumber's table finder, with these characters (duplicates removed)."""
-        objects: dict[str, list[dict]] = {"char": chars, "line": [], "rect": [], "curve": []}
+        objects: dict[str, list[dict]] = {"line": [], "rect": [], "curve": []}
         for shape in self.shapes:
             objects[shape["object_type"]].append(shape)
-        return RuledPage(objects, (0.0, 0.0, self.width, self.height))
+        return RuledPage(objects, (0.0, 0.0, self.width, self.height), chars)
 
 
 def _visible_stamps(page) -> bool:
@@ -346,12 +379,10 @@ def _read_page(doc: pdfium.PdfDocument, index: int, doctop: float) -> PdfiumPage
         textpage = page.get_textpage()
         columns = _Columns()
         try:
-            out.fallback = _chars(textpage, objects, height, doctop, out.chars, columns)
+            out.fallback = _chars(textpage, objects, height, columns)
         finally:
             textpage.close()
-        if out.fallback:
-            out.chars = []
-        else:
+        if not out.fallback:
             out.arrays = columns.arrays(doctop)
         return out
     finally:
@@ -366,37 +397,34 @@ def _exact(value: float) -> float:
     return int(value * 10000.0 + 0.5) / 10000.0 if value >= 0 else round(value, 4)
 
 
-_LETTERS = 0x110000  # a group number: the run's key times this, plus the character's code point
-
-
 class _Columns:
-    """The numbers of the characters `_chars` makes, as it makes them, five per character in order:
-    x0, x1, bottom, size, and the group for duplicate removal (same upright, fontname and size: the
-    same run key; same text: the same code point; every character's text is one code point)."""
+    """The characters `_chars` makes, as it makes them, five numbers per character in order: x0, x1,
+    bottom, size, and the group (`CharArrays`: the run key times ``CODE_POINTS`` plus the code point of
+    the character's text; same upright, fontname and size: the same run key)."""
 
     def __init__(self) -> None:
         self.values: list[float] = []
         self.runs: dict[tuple, int] = {}  # (fontname, size, upright) -> run key
 
     def run_key(self, run: _Run) -> int:
-        return self.runs.setdefault((run.font.name, run.size, run.upright), len(self.runs)) * _LETTERS
+        return self.runs.setdefault((run.font.name, run.size, run.upright), len(self.runs)) * CODE_POINTS
 
-    def add(self, char: dict, run: _Run) -> None:
-        self.values.extend((char["x0"], char["x1"], char["bottom"], char["size"],
-                            self.run_key(run) + ord(char["text"])))
+    def add_space(self, run: _Run, x0: float, x1: float, y: float, page_top: float) -> None:
+        """A space (pdfminer's box: one em high, from the font's descent below the baseline ``y``)."""
+        size = run.size
+        bottom = page_top - (y + run.font.descent * size / 1000)
+        self.values.extend((x0, x1, bottom, size, self.run_key(run) + 32))
 
     def arrays(self, doctop: float) -> CharArrays:
-        """As the dicts have them: top = bottom - size, doctop = the page's doctop + top (the same float64 sums)."""
+        """top = bottom - size, doctop = the page's doctop + top: pdfplumber's sums, in float64."""
         values = np.array(self.values, np.float64).reshape(-1, 5)
         top = values[:, 2] - values[:, 3]
         boxes = np.column_stack([values[:, 0], values[:, 1], top, values[:, 2], values[:, 3]])
-        return CharArrays(boxes, doctop + top, values[:, 4].astype(np.int64))
+        return CharArrays(boxes, doctop + top, values[:, 4].astype(np.int64), [name for name, _, _ in self.runs])
 
 
-def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out: list[dict],
-           columns: _Columns) -> str | None:
-    """Fill ``out`` with the page's characters as pdfplumber makes them, and ``columns`` with their numbers;
-    a reason instead when it cannot."""
+def _chars(textpage_obj, objects: _Objects, page_top: float, columns: _Columns) -> str | None:
+    """Fill ``columns`` with the page's characters as pdfplumber makes them; a reason instead when it cannot."""
     textpage = _address(textpage_obj.raw)
     count = textpage_obj.count_chars()
     buffer = ctypes.create_string_buffer(2 * (count + 1))
@@ -418,13 +446,12 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
     text_object, char_origin, unicode_error, loose_box = (_text_object_bare, _char_origin_bare, _unicode_error_bare,
                                                           _loose_box_bare)
     page_pointer = _VP(textpage)
-    append = out.append
     add_values = columns.values.extend
     run_key = 0
     used: set[int] = set()
     last_obj = 0
     run = advances = None
-    fontname = size = upright = drop = legacy = 0.0  # the run's, for the characters' dicts
+    fontname = size = drop = legacy = 0.0  # the run's
     gap_space = None  # a space pdfium generated inside a text object, waiting for the next letter
     legacy_text: dict[str, list[str]] = {}  # the text of fonts named for a legacy encoding
     for k in range(count):
@@ -447,7 +474,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
                     return "marked content with /ActualText"
                 used.add(obj)
             advances = metrics.setdefault((id(run.font), run.tf, run.scale), {})
-            fontname, size, upright, legacy = run.font.name, run.size, run.upright, run.font.legacy
+            fontname, size, legacy = run.font.name, run.size, run.font.legacy
             drop = page_top - run.font.descent * size / 1000  # bottom = drop - baseline
             run_key = columns.run_key(run)
             last_obj = obj
@@ -465,8 +492,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
             space_run, space_obj, space_x, space_y = gap_space
             gap_space = None
             if space_obj == obj and x - space_x >= 0.01 * max(1.0, size):
-                append(_char(" ", space_run, space_x, x, space_y, page_top, doctop))
-                columns.add(out[-1], space_run)
+                columns.add_space(space_run, space_x, x, space_y, page_top)
         advance = advances.get(ch)
         if advance is None or ch == " ":
             loose_box(page_pointer, k, p_loose)
@@ -486,11 +512,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
             legacy_text[fontname].append(ch)
         x1 = x + advance
         x1 = int(x1 * 10000.0 + 0.5) / 10000.0 if x1 >= 0 else round(x1, 4)
-        bottom = drop - y
-        top = bottom - size
-        append({"text": ch, "fontname": fontname, "size": size, "upright": upright, "x0": x, "x1": x1,
-                "top": top, "bottom": bottom, "doctop": doctop + top, "width": x1 - x, "height": size})
-        add_values((x, x1, bottom, size, run_key + ord(ch)))
+        add_values((x, x1, drop - y, size, run_key + ord(ch)))
     for name, letters in legacy_text.items():
         text = "".join(letters)
         if not text.isascii() and not has_unicode_vietnamese(text):
@@ -507,8 +529,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, doctop: float, out:
         if run is None:
             continue
         x, y = _exact(run[1]), _exact(run[2])
-        out.append(_char(" ", run[0], x, x, y, page_top, doctop))
-        columns.add(out[-1], run[0])
+        columns.add_space(run[0], x, x, y, page_top)
     return None
 
 
@@ -522,17 +543,6 @@ def _object_run(obj, to_page, fonts) -> tuple[_Run, float, float] | None:
     raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
     font = _font_of(raw.FPDFTextObj_GetFont(obj), fonts)
     return _Run(font, size.value, size=_exact(size.value * d), scale=a, upright=True, axis_aligned=True), e, f
-
-
-def _char(text: str, run: _Run, x0: float, x1: float, y: float, page_top: float, doctop: float) -> dict:
-    """pdfplumber's character: one em high, from the font's descent below the baseline ``y``."""
-    size = run.size
-    bottom = page_top - (y + run.font.descent * size / 1000)
-    top = bottom - size
-    return {
-        "text": text, "fontname": run.font.name, "size": size, "upright": run.upright, "x0": x0, "x1": x1,
-        "top": top, "bottom": bottom, "doctop": doctop + top, "width": x1 - x0, "height": size,
-    }
 
 
 class PdfiumDocument:

@@ -37,29 +37,54 @@ _TEXT = itemgetter("text")
 _EMPTY = "".__eq__
 
 
+CODE_POINTS = 0x110000  # a group number is a run's key times this, plus the character's code point
+
+
 @dataclass
 class CharArrays:
-    """The numbers of a page's characters as arrays, row ``i`` for character ``i``, kept by the reader
-    that made the characters (`read/pdfium.py`) so that duplicate removal and words need not read
-    them back out of the dicts: ``boxes`` x0, x1, top, bottom, size; ``doctop``; ``groups``: one
-    number per (upright, text, fontname, size), the groups of duplicate removal. Only for upright
-    characters (pdfium's path reads nothing else)."""
+    """A page's characters as arrays, row ``i`` for character ``i``, as the reader that made them
+    (`read/pdfium.py`) keeps them: duplicate removal and words work on these, and the characters'
+    dicts (pdfplumber's) are only made where something needs them (:meth:`dicts`: a table's text,
+    a stamp, legacy-font text to convert).
+
+    ``boxes``: x0, x1, top, bottom, size; ``doctop``; ``groups``: the run key times 0x110000 plus the
+    character's code point (every character's text is one code point), one number per (upright, text,
+    fontname, size): the groups of duplicate removal; ``fonts``: the font name of each run key. Only for
+    upright characters (pdfium's path reads nothing else)."""
 
     boxes: np.ndarray  # float64, n x 5
     doctop: np.ndarray  # float64, n
     groups: np.ndarray  # int64, n
+    fonts: list[str]  # run key -> font name
+
+    def __len__(self) -> int:
+        return len(self.groups)
 
     def take(self, index: np.ndarray) -> "CharArrays":
-        return CharArrays(self.boxes[index], self.doctop[index], self.groups[index])
+        return CharArrays(self.boxes[index], self.doctop[index], self.groups[index], self.fonts)
+
+    @property
+    def texts(self) -> list[str]:
+        return list(map(chr, (self.groups % CODE_POINTS).tolist()))
+
+    @property
+    def fontnames(self) -> list[str]:
+        return list(map(self.fonts.__getitem__, (self.groups // CODE_POINTS).tolist()))
+
+    def dicts(self) -> list[dict]:
+        """The characters as pdfplumber makes them (the same numbers: width is x1 - x0, height the size)."""
+        return [{"text": text, "fontname": fontname, "size": size, "upright": True, "x0": x0, "x1": x1, "top": top,
+                 "bottom": bottom, "doctop": doctop, "width": x1 - x0, "height": size}
+                for text, fontname, (x0, x1, top, bottom, size), doctop
+                in zip(self.texts, self.fontnames, self.boxes.tolist(), self.doctop.tolist())]
 
 
-def extract_words(chars: list[dict], x_tolerance: float = 3, y_tolerance: float = 3,
-                  arrays: CharArrays | None = None) -> list[Word]:
+def extract_words(chars: list[dict] | CharArrays, x_tolerance: float = 3, y_tolerance: float = 3) -> list[Word]:
     """The words of ``chars`` (pdfplumber's ``extract_words(chars, x_tolerance, y_tolerance,
-    keep_blank_chars=False)``), each with the largest ``size`` of its characters and its characters.
-    ``arrays``: the characters' numbers, when the reader kept them (all upright)."""
-    if arrays is not None:
-        return _upright_words(chars, x_tolerance, y_tolerance, arrays.boxes)
+    keep_blank_chars=False)``), each with the largest ``size`` of its characters and its characters
+    (on :class:`CharArrays`, all upright: their positions in it)."""
+    if isinstance(chars, CharArrays):
+        return _upright_words(list(range(len(chars))), x_tolerance, y_tolerance, chars.boxes, chars.texts)
     out: list[Word] = []
     for upright, run in groupby(chars, itemgetter("upright")):
         run = list(run)
@@ -73,8 +98,9 @@ def extract_words(chars: list[dict], x_tolerance: float = 3, y_tolerance: float 
     return out
 
 
-def _upright_words(chars: list[dict], x_tolerance: float, y_tolerance: float,
-                   boxes_in: np.ndarray | None = None) -> list[Word]:
+def _upright_words(chars: list, x_tolerance: float, y_tolerance: float,
+                   boxes_in: np.ndarray | None = None, texts_in: list[str] | None = None) -> list[Word]:
+    """``chars``: dicts, or anything standing for the characters whose numbers and texts are given."""
     n = len(chars)
     if not n:
         return []
@@ -88,8 +114,9 @@ def _upright_words(chars: list[dict], x_tolerance: float, y_tolerance: float,
         cluster_of_value[1:] = np.cumsum(values[1:] > values[:-1] + y_tolerance)
     cluster = cluster_of_value[np.searchsorted(values, top)]
     order = np.lexsort((np.arange(n), x0, cluster))
-    ordered = list(map(chars.__getitem__, order.tolist()))
-    texts = list(map(_TEXT, ordered))
+    order_list = order.tolist()
+    ordered = list(map(chars.__getitem__, order_list))
+    texts = list(map(_TEXT, ordered)) if texts_in is None else list(map(texts_in.__getitem__, order_list))
     blank = np.fromiter(map(str.isspace, texts), bool, n)
     empty = np.fromiter(map(_EMPTY, texts), bool, n)
     boxes = boxes_in[order]
