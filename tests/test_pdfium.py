@@ -152,6 +152,22 @@ def test_the_arrays_give_what_the_dicts_give(generated, name):
     assert read
 
 
+def test_coordinates_rounded_on_arrays_as_one_by_one():
+    """The reader rounds pdfium's 32-bit coordinates on arrays: the same numbers as `_exact` one by one
+    (halves, negatives, a page's range, 32-bit floats as pdfium gives them)."""
+    import ctypes
+
+    import numpy as np
+
+    rng = random.Random(7)
+    values = [0.0, 0.00005, 0.00015, 595.28, 841.89, -0.00005, -12.34565, 1e5 + 0.00005]
+    values += [rng.uniform(-50, 900) for _ in range(5000)]
+    values += [ctypes.c_float(rng.uniform(0, 900)).value for _ in range(5000)]
+    values += [round(rng.uniform(0, 900), 4) + 0.00005 for _ in range(2000)]
+    got = pdfium._exact_array(np.array(values, np.float64)).tolist()
+    assert got == [pdfium._exact(v) for v in values]
+
+
 def test_a_rotated_page_is_read_by_pdfplumber(tmp_path):
     from fpdf import FPDF
 

@@ -397,29 +397,56 @@ def _exact(value: float) -> float:
     return int(value * 10000.0 + 0.5) / 10000.0 if value >= 0 else round(value, 4)
 
 
+def _exact_array(values: np.ndarray) -> np.ndarray:
+    """:func:`_exact` of every value (the same float64 operations; ``round`` itself for negative values)."""
+    out = np.floor(values * 10000.0 + 0.5) / 10000.0
+    negative = np.flatnonzero(values < 0)
+    if len(negative):
+        out[negative] = [round(v, 4) for v in values[negative].tolist()]
+    return out
+
+
 class _Columns:
-    """The characters `_chars` makes, as it makes them, five numbers per character in order: x0, x1,
-    bottom, size, and the group (`CharArrays`: the run key times ``CODE_POINTS`` plus the code point of
-    the character's text; same upright, fontname and size: the same run key)."""
+    """The characters `_chars` reads, as it reads them: five numbers per letter, in order: its origin
+    (x, y) as pdfium gives it, its advance, its text object's slot (``slots``: the object's drop and
+    size, ``bottom = drop - y``) and its group (`CharArrays`: the run key times ``CODE_POINTS`` plus the
+    code point of the character's text; same upright, fontname and size: the same run key). Rounding
+    and sums are done once on the arrays (:meth:`arrays`); a space put back is stored finished."""
 
     def __init__(self) -> None:
         self.values: list[float] = []
         self.runs: dict[tuple, int] = {}  # (fontname, size, upright) -> run key
+        self.slots: list[tuple[float, float]] = []  # per text object read: (drop, size)
+        self.spaces: list[tuple[int, float, float, float, float]] = []  # (row, x0, x1, bottom, size)
 
     def run_key(self, run: _Run) -> int:
         return self.runs.setdefault((run.font.name, run.size, run.upright), len(self.runs)) * CODE_POINTS
+
+    def slot(self, drop: float, size: float) -> int:
+        self.slots.append((drop, size))
+        return len(self.slots) - 1
 
     def add_space(self, run: _Run, x0: float, x1: float, y: float, page_top: float) -> None:
         """A space (pdfminer's box: one em high, from the font's descent below the baseline ``y``)."""
         size = run.size
         bottom = page_top - (y + run.font.descent * size / 1000)
-        self.values.extend((x0, x1, bottom, size, self.run_key(run) + 32))
+        self.spaces.append((len(self.values) // 5, x0, x1, bottom, size))
+        self.values.extend((x0, 0.0, 0.0, 0, self.run_key(run) + 32))
 
     def arrays(self, doctop: float) -> CharArrays:
-        """top = bottom - size, doctop = the page's doctop + top: pdfplumber's sums, in float64."""
+        """x0 and y rounded (:func:`_exact`), x1 = x0 + the advance rounded, bottom = drop - y,
+        top = bottom - size, doctop = the page's doctop + top: the float64 sums the dicts had."""
         values = np.array(self.values, np.float64).reshape(-1, 5)
-        top = values[:, 2] - values[:, 3]
-        boxes = np.column_stack([values[:, 0], values[:, 1], top, values[:, 2], values[:, 3]])
+        slots = np.array(self.slots or [(0.0, 0.0)], np.float64)[values[:, 3].astype(np.int64)]
+        x0 = _exact_array(values[:, 0])
+        x1 = _exact_array(x0 + values[:, 2])
+        bottom = slots[:, 0] - _exact_array(values[:, 1])
+        size = slots[:, 1]
+        if self.spaces:
+            rows, *numbers = (np.array(column) for column in zip(*self.spaces))
+            x0[rows], x1[rows], bottom[rows], size[rows] = numbers
+        top = bottom - size
+        boxes = np.column_stack([x0, x1, top, bottom, size])
         return CharArrays(boxes, doctop + top, values[:, 4].astype(np.int64), [name for name, _, _ in self.runs])
 
 
@@ -451,7 +478,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, columns: _Columns) 
     used: set[int] = set()
     last_obj = 0
     run = advances = None
-    fontname = size = drop = legacy = 0.0  # the run's
+    fontname = size = legacy = slot = 0  # the run's
     gap_space = None  # a space pdfium generated inside a text object, waiting for the next letter
     legacy_text: dict[str, list[str]] = {}  # the text of fonts named for a legacy encoding
     for k in range(count):
@@ -475,7 +502,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, columns: _Columns) 
                 used.add(obj)
             advances = metrics.setdefault((id(run.font), run.tf, run.scale), {})
             fontname, size, legacy = run.font.name, run.size, run.font.legacy
-            drop = page_top - run.font.descent * size / 1000  # bottom = drop - baseline
+            slot = columns.slot(page_top - run.font.descent * size / 1000, size)  # bottom = drop - baseline
             run_key = columns.run_key(run)
             last_obj = obj
         ch = text[k]
@@ -484,20 +511,19 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, columns: _Columns) 
         if unicode_error(page_pointer, k):
             return "characters without a Unicode mapping"
         char_origin(page_pointer, k, p_ox, p_oy)
-        x, y = ox.value, oy.value
-        x = int(x * 10000.0 + 0.5) / 10000.0 if x >= 0 else round(x, 4)  # _exact, inline
-        y = int(y * 10000.0 + 0.5) / 10000.0 if y >= 0 else round(y, 4)
+        x = ox.value  # as pdfium gives it: _Columns.arrays rounds it (_exact)
         if gap_space is not None:
             # A real space merged into pdfium's gap space when the next letter starts further on.
             space_run, space_obj, space_x, space_y = gap_space
             gap_space = None
-            if space_obj == obj and x - space_x >= 0.01 * max(1.0, size):
-                columns.add_space(space_run, space_x, x, space_y, page_top)
+            space_x, letter_x = _exact(space_x), _exact(x)
+            if space_obj == obj and letter_x - space_x >= 0.01 * max(1.0, size):
+                columns.add_space(space_run, space_x, letter_x, _exact(space_y), page_top)
         advance = advances.get(ch)
         if advance is None or ch == " ":
             loose_box(page_pointer, k, p_loose)
             if ch == " " and loose.right == loose.left:
-                gap_space = (run, obj, x, y)  # pdfium's space for a positioning gap: known at the next letter
+                gap_space = (run, obj, x, oy.value)  # pdfium's space for a positioning gap: known at the next letter
                 continue
             if advance is None:
                 # The advance: the loose box's right edge where the ink stays inside it, else the font's width.
@@ -510,9 +536,7 @@ def _chars(textpage_obj, objects: _Objects, page_top: float, columns: _Columns) 
                 advances[ch] = advance
         if legacy:
             legacy_text[fontname].append(ch)
-        x1 = x + advance
-        x1 = int(x1 * 10000.0 + 0.5) / 10000.0 if x1 >= 0 else round(x1, 4)
-        add_values((x, x1, drop - y, size, run_key + ord(ch)))
+        add_values((x, oy.value, advance, slot, run_key + ord(ch)))
     for name, letters in legacy_text.items():
         text = "".join(letters)
         if not text.isascii() and not has_unicode_vietnamese(text):
