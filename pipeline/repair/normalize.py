@@ -332,7 +332,9 @@ def _has_tone(word: str) -> bool:
     return bool(parts and parts[1])
 
 
-@lru_cache(maxsize=1 << 16)  # word pairs repeat a lot ("nhân dân", "Ủy ban")
+# Word pairs repeat a lot ("nhân dân", "Ủy ban"). 8,192 pairs answer as fast as 65,536 over the legal database
+# (the syllable test below is cached itself); the larger cache held 21 MB after 316 documents.
+@lru_cache(maxsize=1 << 13)
 def should_join_syllables(left: str, right: str) -> bool:
     """Should two letter runs separated by a space or a line-end hyphen be one syllable?
 
