@@ -16,13 +16,14 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename: a reader never sees half a file."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename: a reader never sees half a file.
+    ``text``: a string (written as UTF-8) or bytes (written as they are)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8")) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
