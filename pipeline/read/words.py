@@ -24,6 +24,7 @@ the same (a test compares both on generated and real pages).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 from operator import itemgetter
 
@@ -50,7 +51,8 @@ class CharArrays:
     ``boxes``: x0, x1, top, bottom, size; ``doctop``; ``groups``: the run key times 0x110000 plus the
     character's code point (every character's text is one code point), one number per (upright, text,
     fontname, size): the groups of duplicate removal; ``fonts``: the font name of each run key. Only for
-    upright characters (pdfium's path reads nothing else)."""
+    upright characters (pdfium's path reads nothing else). ``texts`` and ``fontnames`` are worked out
+    once, when first read: the legacy-font check, words and the page's character count all read them."""
 
     boxes: np.ndarray  # float64, n x 5
     doctop: np.ndarray  # float64, n
@@ -63,11 +65,11 @@ class CharArrays:
     def take(self, index: np.ndarray) -> "CharArrays":
         return CharArrays(self.boxes[index], self.doctop[index], self.groups[index], self.fonts)
 
-    @property
+    @cached_property
     def texts(self) -> list[str]:
         return list(map(chr, (self.groups % CODE_POINTS).tolist()))
 
-    @property
+    @cached_property
     def fontnames(self) -> list[str]:
         return list(map(self.fonts.__getitem__, (self.groups // CODE_POINTS).tolist()))
 
