@@ -719,14 +719,14 @@ def _page_data(page, chars: list[dict] | CharArrays, stamped: list[dict], tables
         texts = list(map(_text, chars))
     # Stamped text makes words of its own: "ngày 23 tháng", not "ngày 23tháng".
     words = _words(text_chars) + _words(outside_tables(dedupe_chars(stamped)))
-    texts += map(_text, stamped)
+    n_chars = sum(map(bool, map(str.strip, texts))) + sum(1 for c in stamped if c["text"].strip())
     return _PageData(
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
         rows=_rows(words),
         tables=tables,
-        n_chars=sum(map(bool, map(str.strip, texts))),
+        n_chars=n_chars,
         image_cover=_image_cover(page),
     )
 
