@@ -12,9 +12,10 @@ with backoff; a file the pipeline refuses is not retried but quarantined at once
 from __future__ import annotations
 
 import os
+import queue
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator, TypeVar
 
 # Offline and quiet by default: no telemetry, no update checks (the server runs locally).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -22,9 +23,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from prefect import flow, task  # noqa: E402
 from prefect.exceptions import MissingContextError  # noqa: E402
-from prefect.futures import as_completed  # noqa: E402
 from prefect.logging import get_run_logger  # noqa: E402
 from prefect.states import Completed  # noqa: E402
+from prefect.context import get_run_context  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline.batch import (  # noqa: E402
@@ -76,9 +77,19 @@ def process_document(path: Path, timeout_s: float = 300.0, memory_mb: int = 3072
     return extraction
 
 
+def _slots(dask: bool, dask_address: str | None, workers: int | None) -> int | None:
+    """Documents the task runner works on at once (`--workers`, else the cores); None for a remote
+    Dask cluster without `--workers`: the flow asks the cluster."""
+    if workers:
+        return workers
+    if dask_address:
+        return None
+    return os.cpu_count() or 2 if dask else max(2, os.cpu_count() or 2)
+
+
 def _task_runner(dask: bool, dask_address: str | None, workers: int | None):
     if not dask:
-        return ThreadPoolTaskRunner(max_workers=workers or max(2, os.cpu_count() or 2))
+        return ThreadPoolTaskRunner(max_workers=_slots(dask, dask_address, workers))
     # Dask's worker processes are daemonic by default, and daemonic processes may not start the
     # sandboxed child each document is extracted in.
     os.environ["DASK_DISTRIBUTED__WORKER__DAEMON"] = "False"
@@ -86,7 +97,7 @@ def _task_runner(dask: bool, dask_address: str | None, workers: int | None):
 
     if dask_address:
         return DaskTaskRunner(address=dask_address)
-    return DaskTaskRunner(cluster_kwargs={"n_workers": workers or os.cpu_count() or 2, "threads_per_worker": 1})
+    return DaskTaskRunner(cluster_kwargs={"n_workers": _slots(dask, dask_address, workers), "threads_per_worker": 1})
 
 
 # Callbacks told about each finished document (the CLI's progress bar); flow parameters must
@@ -127,13 +138,13 @@ def _run_inbox(home: Home, dask: bool, dask_address: str | None, workers: int | 
     if not dask:
         warm_up(tokens_enabled())  # the fork server imports the pipeline while Prefect starts the flow run
     flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
-    summary = flow_with_runner(str(home.root), settle_seconds=settle_seconds)
+    summary = flow_with_runner(str(home.root), settle_seconds=settle_seconds, slots=_slots(dask, dask_address, workers))
     summary.outcomes[:0] = known.outcomes
     return summary
 
 
 @flow(name="process-inbox", log_prints=True)
-def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
+def process_inbox(home_root: str = ".", settle_seconds: float = 2.0, slots: int | None = None) -> Summary:
     home = Home.at(home_root)
     home.ensure()
     dataset = dataset_at(home.root)
@@ -148,15 +159,16 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
                 _report(summary, refuse_unread(home, candidate.path, candidate.reason or "refused"))
             elif candidate.reason == "still being written":
                 summary.waiting.append(Outcome(candidate.path.name, "waiting", reason=candidate.reason))
-        work = {}
+        work = []
         for path in ready:
             doc_id, done = check(home, path, dataset)
             if done is not None:
                 _report(summary, done)
             else:
-                work[process_document.submit(path, tokens=tokens_enabled())] = (path, doc_id)
-        for future in as_completed(work.keys()):  # each popped when done: nothing of it kept here
-            path, doc_id = work.pop(future)
+                work.append((path, doc_id))
+        tokens = tokens_enabled()
+        for future, (path, doc_id) in in_window(work, lambda job: process_document.submit(job[0], tokens=tokens),
+                                                2 * (slots or _cluster_threads())):
             try:
                 extraction = future.result()
                 outcome = store(home, path, doc_id, extraction, dataset)
@@ -169,8 +181,14 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0) -> Summary:
     return summary
 
 
+def run_rebuild(home_root: str = ".", workers: int | None = None) -> Summary:
+    """Run `rebuild` on threads, `workers` documents at once (by default the number of cores)."""
+    slots = _slots(False, None, workers)
+    return rebuild.with_options(task_runner=_task_runner(False, None, workers))(home_root, slots=slots)
+
+
 @flow(name="rebuild", log_prints=True)
-def rebuild(home_root: str = ".") -> Summary:
+def rebuild(home_root: str = ".", slots: int | None = None) -> Summary:
     """Re-derive the dataset from the archived originals (after a change to the pipeline)."""
     home = Home.at(home_root)
     home.ensure()
@@ -179,9 +197,9 @@ def rebuild(home_root: str = ".") -> Summary:
     with dataset.lock():
         dataset.recover()
         archived = sorted(p for p in home.archive.iterdir() if p.is_file() and not p.is_symlink() and p.name != "index.jsonl")
-        work = {process_document.submit(path, tokens=tokens_enabled()): path for path in archived}
-        for future in as_completed(work.keys()):
-            path = work.pop(future)
+        tokens = tokens_enabled()
+        for future, path in in_window(archived, lambda path: process_document.submit(path, tokens=tokens),
+                                      2 * (slots or _cluster_threads())):
             try:
                 extraction = future.result()
                 outcome = store_rebuilt(home, path, extraction, dataset)
@@ -194,6 +212,47 @@ def rebuild(home_root: str = ".") -> Summary:
         relink(dataset)
         dataset.refresh_views()
     return summary
+
+
+Job = TypeVar("Job")
+
+
+def in_window(jobs: Iterable[Job], submit: Callable, window: int) -> Iterator[tuple[object, Job]]:
+    """(future, job) for each job as its task finishes, with at most `window` submitted and not yet handed back.
+
+    The flow stores each result before it asks for the next, so a window bounds what waits in memory:
+    with every file submitted at once, documents extracted faster than the one flow thread stores them
+    piled up (a long batch of small texts held 170 documents' JSON at a time). The flows pass twice the
+    task slots: every slot stays busy while a result is stored.
+    """
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    waiting = iter(jobs)
+    running: dict = {}
+
+    def top_up() -> None:
+        for job in waiting:
+            future = submit(job)
+            running[future] = job
+            future.add_done_callback(finished.put)  # called at once when it is done already
+            if len(running) >= window:
+                return
+
+    top_up()
+    while running:
+        future = finished.get()
+        yield future, running.pop(future)
+        top_up()
+
+
+def _cluster_threads() -> int:
+    """The flow's task slots when the caller did not say: a Dask cluster's worker threads, else the cores."""
+    client = getattr(get_run_context().task_runner, "client", None)  # DaskTaskRunner's, made on first use
+    if client is not None:
+        try:
+            return max(1, sum(client.nthreads().values()))
+        except Exception:  # a scheduler that cannot say: the local guess
+            pass
+    return max(2, os.cpu_count() or 2)
 
 
 def _report(summary: Summary, outcome: Outcome) -> None:

@@ -452,7 +452,12 @@ def retry(
 
 
 @app.command()
-def rebuild(home: Path = HOME_OPTION, no_tokens: bool = NO_TOKENS_OPTION) -> None:
+def rebuild(
+    home: Path = HOME_OPTION,
+    workers: int = typer.Option(None, "--workers", min=1, max=256, metavar="N",
+                                help="Documents re-derived at once (default: the number of cores)."),
+    no_tokens: bool = NO_TOKENS_OPTION,
+) -> None:
     """Re-derive the whole dataset from raw_docs/archive (after upgrading the pipeline)."""
     from pipeline.inbox import Home
     from pipeline.preflight import prepare_home
@@ -464,9 +469,9 @@ def rebuild(home: Path = HOME_OPTION, no_tokens: bool = NO_TOKENS_OPTION) -> Non
         total = sum(1 for p in root.archive.iterdir() if p.is_file() and p.name != "index.jsonl")
 
     def run():
-        from flows.inbox import rebuild as rebuild_flow
+        from flows.inbox import run_rebuild
 
-        return rebuild_flow(str(root.root))
+        return run_rebuild(str(root.root), workers=workers)
 
     _flow_run(home, run, total, "decree rebuild")
     out.print(f"dataset: {root.extracted}")

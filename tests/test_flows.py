@@ -146,15 +146,39 @@ def test_retry_from_quarantine(mixed, tmp_path):
 
 
 def test_rebuild_rederives_from_the_archive(mixed):
-    from flows.inbox import rebuild
+    from flows.inbox import run_rebuild
 
     home, _, _, _ = mixed
     items_before = load("items", home=home)
-    summary = rebuild(str(home))
+    summary = run_rebuild(str(home), workers=2)
     assert summary.count("processed") == len(load("documents", home=home))
     items_after = load("items", home=home)
     assert len(items_after) == len(items_before)
     assert Dataset(home).verify() == []
+
+
+def test_the_flows_hand_out_at_most_a_window_of_documents_and_every_one():
+    """A result is handed back before the next job is submitted: at most `window` wait at once, none lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flows.inbox import in_window
+
+    out, most, seen = 0, 0, []
+
+    def submit(job):
+        nonlocal out, most
+        out += 1
+        most = max(most, out)
+        return pool.submit(lambda: job * job)
+
+    with ThreadPoolExecutor(4) as pool:
+        for future, job in in_window(range(50), submit, 3):
+            assert future.result() == job * job
+            seen.append(job)
+            out -= 1
+        assert list(in_window([], submit, 3)) == []
+    assert sorted(seen) == list(range(50))
+    assert most == 3
 
 
 @pytest.fixture(scope="module")
