@@ -281,6 +281,37 @@ def test_duckdb_file_is_read_only_and_sees_documents_written_after_refresh(tmp_p
         assert list(frames[name].columns) == [c for c, *_ in TABLES[name].columns]
 
 
+def test_documents_of_an_older_layout_are_read_by_column_name_until_rebuilt(tmp_path, plan):
+    """The views read every folder by column name only while a document of another layout is stored;
+    with one layout they take the columns from the template (DuckDB then opens no file to bind a view)."""
+    import pyarrow.parquet as pq
+
+    other = make_document(tmp_path, "other.txt", number=46, count=7)
+    ds = Dataset(tmp_path)
+    ds.write_document(plan)
+    ds.write_document(other)
+    ds.refresh_views()
+    con = dataset.connect(tmp_path)
+    view = "SELECT sql FROM duckdb_views() WHERE view_name = ?"
+    assert "union_by_name = false" in con.execute(view, ["items"]).fetchone()[0]
+    assert "union_by_name = true" in con.execute(view, ["corrections"]).fetchone()[0]
+    con.close()
+    # `other` as an older pipeline stored it: one column fewer, its manifest naming the older layout
+    folder = ds.doc_dir(other.document.source.sha256)
+    items = pq.read_table(folder / "items.parquet")
+    pq.write_table(items.drop_columns(["confidence"]), folder / "items.parquet")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["schema_version"] = "older"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    con = dataset.connect(tmp_path)  # decree.duckdb was built for one layout: not used now
+    rows = con.execute("SELECT doc_id, count(*), count(confidence) FROM items GROUP BY 1 ORDER BY 2").fetchall()
+    assert sorted(rows) == sorted([(other.document.source.sha256, len(other.items), 0),
+                                   (plan.document.source.sha256, len(plan.items), len(plan.items))])
+    con.close()
+    ds.refresh_views()
+    assert dataset.connect(tmp_path).execute("SELECT count(*) FROM items").fetchone() == (len(plan.items) + len(other.items),)
+
+
 def test_review_queue_lists_low_confidence_facts_least_confident_first(tmp_path, plan):
     doc = plan.model_copy(deep=True)
     doc.items[1].quantities[0].confidence = 0.3
