@@ -88,6 +88,7 @@ def run_process(files: list[Path], work: Path) -> int:
     marks = [(max(1, round(len(files) * share)), share) for share in (0.25, 0.5, 0.75, 1.0)]
     seen: dict[float, tuple[float, float, float]] = {}
     peak_children = 0.0
+    last = (0.0, 0.0)
     try:
         while child.poll() is None:
             time.sleep(0.5)
@@ -95,6 +96,7 @@ def run_process(files: list[Path], work: Path) -> int:
                 hwm, rss = status_mb(child.pid)
             except (OSError, KeyError):
                 break
+            last = (hwm, rss)
             below = 0.0
             for pid in descendants(child.pid):
                 try:
@@ -118,6 +120,8 @@ def run_process(files: list[Path], work: Path) -> int:
         print(f"the run ended before all files left the inbox (exit {child.returncode}): no comparison")
         return 1
     growth, flat = peak_growth(seen)
+    print(f"  end of the run (links and views refreshed, last read before the process left): flow peak RSS "
+          f"{last[0]:6.0f} MB")
     print(f"flow peak RSS 100 % vs 25 %: {growth:+.0f} MB -> {'flat' if flat else 'GROWS with the batch'}; "
           f"children at most {seen[0.25][2]:.0f} MB by 25 %, {seen[1.0][2]:.0f} MB by 100 %")
     return 0

@@ -144,9 +144,7 @@ def _store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset:
         return Outcome(path.name, "quarantined", doc_id=doc_id, reason=extraction.reason, stage=extraction.stage,
                        seconds=extraction.seconds, extra={"quarantined_as": target.name})
     try:
-        data = json.loads(extraction.payload)
-        validate_document(data)
-        document = Document.model_validate(data)
+        document = _validated(extraction.payload)
     except PipelineError as exc:
         target = quarantine(home, path, exc.reason, exc.stage, doc_id)
         return Outcome(path.name, "quarantined", doc_id=doc_id, reason=exc.reason, stage=exc.stage,
@@ -157,6 +155,14 @@ def _store(home: Home, path: Path, doc_id: str, extraction: Extraction, dataset:
     target = archive(home, path, doc_id)
     return Outcome(path.name, "processed", doc_id=doc_id, pages=document.document.source.pages,
                    items=len(document.items), archived_as=target.name, seconds=extraction.seconds)
+
+
+def _validated(payload: str) -> Document:
+    """The document of a child's JSON, checked against the JSON schema first; the parsed dict is let go
+    before the rows are made (for the largest documents it is tens of MB)."""
+    data = json.loads(payload)
+    validate_document(data)
+    return Document.model_validate(data)
 
 
 def relink(dataset: Dataset) -> None:
@@ -196,9 +202,7 @@ def _store_rebuilt(home: Home, archived: Path, extraction: Extraction, dataset: 
     if extraction.payload is None:
         return Outcome(names[0], "quarantined", doc_id=doc_id, reason=f"kept the old rows: {extraction.reason}",
                        stage=extraction.stage, seconds=extraction.seconds)
-    data = json.loads(extraction.payload)
-    validate_document(data)
-    document = Document.model_validate(data)
+    document = _validated(extraction.payload)
     document.document.source.file_name = names[0]
     dataset.write_document(document, archived_as=archived.name, original_names=names, tokens=extraction.tokens)
     return Outcome(names[0], "processed", doc_id=doc_id, pages=document.document.source.pages,

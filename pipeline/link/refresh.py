@@ -18,6 +18,7 @@ the maintainers' decisions on the pair's links (`apply_link_corrections`).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -81,12 +82,9 @@ def refresh_links(dataset: Dataset, only: list[tuple[str, str]] | None = None) -
         current = pairs(dataset)
         wanted = {pair_key(a, b): (a, b, n) for a, b, n in current if only is None or (a, b) in only}
         corrections = [c for c in corrections_for(dataset) if c["field"] in LINK_FIELDS]
-        documents: dict[str, Document] = {}
-
-        def document(doc_id: str) -> Document:
-            if doc_id not in documents:
-                documents[doc_id] = dataset.read_document(doc_id)
-            return documents[doc_id]
+        # The pairs come ordered by citing document: it is read once, and a law many documents cite stays
+        # among the last few read. Not every document at once: the whole dataset would be in memory.
+        document = functools.lru_cache(maxsize=8)(dataset.read_document)
 
         for key, (citing, cited, number) in wanted.items():
             decisions = link_corrections(corrections, citing, cited)
