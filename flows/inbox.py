@@ -22,10 +22,10 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from prefect import flow, task  # noqa: E402
+from prefect.context import get_run_context  # noqa: E402
 from prefect.exceptions import MissingContextError  # noqa: E402
 from prefect.logging import get_run_logger  # noqa: E402
 from prefect.states import Completed  # noqa: E402
-from prefect.context import get_run_context  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline.batch import (  # noqa: E402
@@ -183,8 +183,8 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0, slots: int 
 
 def run_rebuild(home_root: str = ".", workers: int | None = None) -> Summary:
     """Run `rebuild` on threads, `workers` documents at once (by default the number of cores)."""
-    slots = _slots(False, None, workers)
-    return rebuild.with_options(task_runner=_task_runner(False, None, workers))(home_root, slots=slots)
+    return rebuild.with_options(task_runner=_task_runner(False, None, workers))(home_root,
+                                                                                 slots=_slots(False, None, workers))
 
 
 @flow(name="rebuild", log_prints=True)
@@ -252,7 +252,7 @@ def _cluster_threads() -> int:
             return max(1, sum(client.nthreads().values()))
         except Exception:  # a scheduler that cannot say: the local guess
             pass
-    return max(2, os.cpu_count() or 2)
+    return _slots(False, None, None)
 
 
 def _report(summary: Summary, outcome: Outcome) -> None:
