@@ -168,7 +168,7 @@ def process_inbox(home_root: str = ".", settle_seconds: float = 2.0, slots: int 
                 work.append((path, doc_id))
         tokens = tokens_enabled()
         for future, (path, doc_id) in in_window(work, lambda job: process_document.submit(job[0], tokens=tokens),
-                                                2 * (slots or _cluster_threads())):
+                                                _window(slots)):
             try:
                 extraction = future.result()
                 outcome = store(home, path, doc_id, extraction, dataset)
@@ -199,7 +199,7 @@ def rebuild(home_root: str = ".", slots: int | None = None) -> Summary:
         archived = sorted(p for p in home.archive.iterdir() if p.is_file() and not p.is_symlink() and p.name != "index.jsonl")
         tokens = tokens_enabled()
         for future, path in in_window(archived, lambda path: process_document.submit(path, tokens=tokens),
-                                      2 * (slots or _cluster_threads())):
+                                      _window(slots)):
             try:
                 extraction = future.result()
                 outcome = store_rebuilt(home, path, extraction, dataset)
@@ -242,6 +242,11 @@ def in_window(jobs: Iterable[Job], submit: Callable, window: int) -> Iterator[tu
         future = finished.get()
         yield future, running.pop(future)
         top_up()
+
+
+def _window(slots: int | None) -> int:
+    """Documents a flow keeps in flight: twice its task slots (`slots`, else what the runner has)."""
+    return 2 * (slots or _cluster_threads())
 
 
 def _cluster_threads() -> int:
