@@ -3,13 +3,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from pathlib import Path
 
-import typer
-from rich.console import Console
+# Before anything imports numpy: its OpenBLAS starts a thread per core at import, 0.1 s of CPU per
+# process here, for linear algebra the pipeline never does (numpy holds PDF characters). Worker
+# processes inherit the setting; a user's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from pipeline.errors import PipelineError
-from pipeline.files import write_atomic
+from pipeline import gc_policy  # noqa: E402 (the thresholds are set before the heavy imports)
+
+gc_policy.for_imports()
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+
+from pipeline.errors import PipelineError  # noqa: E402
+from pipeline.files import write_atomic  # noqa: E402
 
 def _plain_placeholders() -> None:
     """Help that reads like a manual: `decree query [OPTIONS] SQL`, `FILE...`, not `{SQL}`, `<str>`, `<list[str]>`.
@@ -76,7 +86,6 @@ def extract(
     """Extract each file into OUT/<file stem>.json and print a one-line summary per file."""
     from pydantic import TypeAdapter
 
-    from pipeline import gc_policy
     from pipeline.document import extract_document
     from pipeline.model import Document
     from pipeline.schema import validate_document

@@ -247,3 +247,58 @@ def test_glyph_suspects_as_the_glyph_map_repair_finds_them(generated):
             found = bool(find_suspects(pdf))
         assert pdfium.glyph_suspects(path) or not found, path.name
     assert pdfium.glyph_suspects(generated["wrong-glyph"]) and not pdfium.glyph_suspects(generated["decree"])
+
+
+def _embedded_fonts(paths: list[Path]) -> list[tuple[bytes | None, bytes | None]]:
+    """(ToUnicode CMap, TrueType program) of every font the pages of ``paths`` use."""
+    import pdfplumber
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    from pipeline.repair.glyph_map import page_fonts
+
+    def data(stream):
+        return stream.get_data() if isinstance(stream, PDFStream) else None
+
+    fonts = []
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for _, spec in page_fonts(pdf):
+                program = None
+                if getattr(resolve1(spec.get("Subtype")), "name", "") == "Type0":
+                    descendant = resolve1(resolve1(spec["DescendantFonts"])[0])
+                    program = resolve1(resolve1(descendant["FontDescriptor"]).get("FontFile2"))
+                fonts.append((data(resolve1(spec.get("ToUnicode"))), data(program)))
+    return fonts
+
+
+def test_the_quick_font_readers_read_as_the_general_ones(generated):
+    """`glyph_suspects` reads ToUnicode pairs with one pattern and a font program's format 4 cmap
+    directly; both give what the general readers (every CMap token; fontTools) give, on every font
+    the tests make and every font of the corpus, and each quick path is taken."""
+    from pipeline.repair import glyph_map
+
+    fonts = _embedded_fonts([generated["wrong-glyph"], generated["decree"], generated["table"]] + CORPUS_PDFS)
+    cmaps = [c for c, _ in fonts if c] + [
+        b"2 beginbfchar <0041> <D800> <0042><00A0> <0042> <0020> <0042> <00A0> <> <0041> endbfchar",
+        b"1 beginbfchar <041> <0041> endbfchar",  # odd digits: both refuse alike
+        b"2 beginbfchar <0041> <00410042> <0043> <D83DDE00> endbfchar",
+    ]
+
+    def read(data, pairs):
+        try:
+            return pdfium._to_unicode(data, pairs)
+        except ValueError as exc:
+            return f"ValueError: {exc}"
+
+    for cmap in cmaps:
+        assert read(cmap, True) == read(cmap, False), cmap[:200]
+    assert read(cmaps[-3], True) == {0x41: "", 0x42: " ", 0: "A"}
+    quick = 0
+    for _, program in fonts:
+        if program is None:
+            continue
+        fast = glyph_map._format4_cmap(program)
+        if fast is not glyph_map._UNSURE:
+            quick += 1
+            assert fast == glyph_map._fonttools_cmap(program)
+    assert quick and fonts

@@ -162,14 +162,28 @@ def _compare_figures(figures: list[_Figure], quantities: list[Quantity]) -> tupl
     return False, None
 
 
-def _weights(texts: list[_Text]) -> dict[str, float]:
+class _Weights(dict):
+    """Feature -> IDF weight of one document, and the total weight of each feature set met so far
+    (a text's total is asked for at every pair it is in)."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        super().__init__(weights)
+        self.totals: dict[frozenset[str], float] = {}
+
+
+def _weights(texts: list[_Text]) -> _Weights:
     df = Counter(f for t in texts for f in t.features)
     n = len(texts) or 1
-    return {f: math.log(1 + n / c) for f, c in df.items()}
+    return _Weights({f: math.log(1 + n / c) for f, c in df.items()})
 
 
 def _overlap(a: set[str], b: set[str], w: dict[str, float]) -> float:
-    total = sum(w.get(f, 1.0) for f in a)
+    totals = getattr(w, "totals", None)
+    total = totals.get(a) if totals is not None else None
+    if total is None:
+        total = sum(w.get(f, 1.0) for f in a)
+        if totals is not None and isinstance(a, frozenset):
+            totals[a] = total
     return sum(w.get(f, 1.0) for f in a & b) / total if total else 0.0
 
 

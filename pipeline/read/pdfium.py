@@ -677,11 +677,14 @@ def _shapes(obj, to_page, height: float, doctop: float) -> list[dict]:
 # --------------------------------------------------------------------------
 _CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
 _CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f\s]*)>|(\[)|(\])|(\S+)")
+_CMAP_PAIR = re.compile(rb"<((?:[0-9A-Fa-f]{2})*)>\s*<((?:[0-9A-Fa-f]{2})*)>")  # a bfchar entry as makers write it
 
 
-def _to_unicode(data: bytes) -> dict[int, str] | None:
+def _to_unicode(data: bytes, pairs: bool = True) -> dict[int, str] | None:
     """A ToUnicode CMap's code -> text, as pdfminer's CMap parser reads it; None for anything this
-    small reader does not follow (glyph names, ``usecmap``, odd tokens): the caller then assumes the worst."""
+    small reader does not follow (glyph names, ``usecmap``, odd tokens): the caller then assumes the worst.
+    ``pairs``: a block of plain "<code> <text>" pairs is read by one pattern (the general token
+    reader, which tests/test_pdfium.py compares it with, takes twice as long)."""
     if b"usecmap" in data:
         return None
     table: dict[int, str] = {}
@@ -693,6 +696,18 @@ def _to_unicode(data: bytes) -> dict[int, str] | None:
             table[cid] = text
 
     for kind, body in _CMAP_BLOCK.findall(data):
+        if pairs and kind == b"bfchar" and not _CMAP_PAIR.sub(b"", body).strip():
+            # only "<code> <text>" pairs: read as pairs (a whole font's map is thousands of them)
+            for cid, code in _CMAP_PAIR.findall(body):
+                if len(code) == 4:  # one UTF-16 unit: its character (a lone surrogate decodes to nothing)
+                    unit = int(code, 16)
+                    text = "" if 0xD800 <= unit <= 0xDFFF else chr(unit)
+                else:
+                    text = fromhex(code.decode()).decode("utf-16-be", "ignore")
+                key = int(cid, 16) if cid else 0
+                if not (text == "\u00a0" and table.get(key) == " "):
+                    table[key] = text
+            continue
         items: list = []
         array: list[bytes] | None = None
         for hexa, opening, closing, other in _CMAP_TOKEN.findall(body):
