@@ -298,15 +298,25 @@ class RuledPage(Container):
 
     def find_tables(self, table_settings=None) -> list:
         tables = TableFinder(self, TableSettings.resolve(table_settings)).tables
-        if tables:
-            # A table reads its cells from the characters of its page; give it those whose middle
-            # is inside it (pdfplumber's own test), not the whole page's, once for all its cells.
-            chars = self.chars
-            middles = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
+        if not tables:
+            return tables
+        # A table reads its cells from the characters of its page; give it those whose middle is
+        # inside it (pdfplumber's own test), not the whole page's, once for all its cells. On arrays
+        # the test is made on them, and only the characters inside become dicts.
+        if isinstance(self._chars, CharArrays):
+            boxes = self._chars.boxes
+            h, v = (boxes[:, 0] + boxes[:, 1]) / 2, (boxes[:, 2] + boxes[:, 3]) / 2
             for table in tables:
                 x0, top, x1, bottom = table.bbox
-                inside = [c for c, (h, v) in zip(chars, middles) if x0 <= h < x1 and top <= v < bottom]
-                table.page = RuledPage({}, self.bbox, inside)
+                inside = self._chars.take(np.flatnonzero((x0 <= h) & (h < x1) & (top <= v) & (v < bottom)))
+                table.page = RuledPage({}, self.bbox, inside, self._tests)
+            return tables
+        chars = self.chars
+        middles = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for c in chars]
+        for table in tables:
+            x0, top, x1, bottom = table.bbox
+            inside = [c for c, (h, v) in zip(chars, middles) if x0 <= h < x1 and top <= v < bottom]
+            table.page = RuledPage({}, self.bbox, inside)
         return tables
 
 
