@@ -194,23 +194,48 @@ def text_similarity(row: str, item: str, weights: dict[str, float] | None = None
     figure and twenty times cheaper, so it ranks every pair and only the best few get
     the character comparison.
     """
-    base, matcher = _similarity_parts(row, item, weights or {}, precise)
-    return base + 0.25 * (matcher.ratio() if matcher else 0.0)
+    base, a, b = _similarity_parts(row, item, weights or {}, precise)
+    return base + 0.25 * _ratio(a, b)
 
 
 def _similarity_parts(row: str, item: str, w: dict[str, float], precise: bool):
-    """``text_similarity`` = first + 0.25 * the second's ``ratio()`` (None: 0): the overlaps, and the
-    sequence matcher (whose ``quick_ratio()`` bounds its ratio from above, for a fraction of the cost)."""
+    """``text_similarity`` = first + 0.25 * ``_ratio`` of the other two: the overlaps, and the two
+    sequences (characters, or words: None when either is empty) whose ratio is to be found."""
     r, c = _normalise(row), _normalise(item)
     fr, fc = _features(_tokens(row)), _features(_tokens(item))
-    contained = _overlap(fr, fc, w)
-    reverse = _overlap(fc, fr, w)
+    base = 0.6 * _overlap(fr, fc, w) + 0.15 * _overlap(fc, fr, w)
     if precise:
-        matcher = difflib.SequenceMatcher(None, r, c[: int(len(r) * 1.3) + 10], autojunk=False) if r and c else None
+        a, b = r, c[: int(len(r) * 1.3) + 10]
     else:
         rw, cw = r.split(), c.split()
-        matcher = difflib.SequenceMatcher(None, rw, cw[: int(len(rw) * 1.3) + 2], autojunk=False) if rw and cw else None
-    return 0.6 * contained + 0.15 * reverse, matcher
+        a, b = rw, cw[: int(len(rw) * 1.3) + 2]
+    return (base, a, b) if a and b else (base, None, None)
+
+
+def _ratio(a, b) -> float:
+    """difflib's ratio of the two sequences (0 without them)."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a is not None else 0.0
+
+
+def _length_bound(a, b) -> float:
+    """difflib's ``real_quick_ratio`` (the lengths alone): never below ``quick_ratio``, nor that below ``ratio``."""
+    return 2.0 * min(len(a), len(b)) / (len(a) + len(b)) if a is not None else 0.0
+
+
+def _shortlist(candidates: list, parts_of, n: int) -> list:
+    """The ``n`` candidates of highest similarity (max of ``base + 0.25 * ratio`` over ``parts_of(c)``), in
+    order, ties in the candidates' order: what sorting them all gives. A candidate whose bound (its
+    lengths' ratio) stays below the ``n``-th highest base, which ``n`` others reach, cannot be among them
+    and its ratio is not computed."""
+    parts = [parts_of(c) for c in candidates]
+    lowest = sorted((max(base for base, _, _ in p) for p in parts), reverse=True)[n - 1] if len(parts) > n else None
+    kept = []
+    for candidate, p in zip(candidates, parts):
+        if lowest is not None and max(base + 0.25 * _length_bound(a, b) for base, a, b in p) < lowest:
+            continue
+        kept.append((max(base + 0.25 * _ratio(a, b) for base, a, b in p), candidate))
+    kept.sort(key=lambda k: k[0], reverse=True)  # stable: ties keep the candidates' order
+    return [candidate for _, candidate in kept[:n]]
 
 
 def _descendants(items: list[Item]) -> dict[str, set[str]]:
@@ -318,17 +343,13 @@ def _link_rows(items: list[Item], rows: list[Item], narrative: list[Item]) -> li
         # the row's plan cells count too: the narrative often restates them ("… : 03 mô hình")
         sharing = index.candidates(rt.features | _features(_tokens(plan_text)) if plan_text else rt.features, figures)
 
-        def similarity_of(t: _Text, precise: bool) -> float:
-            value = text_similarity(row.text, t.item.text, weights, precise=precise)
-            if plan_text:  # the narrative often reads "<content>: <plan figure and product>"
-                value = max(value, text_similarity(f"{row.text} {plan_text}", t.item.text, weights, precise=precise))
-            return value
+        # the row alone, and with its plan cells: the narrative often reads "<content>: <plan figure and product>"
+        row_variants = [row.text] + ([f"{row.text} {plan_text}"] if plan_text else [])
 
-        def precise_parts(t: _Text) -> list:
-            texts = [row.text] + ([f"{row.text} {plan_text}"] if plan_text else [])
-            return [_similarity_parts(text, t.item.text, weights, True) for text in texts]
+        def parts_of(t: _Text, precise: bool) -> list:
+            return [_similarity_parts(text, t.item.text, weights, precise) for text in row_variants]
 
-        shortlist = sorted(sharing, key=lambda t: similarity_of(t, False), reverse=True)[:SHORTLIST]
+        shortlist = _shortlist(sharing, lambda t: parts_of(t, False), SHORTLIST)
         for t in shortlist:
             reasons: list[str] = []
 
@@ -356,14 +377,21 @@ def _link_rows(items: list[Item], rows: list[Item], narrative: list[Item]) -> li
                                    if any(f.value == q.value for q in t.item.quantities))
             deadline = t.item.deadline.end if t.item.deadline else None
             same_deadline = bool(row_deadline and deadline == row_deadline)
-            parts = precise_parts(t)
+            parts = parts_of(t, True)
             if best is not None:
-                # The score grows with the similarity: a candidate whose bound (difflib's quick_ratio, never
-                # below its ratio) cannot beat the best so far is not compared character by character.
-                bound = max(base + 0.25 * (matcher.quick_ratio() if matcher else 0.0) for base, matcher in parts)
+                # The score grows with the similarity: a candidate whose bound (the lengths' ratio, then
+                # difflib's quick_ratio, never below its ratio) cannot beat the best so far is not compared
+                # character by character.
+                if score_of(max(base + 0.25 * _length_bound(a, b) for base, a, b in parts)) <= best.score:
+                    continue
+                matchers = [(base, difflib.SequenceMatcher(None, a, b, autojunk=False) if a is not None else None)
+                            for base, a, b in parts]
+                bound = max(base + 0.25 * (m.quick_ratio() if m else 0.0) for base, m in matchers)
                 if score_of(bound) <= best.score:
                     continue
-            similarity = max(base + 0.25 * (matcher.ratio() if matcher else 0.0) for base, matcher in parts)
+                similarity = max(base + 0.25 * (m.ratio() if m else 0.0) for base, m in matchers)
+            else:
+                similarity = max(base + 0.25 * _ratio(a, b) for base, a, b in parts)
             score = score_of(similarity)
             if scope is not None and t.item.id != scope and t.item.id not in above_scope \
                     and t.item.id in below.get(scope, set()):
