@@ -153,3 +153,30 @@ def test_linking_keeps_nothing_of_a_document_after_it():
     assert all(cache.cache_info().currsize == 0 for cache in (links._normalise, links._tokens, links._features))
     again = document_from_text(PLAN)
     assert [link.model_dump() for link in again.links] == [link.model_dump() for link in first.links]
+
+
+def test_the_shortlist_is_what_sorting_every_candidate_gives():
+    """`_shortlist` skips the ratio of candidates whose bound cannot reach the top: the same candidates in
+    the same order (ties in the candidates' order) as ranking them all, on texts made to tie and to differ."""
+    import random
+
+    from pipeline.extract.links import _ratio, _shortlist, _similarity_parts
+
+    rng = random.Random(7)
+    words = "đào tạo nghề lao động nông thôn hỗ trợ doanh nghiệp xây dựng mô hình kinh tế hợp tác xã".split()
+    for trial in range(60):
+        row = " ".join(rng.choices(words, k=rng.randint(2, 8)))
+        variants = [row] + ([f"{row} 03 mô hình"] if trial % 2 else [])
+        pool = [" ".join(rng.choices(words, k=rng.randint(1, 20))) for _ in range(rng.randint(1, 30))]
+        candidates = pool + pool[: len(pool) // 3]  # equal texts: equal similarities, kept in their order
+
+        def parts_of(text):
+            return [_similarity_parts(v, text, {}, False) for v in variants]
+
+        def similarity(text):
+            return max(base + 0.25 * _ratio(a, b) for base, a, b in parts_of(text))
+
+        n = rng.choice([1, 3, 8])
+        expected = sorted(range(len(candidates)), key=lambda i: similarity(candidates[i]), reverse=True)[:n]
+        got = _shortlist(list(range(len(candidates))), lambda i: parts_of(candidates[i]), n)
+        assert got == expected

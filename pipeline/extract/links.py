@@ -377,21 +377,17 @@ def _link_rows(items: list[Item], rows: list[Item], narrative: list[Item]) -> li
                                    if any(f.value == q.value for q in t.item.quantities))
             deadline = t.item.deadline.end if t.item.deadline else None
             same_deadline = bool(row_deadline and deadline == row_deadline)
+            # The score grows with the similarity: a candidate whose bound (the lengths' ratio, then difflib's
+            # quick_ratio, never below its ratio) cannot beat the best so far is not compared character by character.
             parts = parts_of(t, True)
-            if best is not None:
-                # The score grows with the similarity: a candidate whose bound (the lengths' ratio, then
-                # difflib's quick_ratio, never below its ratio) cannot beat the best so far is not compared
-                # character by character.
-                if score_of(max(base + 0.25 * _length_bound(a, b) for base, a, b in parts)) <= best.score:
-                    continue
-                matchers = [(base, difflib.SequenceMatcher(None, a, b, autojunk=False) if a is not None else None)
-                            for base, a, b in parts]
-                bound = max(base + 0.25 * (m.quick_ratio() if m else 0.0) for base, m in matchers)
-                if score_of(bound) <= best.score:
-                    continue
-                similarity = max(base + 0.25 * (m.ratio() if m else 0.0) for base, m in matchers)
-            else:
-                similarity = max(base + 0.25 * _ratio(a, b) for base, a, b in parts)
+            if best is not None and score_of(max(base + 0.25 * _length_bound(a, b) for base, a, b in parts)) <= best.score:
+                continue
+            matchers = [(base, difflib.SequenceMatcher(None, a, b, autojunk=False) if a is not None else None)
+                        for base, a, b in parts]
+            if best is not None and score_of(max(base + 0.25 * (m.quick_ratio() if m else 0.0)
+                                                 for base, m in matchers)) <= best.score:
+                continue
+            similarity = max(base + 0.25 * (m.ratio() if m else 0.0) for base, m in matchers)
             score = score_of(similarity)
             if scope is not None and t.item.id != scope and t.item.id not in above_scope \
                     and t.item.id in below.get(scope, set()):
