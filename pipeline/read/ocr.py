@@ -75,8 +75,9 @@ import numpy as np
 from PIL import Image
 
 from pipeline.errors import ReadError
+from pipeline.lexicon import ascii_fold
 from pipeline.model import Page, RawDocument
-from pipeline.read.pdf import TextLayer, _fold, _join_text, _PageData, _Row, _Table, _Word, layout_pages
+from pipeline.read.pdf import TextLayer, _join_text, _PageData, _Row, _Table, _Word, layout_pages
 from pipeline.repair.syllables import is_vietnamese_syllable, syllable_validity
 
 # Measured with benchmarks/ocr_dpi.py: 300 dpi has a quarter of 200 dpi's errors on poor print, same speed.
@@ -740,7 +741,7 @@ def clean_page(page: OcrPage) -> OcrPage:
             if len(words) > 1 and _COMMA_FOR_PERIOD.match(words[0].text) and words[1].text[:1].isupper():
                 words[0].text = words[0].text[:-1] + "."  # "1, Việc đăng ký …": a clause number, its period read as a comma
         for before, word in zip(words, words[1:]):
-            if _fold(before.text) in ("chuong", "phan") and _ROMAN_HEAD_LOOKALIKE.fullmatch(word.text.rstrip(".:")):
+            if ascii_fold(before.text) in ("chuong", "phan") and _ROMAN_HEAD_LOOKALIKE.fullmatch(word.text.rstrip(".:")):
                 word.text = _roman_head(word.text)
         for k, word in enumerate(words):
             before = words[k - 1].text.lower() if k else ""
@@ -775,7 +776,7 @@ def _fix_subject_marker(lines: list[OcrLine], page: OcrPage) -> None:
     line in the upper left of a page whose Quốc hiệu is printed above it, followed by a
     lowercase word. Nghị định 30/2020/NĐ-CP opens a letter's subject with "V/v"; its small
     slash is often lost."""
-    title = next((ln for ln in lines if not ln.in_table and "cong hoa xa hoi" in _fold(ln.text)), None)
+    title = next((ln for ln in lines if not ln.in_table and "cong hoa xa hoi" in ascii_fold(ln.text)), None)
     if title is None:
         return
     for line in lines:

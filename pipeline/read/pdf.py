@@ -67,6 +67,7 @@ from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.errors import NeedsOCR, ReadError
+from pipeline.lexicon import ascii_fold
 from pipeline.model import Line, Page, RawDocument
 from pipeline.read.words import CharArrays, extract_words
 from pipeline.repair.glyph_map import repair_glyph_maps
@@ -836,7 +837,7 @@ def _header_gutter(row: _Row) -> tuple[float, float] | None:
     NAM"), the Tiêu ngữ ("Độc lập - Tự do - Hạnh phúc"), or, after "Số: ...", the place and
     date ("Hà Nội, ngày ..."). The columns may stand closer than a gutter elsewhere must."""
     words = row.words
-    folded = [_fold_word(w.text) for w in words]
+    folded = [ascii_fold(w.text) for w in words]
     for k in range(1, len(words)):
         if " ".join(folded[k:k + 4]).startswith(("cong hoa xa hoi", "doc lap - tu do", "doc lap tu do")):
             gap = (words[k - 1].x1, words[k].x0)
@@ -978,16 +979,6 @@ _MOTTO = re.compile(r"doc\s*lap\W+tu\s*do\W+hanh\s*phuc")
 _SENTENCE_END = (".", ":", ";", "!", "?")
 
 
-def _fold(text: str) -> str:
-    """Lower case without diacritics ("Độc lập" -> "doc lap")."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-#: :func:`_fold` of one word, cached (every row's words are folded to look for a header's gutter).
-_fold_word = lru_cache(maxsize=16384)(_fold)
-
-
 def _is_caps(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 3 and not any(ch.islower() for ch in letters)
@@ -1052,7 +1043,7 @@ def _starts_paragraph(prev: _Row, cur: _Row, flow: _Flow) -> bool:
         # "... quy định tại" / "Phụ lục IV ban hành kèm theo ...": a reference, not a heading
         return not (text.startswith("Phụ lục") and before and not before.endswith(_SENTENCE_END)
                     and not _is_caps(before))
-    if _MOTTO.search(_fold(before)):
+    if _MOTTO.search(ascii_fold(before)):
         return True  # "Độc lập - Tự do - Hạnh phúc" is a line of its own: the place and date follow
     prev_caps, cur_caps = _is_caps(before), _is_caps(text)
     if prev_caps or cur_caps:
