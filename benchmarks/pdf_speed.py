@@ -1,6 +1,6 @@
 """Text PDFs: `decree extract` end to end against pdfplumber's `extract_text` alone (issue 15).
 
-    .venv/bin/python benchmarks/pdf_speed.py [--runs 3] [--keep DIR]
+    .venv/bin/python benchmarks/pdf_speed.py [--runs 3] [--keep DIR] [--base CHECKOUT]
 
 The PDFs: every PDF of ``../shared/corpus/files/`` whose text layer is read (a file the
 reader sends to OCR or to the font-map repair is left out, and named), and the 20
@@ -19,6 +19,11 @@ load from other processes falls on both alike:
 Printed: wall-clock seconds and CPU seconds (user + system of the child) of each run,
 the median ratio ours / pdfplumber for both (target: ≤ 0.5), and the load average.
 CPU time is the steadier figure on a shared machine.
+
+``--base CHECKOUT``: another checkout of this project (``git worktree add /tmp/base <commit>``)
+runs the same ``decree extract`` too, with this virtualenv, in each round: the ratio of
+this checkout's CPU time to that one's, measured side by side, is what a change gained, on
+a machine whose own speed drifts from one minute to the next.
 """
 from __future__ import annotations
 
@@ -104,17 +109,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", metavar="DIR", help="work in DIR (kept) instead of a temporary folder")
+    parser.add_argument("--base", metavar="CHECKOUT", help="another checkout, timed in each round beside this one")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="pdf-speed-"))
     try:
-        run(work, args.runs)
+        run(work, args.runs, Path(args.base).resolve() if args.base else None)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run(work: Path, runs: int) -> None:
+def run(work: Path, runs: int, base: Path | None = None) -> None:
     import pypdfium2 as pdfium
 
     corpus, skipped = corpus_pdfs()
@@ -131,19 +137,28 @@ def run(work: Path, runs: int) -> None:
           f"load average {os.getloadavg()[0]:.1f}")
     decree = [str(ROOT / ".venv" / "bin" / "decree"), "extract", *map(str, paths), "-o", str(work / "json")]
     plumber = [sys.executable, "-c", PLUMBER, *map(str, paths)]
-    ours, theirs, inproc = [], [], []
+    # the other checkout's CLI, on this interpreter, with its own package first on the path
+    other = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(base)!r}); from pipeline.cli import main; main()",
+             "extract", *map(str, paths), "-o", str(work / "json-base")] if base else None
+    ours, theirs, inproc, before = [], [], [], []
     for i in range(runs):
+        if other:
+            before.append(timed_child(other))
+            print(f"  run {i + 1}: {base.name}: decree extract {before[-1][0]:6.2f} s wall {before[-1][1]:6.2f} s CPU")
         ours.append(timed_child(decree))
         theirs.append(timed_child(plumber))
         inproc.append(plumber_in_process(paths))
         print(f"  run {i + 1}: decree extract {ours[-1][0]:6.2f} s wall {ours[-1][1]:6.2f} s CPU | pdfplumber "
               f"extract_text {theirs[-1][0]:6.2f} s wall {theirs[-1][1]:6.2f} s CPU (in this process "
               f"{inproc[-1][0]:.2f} / {inproc[-1][1]:.2f}) | load {os.getloadavg()[0]:.1f}")
-    for label, base in (("pdfplumber in a fresh process", theirs), ("pdfplumber inside this process", inproc)):
-        wall = statistics.median(o[0] / b[0] for o, b in zip(ours, base))
-        cpu = statistics.median(o[1] / b[1] for o, b in zip(ours, base))
-        print(f"ours / {label}: wall {wall:.2f}x, CPU {cpu:.2f}x (median of {runs}; target <= {TARGET}x: "
+    for label, against in (("pdfplumber in a fresh process", theirs), ("pdfplumber inside this process", inproc)):
+        wall = statistics.median(o[0] / b[0] for o, b in zip(ours, against))
+        cpu = statistics.median(o[1] / b[1] for o, b in zip(ours, against))
+        print(f"ours / {label}: wall {wall:.3f}x, CPU {cpu:.3f}x (median of {runs}; target <= {TARGET}x: "
               f"{'met' if max(wall, cpu) <= TARGET else 'wall ' + ('met' if wall <= TARGET else 'MISSED') + ', CPU ' + ('met' if cpu <= TARGET else 'MISSED')})")
+    if before:
+        cpu = statistics.median(o[1] / b[1] for o, b in zip(ours, before))
+        print(f"this checkout / {base}: CPU {cpu:.2f}x (median of {runs}, side by side)")
 
 
 if __name__ == "__main__":
