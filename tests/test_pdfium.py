@@ -254,20 +254,15 @@ def _embedded_fonts(paths: list[Path]) -> list[tuple[bytes | None, bytes | None]
     import pdfplumber
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    from pipeline.repair.glyph_map import page_fonts
-
-    def data(stream):
-        return stream.get_data() if isinstance(stream, PDFStream) else None
+    from pipeline.repair.glyph_map import font_program, page_fonts
 
     fonts = []
     for path in paths:
         with pdfplumber.open(path) as pdf:
             for _, spec in page_fonts(pdf):
-                program = None
-                if getattr(resolve1(spec.get("Subtype")), "name", "") == "Type0":
-                    descendant = resolve1(resolve1(spec["DescendantFonts"])[0])
-                    program = resolve1(resolve1(descendant["FontDescriptor"]).get("FontFile2"))
-                fonts.append((data(resolve1(spec.get("ToUnicode"))), data(program)))
+                cmap = resolve1(spec.get("ToUnicode"))
+                program = font_program(spec) if getattr(resolve1(spec.get("Subtype")), "name", "") == "Type0" else None
+                fonts.append((cmap.get_data() if isinstance(cmap, PDFStream) else None, program))
     return fonts
 
 

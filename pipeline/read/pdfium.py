@@ -701,7 +701,9 @@ def _to_unicode(data: bytes, pairs: bool = True) -> dict[int, str] | None:
     fromhex = bytes.fromhex
 
     def put(cid: int, code: bytes) -> None:
-        text = code.decode("utf-16-be", "ignore")
+        put_text(cid, code.decode("utf-16-be", "ignore"))
+
+    def put_text(cid: int, text: str) -> None:
         if not (text == "\u00a0" and table.get(cid) == " "):
             table[cid] = text
 
@@ -709,14 +711,12 @@ def _to_unicode(data: bytes, pairs: bool = True) -> dict[int, str] | None:
         if pairs and kind == b"bfchar" and not _CMAP_PAIR.sub(b"", body).strip():
             # only "<code> <text>" pairs: read as pairs (a whole font's map is thousands of them)
             for cid, code in _CMAP_PAIR.findall(body):
+                key = int(cid, 16) if cid else 0
                 if len(code) == 4:  # one UTF-16 unit: its character (a lone surrogate decodes to nothing)
                     unit = int(code, 16)
-                    text = "" if 0xD800 <= unit <= 0xDFFF else chr(unit)
+                    put_text(key, "" if 0xD800 <= unit <= 0xDFFF else chr(unit))
                 else:
-                    text = fromhex(code.decode()).decode("utf-16-be", "ignore")
-                key = int(cid, 16) if cid else 0
-                if not (text == "\u00a0" and table.get(key) == " "):
-                    table[key] = text
+                    put(key, fromhex(code.decode()))
             continue
         items: list = []
         array: list[bytes] | None = None

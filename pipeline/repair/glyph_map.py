@@ -65,15 +65,20 @@ def _is_foreign_letter(ch: str) -> bool:
     return len(ch) == 1 and ch.isalpha() and not ch.isascii() and ch not in _VIETNAMESE
 
 
-def _font_cmap(spec: dict) -> dict[int, list[str]] | None:
-    """glyph id -> characters, from the embedded TrueType program of a Type0 font (None without one)."""
+def font_program(spec: dict) -> bytes | None:
+    """The embedded TrueType program of a Type0 font (its descendant's FontFile2), or None."""
     try:
         descendant = resolve1(resolve1(spec["DescendantFonts"])[0])
         program = resolve1(resolve1(descendant["FontDescriptor"]).get("FontFile2"))
-        if not isinstance(program, PDFStream):
-            return None
-        data = program.get_data()
+        return program.get_data() if isinstance(program, PDFStream) else None
     except Exception:  # a broken font dictionary is simply no evidence
+        return None
+
+
+def _font_cmap(spec: dict) -> dict[int, list[str]] | None:
+    """glyph id -> characters, from the embedded TrueType program of a Type0 font (None without one)."""
+    data = font_program(spec)
+    if data is None:
         return None
     fast = _format4_cmap(data)
     return fast if fast is not _UNSURE else _fonttools_cmap(data)
