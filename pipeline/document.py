@@ -45,7 +45,7 @@ from pipeline.segment import header as hdr
 from pipeline.segment.layout import Layout, walk
 from pipeline.lexicon import DOC_TYPE_BY_SLUG, ascii_fold, is_regulation, doc_type_from_number, is_upper_text
 from pipeline.segment.patterns import ATTACHED_RE, SIGNED_MARK_RE, SUBJECT_RE, is_basis, starts_with_agency_head
-from pipeline.segment.tables import TableReading, mark_text_tables, read_tables
+from pipeline.segment.tables import TableReading, mark_stacked_tables, mark_text_tables, read_tables
 from pipeline.segment.tree import Node, build_tree
 
 PIPELINE_VERSION = __version__
@@ -65,6 +65,8 @@ def extract_document(path: Path) -> Document:
 def build_document(raw: RawDocument, source: Source) -> Document:
     doc = assemble(raw)
     mark_text_tables(doc.lines)
+    if raw.format == "txt":  # a web page's table saved one cell per line
+        mark_stacked_tables(doc)
     tables = read_tables(doc.lines)  # tables joined over pages, header rows marked (for the layout), records read
     layout = walk(doc.lines)
     info = _document_info(doc, layout, source)

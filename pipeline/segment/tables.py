@@ -42,11 +42,15 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 
 from pipeline.lexicon import ascii_fold
 from pipeline.model import TextLine
+
+if TYPE_CHECKING:
+    from pipeline.assemble import Assembled
 from pipeline.segment.patterns import ROMAN
 
 _ROW_NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu", "thu tu", "s tt", "so"}
@@ -112,6 +116,209 @@ def mark_text_tables(lines: list[TextLine]) -> None:
             line.table = table_no
         elif line.text.strip():
             in_table = False
+
+
+# Text saved from a web page (the national legal database) often prints a table one cell per line:
+# "TT" / "Tính chất nguy hại" / "Ngưỡng CTNH" / "1." / "Nhiệt độ chớp cháy" / "≤ 60 ºC" / "2." ...
+_STACK_MAX_COLUMNS = 16
+_STACK_CAPTION_MAX = 120
+# A line that starts a unit of the body, never a cell: "2.2.2. Các thành phần", "III. Kết quả", "a) …",
+# "Điều 5.", "Bảng 2.", "Ghi chú:" (a note; "Ghi chú" alone is a column's caption), a "-" bullet.
+_STACK_STOP_RE = regex.compile(
+    r"^(?:(?:[IVX]+|\d{1,3}(?:\.\d{1,3})*)\.\s+\S|[a-zđ]\)\s+\S|[-–+•]\s"
+    r"|(?:Điều|Chương|Mục|Phần|Bảng|Biểu|Phụ\s+lục|Mẫu(?:\s+số)?)\s+(?:\d|[IVX]+\b)|(?:Ghi\s+chú|Nguồn|Chú\s+thích)\s*:)",
+    regex.IGNORECASE,
+)
+_ROMAN_VALUES = {r: i for i, r in enumerate(
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV",
+     "XVI", "XVII", "XVIII", "XIX", "XX"], start=1)}
+
+
+def mark_stacked_tables(doc: Assembled) -> None:
+    """Make each table of a text file printed one cell per line one line per row, with cells: in
+    ``doc.lines``, and in ``doc.text``, where the row's line breaks become the tabs and spaces of its line.
+
+    A table is recognised only where its shape is certain: a row-number caption alone on a line ("TT",
+    "STT", "Số TT"), two or more short captions under it (the columns), then rows, each starting with its
+    row number alone on a line ("1", "2.", "I", "A"), the numbers following one another (1, 2, 3; 1.1 after
+    1; I, II for groups, the count restarting under each), each row at most as many lines as there are
+    columns. A cell missing from a row (the page left it empty) shortens the row: its cells fill the
+    columns from the left. A row of column numbers under the captions ("(1)" … "(k)") is one row. The table
+    ends at the first line that is not the next row number once a row is full or where a unit of the body
+    starts ("2.2. …", "Điều 5.", a bullet). Where a row would need more cells than the captions give (a
+    caption row the page merged or left out), nothing is changed: the lines stay as they were.
+    The merged row's text is its cells joined by tabs, which keeps the offsets (a tab for each line break)."""
+    lines = doc.lines
+    table_no = max((line.table for line in lines if line.table is not None), default=-1) + 1
+    out: list[TextLine] = []
+    text: list[str] | None = None
+    i = 0
+    while i < len(lines):
+        found = _stacked_table(lines, i) if _is_stack_header(lines[i]) else None
+        if found is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows, i = found
+        text = text if text is not None else list(doc.text)
+        for number, row in enumerate(rows):
+            merged = _merged_row(row, table_no, number == 0)
+            text[merged.start:merged.end] = merged.text
+            out.append(merged)
+        table_no += 1
+    if text is not None:
+        for index, line in enumerate(out):
+            line.index = index
+        doc.lines = out
+        doc.text = "".join(text)
+
+
+def _is_stack_header(line: TextLine) -> bool:
+    return line.cells is None and ascii_fold(line.text.strip()).strip(". ") in _ROW_NUMBER_HEADERS
+
+
+def _stacked_table(lines: list[TextLine], i: int) -> tuple[list[list[list[TextLine]]], int] | None:
+    """The rows (header first) of the stacked table whose row-number caption is ``lines[i]``, each row its
+    cells, each cell its lines, and the index after the table; None when the lines do not make one."""
+    n = len(lines)
+    header = [lines[i]]
+    j = i + 1
+    while j < n and len(header) < _STACK_MAX_COLUMNS and _stack_caption(lines[j]):
+        header.append(lines[j])
+        j += 1
+    width = len(header)
+    if width < 2:
+        return None
+    rows = [[[line] for line in header]]
+    numbers = lines[j:j + width]
+    if len(numbers) == width and is_column_number_row([ln.text for ln in numbers]):
+        rows.append([[line] for line in numbers])
+        j += width
+    last: dict[str, tuple] = {}
+    data = 0
+    while j < n:
+        label = _stack_label(lines[j], last)
+        if label is None:
+            break
+        row = [[lines[j]]]
+        j += 1
+        while j < n and len(row) < width and _stack_label(lines[j], last, label) is None:
+            if _BULLET_RE.match(lines[j].text):
+                # "- …" points and then the next row number: one cell, a point per line.
+                k = j
+                while k < n and lines[k].cells is None and _BULLET_RE.match(lines[k].text):
+                    k += 1
+                if k < n and _stack_label(lines[k], last, label) is not None:
+                    row.append(lines[j:k])
+                    j = k
+                    break
+            # Any other line that would start a unit of the body is a cell only when the next row
+            # number comes within the row's remaining cells.
+            if not _stack_cell(lines[j]) and not _next_row_within(lines, j, width - len(row), last, label):
+                break
+            row.append([lines[j]])
+            j += 1
+        _remember(last, label)
+        rows.append(row)
+        data += 1
+    if data < 2 or not any(len(row) >= 2 for row in rows[1:]):
+        return None
+    # A line left over after a full last row, and a next row number after it: a column the captions missed.
+    if len(rows[-1]) == width and j + 1 < n and _stack_cell(lines[j]) and _stack_label(lines[j + 1], last):
+        return None
+    for row in rows:
+        row_lines = [line for cell in row for line in cell]
+        if any(b.start != a.end + 1 or b.page != a.page for a, b in zip(row_lines, row_lines[1:])):
+            return None  # not one line after another in the text: offsets could not be kept
+    return rows, j
+
+
+def _next_row_within(lines: list[TextLine], j: int, slots: int, last: dict, current: tuple) -> bool:
+    """Does a next row number follow ``lines[j]`` within ``slots`` lines, every line before it text?"""
+    for line in lines[j:j + slots + 1]:
+        if line.cells is not None or not line.text.strip():
+            return False
+        if line is not lines[j] and _stack_label(line, last, current) is not None:
+            return True
+    return False
+
+
+def _stack_caption(line: TextLine) -> bool:
+    text = line.text.strip()
+    return (line.cells is None and 0 < len(text) <= _STACK_CAPTION_MAX and not text.endswith((".", ";", ":"))
+            and not _ROW_LABEL_RE.match(text) and not _COLUMN_NUMBER_RE.match(text) and not _STACK_STOP_RE.match(text))
+
+
+def _stack_cell(line: TextLine) -> bool:
+    text = line.text.strip()
+    return line.cells is None and bool(text) and not _STACK_STOP_RE.match(text)
+
+
+_LOWER_ORDER = "abcdđeghiklmnopqrstuvxy"  # a), b) … đ) … y): the letters of Vietnamese enumerations
+
+
+def _label_key(text: str) -> tuple[str, tuple] | None:
+    """("number", (1, 2)) for "1.2", ("roman", (3,)) for "III", ("upper", (1,)) for "A", ("lower", (5,)) for "đ"."""
+    text = text.strip().rstrip(".)")
+    if not text:
+        return None
+    if text[0].isdigit():
+        parts = text.split(".")
+        return ("number", tuple(int(p) for p in parts)) if all(p.isdigit() for p in parts) else None
+    if text in _ROMAN_VALUES:
+        return "roman", (_ROMAN_VALUES[text],)
+    if len(text) == 1 and "A" <= text <= "Z":
+        return "upper", (ord(text) - ord("A") + 1,)
+    if len(text) == 1 and text in _LOWER_ORDER:
+        return "lower", (_LOWER_ORDER.index(text) + 1,)
+    return None
+
+
+def _stack_label(line: TextLine, last: dict[str, tuple], current: tuple | None = None) -> tuple | None:
+    """The row number ``line`` gives when it can be the next row's (``last``: the last number of each kind
+    and when it came, ``current``: the row being filled, counted as seen); None otherwise. Next means: the
+    next of its kind ("2" after "1", "1.1" or "2" after "1", "II" after "I"), or a first "1"/"I"/"A"/"a"
+    where its kind has not been seen, or has been since left for another (the numbers under a group row)."""
+    text = line.text.strip()
+    if line.cells is not None or not _ROW_LABEL_RE.match(text):
+        return None
+    key = _label_key(text)
+    if key is None:
+        return None
+    seen = dict(last)
+    if current is not None:
+        _remember(seen, current)
+    kind, value = key
+    if kind not in seen:
+        return key if value == (1,) else None
+    before, when = seen[kind]
+    if value == (1,) and any(other_when > when for other, (_, other_when) in seen.items() if other != kind):
+        return key  # the count starts again under a group row
+    if kind == "number":
+        for depth in range(len(before), 0, -1):  # 1.2 -> 1.3 or 2; 1 -> 2
+            if value == before[:depth - 1] + (before[depth - 1] + 1,):
+                return key
+        return key if value == before + (1,) else None  # 1 -> 1.1
+    return key if value == (before[0] + 1,) else None
+
+
+def _remember(last: dict, key: tuple) -> None:
+    kind, value = key
+    last[kind] = (value, len(last) and max(when for _, when in last.values()) + 1)
+
+
+def _merged_row(row: list[list[TextLine]], table: int, header: bool) -> TextLine:
+    """One line for a row: its cells joined by tabs, a cell of several lines joined by spaces (each the one
+    character of the line break it stands for: offsets stay those of the text, which `mark_stacked_tables`
+    changes alike)."""
+    first = row[0][0]
+    cells = [" ".join(line.text for line in cell) for cell in row]
+    return TextLine(
+        index=first.index, text="\t".join(cells), start=first.start, page=first.page, bbox=first.bbox,
+        cells=cells, cell_starts=[cell[0].start for cell in row], table=table,
+        header_row=header or is_header_row(cells),
+        confidence=min((line.confidence for cell in row for line in cell if line.confidence is not None), default=None),
+    )
 
 
 # --------------------------------------------------------------------------
