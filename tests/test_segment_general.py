@@ -432,3 +432,82 @@ Quy định về khen thưởng
 
     assert is_regulation("nghi_quyet", "254/2025/NQ-HĐND") and not is_regulation("nghi_quyet", "35-NQ/TU")
     assert is_regulation("thong_tu", None) and not is_regulation("ke_hoach", "21/2026/KH-UBND")
+
+
+# --------------------------------------------------------------------------
+# Counts that start again, and articles whose "Điều" was lost
+# --------------------------------------------------------------------------
+DECISION_HEADER = """ỦY BAN NHÂN DÂN
+TỈNH NAM ĐỊNH SƠN
+Số: 15/2026/QĐ-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Nam Định Sơn, ngày 12 tháng 3 năm 2026
+QUYẾT ĐỊNH
+Ban hành Quy định ưu đãi đầu tư
+"""
+
+
+def test_a_count_starting_again_under_a_heading_of_its_style_is_that_headings_list():
+    """An appendix lists communes by province, both counted "1.", "2.": the communes nest in their province."""
+    doc = document_from_text(DECISION_HEADER + """Điều 1. Danh sách các xã biên giới
+1. HÀ GIANG
+1. Xã Lũng Cú
+2. Xã Má Lé
+2. CAO BẰNG
+1. Xã Đàm Thủy
+Điều 2. Hiệu lực thi hành
+Quyết định này có hiệu lực từ ngày ký.
+""" + CLOSING)
+    paths = {item.text: item.path for item in doc.items}
+    assert paths["HÀ GIANG"] == "Điều 1.1"
+    assert paths["Xã Lũng Cú"] == "Điều 1.1.1"
+    assert paths["Xã Má Lé"] == "Điều 1.1.2"
+    assert paths["CAO BẰNG"] == "Điều 1.2"
+    assert paths["Xã Đàm Thủy"] == "Điều 1.2.1"
+
+
+def test_a_count_starting_again_after_a_sentence_stays_where_it_was():
+    """Only a heading (no sentence ended) takes the new count under it."""
+    doc = document_from_text(DECISION_HEADER + """Điều 1. Nhiệm vụ
+1. Rà soát các dự án đầu tư.
+2. Báo cáo kết quả rà soát.
+1. Kiểm tra các khu công nghiệp.
+Điều 2. Hiệu lực thi hành
+Quyết định này có hiệu lực từ ngày ký.
+""" + CLOSING)
+    paths = {item.text: item.path for item in doc.items}
+    assert paths["Kiểm tra các khu công nghiệp."] == "Điều 1.1"
+    assert paths["Báo cáo kết quả rà soát."] == "Điều 1.2"
+
+
+def test_an_article_whose_word_dieu_was_lost_is_still_an_article():
+    """Word numbers "Điều %1." itself; a copy that lost the word prints "16. Lệ phí trước bạ" inside
+    Điều 15. One past the article, a title, the clauses jumping (1, 2, then 16): the next article."""
+    doc = document_from_text(DECISION_HEADER + """Điều 15. Miễn, giảm thuế sử dụng đất
+1. Nhà đầu tư được giao đất được giảm 50% thuế sử dụng đất;
+2. Nhà đầu tư tại địa bàn khó khăn được miễn thuế sử dụng đất.
+16. Lệ phí trước bạ
+Miễn lệ phí trước bạ đối với các dự án đầu tư thuộc Danh mục 1.
+17. Thuế giá trị gia tăng
+1. Các dự án đầu tư thuộc Danh mục 1 không phải nộp thuế giá trị gia tăng.
+Điều 18. Ưu đãi về thuế suất
+Thuế suất 20% đối với dự án đầu tư thuộc Danh mục 1.
+""" + CLOSING)
+    articles = [(item.path, item.text) for item in doc.items if item.kind == "article"]
+    assert articles == [("Điều 15", "Miễn, giảm thuế sử dụng đất"), ("Điều 16", "Lệ phí trước bạ"),
+                        ("Điều 17", "Thuế giá trị gia tăng"), ("Điều 18", "Ưu đãi về thuế suất")]
+    assert by_path(doc)["Điều 17.1"].text.startswith("Các dự án đầu tư thuộc Danh mục 1")
+
+
+def test_the_next_clause_of_an_article_is_not_an_article():
+    """"3." in Điều 2 after its clauses 1 and 2 is its clause, though 3 is one past the article too."""
+    doc = document_from_text(DECISION_HEADER + """Điều 2. Hồ sơ đề nghị
+1. Đơn đề nghị theo mẫu;
+2. Bản sao giấy chứng nhận đầu tư;
+3. Báo cáo tài chính
+Điều 3. Hiệu lực thi hành
+Quyết định này có hiệu lực từ ngày ký.
+""" + CLOSING)
+    assert by_path(doc)["Điều 2.3"].text == "Báo cáo tài chính"
+    assert [item.path for item in doc.items if item.kind == "article"] == ["Điều 2", "Điều 3"]

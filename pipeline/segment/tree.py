@@ -108,6 +108,7 @@ class TreeBuilder:
         self.floor = 0
         self.following: list[TextLine] = []  # the next two body lines of the part (for a damaged heading)
         self.part_no = 0
+        self.lost_words: set[tuple[int, str]] = set()  # (part, label) of articles whose "Điều" was lost
 
     # ---- nodes ----------------------------------------------------------
     def new_node(self, line: TextLine, etype: str, label: str, enumerator: str | None, start: int, parent: Node | None) -> Node:
@@ -184,6 +185,8 @@ class TreeBuilder:
             enumerator = match_enumerator(text[lead:])
             if enumerator is not None and self.outside_quote is not None:
                 self.close_quote_left_open(enumerator, text[lead:])
+            if enumerator is not None and enumerator.type == "arabic":
+                enumerator = self.damaged_article(enumerator, text[lead:]) or enumerator
             enumerator = enumerator or self.damaged_chapter(text.strip()) or self.damaged_section(text.strip())
         if enumerator is None:
             last = self.nodes[-1] if self.nodes else None
@@ -219,7 +222,7 @@ class TreeBuilder:
             label, printed, end = m.group(1), text[lead:][: m.end()].rstrip(), m.end()
         if etype in ("multi", "roman") and "." in label:
             etype = f"multi{label.count('.') + 1}"  # "1.2" nests under "1", "1.2.3" under "1.2"
-        parent = self.place(etype)
+        parent = self.place(etype, label)
         node = self.new_node(line, etype, label, printed, line.start + lead + end, parent)
         self.stack.append(node)
         return "item"
@@ -268,6 +271,30 @@ class TreeBuilder:
         if number is None:
             return None
         return Enumerator("chuong", f"Chương {_roman(number + 1)}", text, len(text))
+
+    def damaged_article(self, enumerator: Enumerator, text: str) -> Enumerator | None:
+        """An article heading whose word "Điều" was lost (Word's own list numbering, dropped on the way:
+        "16. Lệ phí trước bạ" inside Điều 15, whose clauses are 1 to 6): a number one past the open
+        article's, as a heading (a short title, no sentence end), where the article's clauses do not
+        reach it (they jump: 1 … 6, then 16) or after an article read so. Not inside a quotation, nor in
+        an article an amendment quotes inside one of its units."""
+        if self.outside_quote is not None or not enumerator.label.isdigit():
+            return None
+        article = next((n for n in reversed(self.stack) if n.etype == "dieu"), None)
+        if article is None or (article.parent is not None and article.parent.etype not in _RANK):
+            return None  # no article, or one an amendment quotes inside its own unit
+        number = article.label.split()[-1]
+        if not number.isdigit() or int(enumerator.label) != int(number) + 1:
+            return None
+        clauses = [c for c in article.children if c.etype == "arabic" and c.label.isdigit()]
+        if not (clauses and int(enumerator.label) > int(clauses[-1].label) + 1 or (self.part_no, article.label) in self.lost_words):
+            return None  # the article's next clause, or nothing to tell it from one
+        title = text[enumerator.end:].strip()
+        if not title or len(title) > 120 or title.endswith((".", ";", ":", ",")):
+            return None
+        label = f"Điều {enumerator.label}"
+        self.lost_words.add((self.part_no, label))  # one lost word may follow another
+        return Enumerator("dieu", label, enumerator.printed, enumerator.end)
 
     def damaged_section(self, text: str) -> Enumerator | None:
         """A section heading ("Mục 1") OCR turned into letters ("ca ỐC ĐỘ"), known by where it stands: in a
@@ -323,13 +350,25 @@ class TreeBuilder:
                 return node
         return None
 
-    def place(self, etype: str) -> Node | None:
-        """Pop the stack to where a unit of `etype` belongs and return its parent."""
+    def place(self, etype: str, label: str = "") -> Node | None:
+        """Pop the stack to where a unit of `etype` (numbered ``label``) belongs and return its parent."""
         floor = self.floor  # inside a quotation: the amending unit and what holds it stay open
         if etype in _RANK:
             while len(self.stack) > floor and _RANK.get(self.stack[-1].etype, 9) >= _RANK[etype]:
                 self.stack.pop()
             return self.stack[-1] if self.stack else None
+        if etype in _RESTARTING:
+            same = [i for i in range(floor, len(self.stack)) if self.stack[i].etype == etype]
+            if same and label == "1" and self._introduces(self.stack[same[-1]]):
+                # "15. QUẢNG NGÃI" / "1. Xã Đắk Plô": a count starting again right under a heading of the
+                # same style is that heading's list
+                del self.stack[same[-1] + 1:]
+                return self.stack[-1]
+            if len(same) > 1 and not _next_number(label, self.stack[same[-1]].label):
+                outer = next((i for i in reversed(same[:-1]) if _next_number(label, self.stack[i].label)), None)
+                if outer is not None:  # "16. GIA LAI" after that list: the heading's own count goes on
+                    del self.stack[outer:]
+                    return self.stack[-1] if self.stack else None
         if etype in _BULLETS:
             # "* Giai đoạn 2" after "- …": the "-" (printed deeper than "*") is closed first
             while len(self.stack) > floor and self.stack[-1].etype in _BULLETS and \
@@ -345,6 +384,12 @@ class TreeBuilder:
             while len(self.stack) > floor and (self.stack[-1].etype in _BULLETS or self.stack[-1].etype == "para"):
                 self.stack.pop()
         return self.stack[-1] if self.stack else None
+
+    def _introduces(self, node: Node) -> bool:
+        """A numbered unit that is a heading with nothing under it yet ("15. QUẢNG NGÃI", "2. Nhiệm vụ cụ
+        thể:"): short, not a sentence that ended."""
+        own = self.text[node.start:node.end].strip()
+        return not node.children and 0 < len(own) <= 150 and not own.endswith((".", ";", ","))
 
     def is_continuation(self, node: Node, line: TextLine) -> bool:
         previous = node.last_line.text.rstrip()
@@ -391,6 +436,14 @@ class TreeBuilder:
         node.last_line, node.page_end = row.last_line, row.last_line.page
         if not row.is_bullet and row.label:
             self.row_stack.append(node)
+
+
+# Counts that may start again under a heading of their own style ("15. QUẢNG NGÃI" / "1. Xã …").
+_RESTARTING = frozenset({"arabic", "paren"})
+
+
+def _next_number(label: str, before: str) -> bool:
+    return label.isdigit() and before.isdigit() and int(label) == int(before) + 1
 
 
 def quoted_enumerator(text: str) -> tuple[int, Enumerator] | None:
