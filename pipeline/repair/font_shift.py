@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,6 +169,7 @@ def _casing_ok(run: str) -> bool:
     return letters.islower() or letters.isupper() or (run[0].isupper() and run[1:].replace(UNKNOWN, "").islower())
 
 
+@lru_cache(maxsize=1 << 17)  # the search decodes the same words again and again under trial mappings
 def _word_score(text: str) -> int:
     """How much evidence a decoded word gives for the mapping.
 
@@ -197,7 +199,8 @@ def _word_score(text: str) -> int:
 
 
 def _decode(word: list[Key | str], mapping: dict[Key, str]) -> str:
-    return "".join(mapping.get(i, UNKNOWN) if isinstance(i, tuple) else i for i in word)
+    get = mapping.get
+    return "".join([get(i, UNKNOWN) if i.__class__ is tuple else i for i in word])
 
 
 def _score(words: list[list[Key | str]], mapping: dict[Key, str]) -> int:
@@ -205,20 +208,12 @@ def _score(words: list[list[Key | str]], mapping: dict[Key, str]) -> int:
     return sum(_word_score(_decode(w, mapping)) for w in words)
 
 
-def _vocab_hits(words: list[list[Key | str]], mapping: dict[Key, str], vocab: frozenset[str]) -> int:
-    """How many of the words the document also spells elsewhere: a tie-breaker
-    between well-formed syllables ("năm" against "nàm")."""
-    return sum(_decode(w, mapping).lower() in vocab for w in words)
-
-
-def _known_hits(words: list[list[Key | str]], mapping: dict[Key, str]) -> int:
-    """How many of the words decode to syllables Vietnamese uses (not only well formed):
-    the tie-breaker between "Nơi" and "Nũi" (see :mod:`pipeline.repair.known_syllables`)."""
-    count = 0
-    for w in words:
-        runs = _LETTER_RUN.findall(_decode(w, mapping))
-        count += bool(runs) and all(UNKNOWN not in r and is_known_syllable(r) for r in runs)
-    return count
+@lru_cache(maxsize=1 << 17)
+def _is_known_word(text: str) -> bool:
+    """Does a decoded word spell syllables Vietnamese uses (not only well formed)? The tie-breaker
+    between "Nơi" and "Nũi" (see :mod:`pipeline.repair.known_syllables`)."""
+    runs = _LETTER_RUN.findall(text)
+    return bool(runs) and all(UNKNOWN not in r and is_known_syllable(r) for r in runs)
 
 
 def _vocabulary(words: list[list[Key | str]], mapping: dict[Key, str]) -> frozenset[str]:
@@ -304,9 +299,12 @@ def _ascent(keys: list[Key], words_of: dict[Key, list], mapping: dict[Key, str],
             siblings = {ch for (f, c), ch in mapping.items() if c == key[1] and f != key[0]}
 
             def rank(letter: str) -> tuple:
+                # valid words, words in use (_is_known_word), a sibling font's letter, a structured run's
+                # letter kept, words the document spells elsewhere; each word decoded once
                 mapping[key] = letter
-                return (_score(words, mapping), _known_hits(words, mapping), letter in siblings,
-                        key in structured and letter == current, _vocab_hits(words, mapping, vocab))
+                decoded = [_decode(w, mapping) for w in words]
+                return (sum(map(_word_score, decoded)), sum(map(_is_known_word, decoded)), letter in siblings,
+                        key in structured and letter == current, sum(t.lower() in vocab for t in decoded))
 
             best, best_rank = None, None
             for letter in ([current] if current and current not in taken else []) + _LETTERS:
