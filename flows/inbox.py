@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import queue
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
@@ -137,6 +138,12 @@ def _run_inbox(home: Home, dask: bool, dask_address: str | None, workers: int | 
         return known
     if not dask:
         warm_up(tokens_enabled())  # the fork server imports the pipeline while Prefect starts the flow run
+        from pipeline.read.office import needs_office, shared_service
+
+        if any(c.ready and needs_office(c.path) for c in candidates):
+            # and the batch's LibreOffice starts meanwhile too (its tasks convert through it; the first
+            # waits for the start, which holds the service's lock)
+            threading.Thread(target=shared_service, name="office-start", daemon=True).start()
     flow_with_runner = process_inbox.with_options(task_runner=_task_runner(dask, dask_address, workers))
     summary = flow_with_runner(str(home.root), settle_seconds=settle_seconds, slots=_slots(dask, dask_address, workers))
     summary.outcomes[:0] = known.outcomes

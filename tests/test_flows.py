@@ -274,3 +274,36 @@ def test_the_prefect_ui_shows_quarantines_and_one_log_line_per_file(mixed):
     for name, status in mixed[1].items():
         if status in ("processed", "quarantined"):
             assert any(m.startswith(f"{name}: {status}") for m in messages), (name, messages)
+
+
+def test_the_batchs_libreoffice_starts_with_the_flow_run_not_with_its_first_word_file(tmp_path, monkeypatch):
+    """An inbox with a Word 97 / RTF file starts the batch's LibreOffice while Prefect starts the flow
+    run (its first task then finds it running); an inbox without one starts none."""
+    import os
+    import threading
+
+    import flows.inbox
+    from pipeline.read import office
+
+    started = threading.Event()
+    monkeypatch.setattr(office, "shared_service", lambda: started.set())
+
+    class NoFlow:  # the flow run itself is not what this test looks at
+        def with_options(self, **_):
+            return lambda *args, **kwargs: flows.inbox.Summary()
+
+    monkeypatch.setattr(flows.inbox, "process_inbox", NoFlow())
+    inbox = tmp_path / "raw_docs" / "inbox"
+    inbox.mkdir(parents=True)
+    text = inbox / "plan.txt"
+    text.write_text("KẾ HOẠCH\nTriển khai nhiệm vụ năm 2026\n", encoding="utf-8")
+    os_time = 1_000_000_000
+    os.utime(text, (os_time, os_time))
+    run(tmp_path, settle_seconds=0)
+    assert not started.wait(1.0)
+
+    word = inbox / "quyet-dinh.rtf"
+    word.write_bytes(b"{\\rtf1\\ansi Quyet dinh}")
+    os.utime(word, (os_time, os_time))
+    run(tmp_path, settle_seconds=0)
+    assert started.wait(10.0)
