@@ -8,6 +8,13 @@ collection touches it. Without the freeze a worker's first collections walk the 
 preloaded heap: making a document's Docs cost 3.4 times as much
 (`benchmarks/throughput.py`, tokens section).
 """
-from pipeline import gc_policy
+
+# What the glyph repairs look words up in (the word list's syllables, 0.2 s to read), read once here
+# rather than in every document's child that repairs a font.
+from pipeline.repair.known_syllables import known_syllables
+
+known_syllables()
+
+from pipeline import gc_policy  # noqa: E402  (last: freezes what is loaded so far)
 
 gc_policy.for_batch()

@@ -9,9 +9,10 @@ choose between letters that both make well-formed syllables: "HÒA" over "HÕA",
 """
 from __future__ import annotations
 
+import importlib.util
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from pipeline.repair.syllables import split_tone
 
@@ -21,10 +22,10 @@ WORD_LIST = ("underthesea", "corpus/data/Viet74K.txt")
 @lru_cache(maxsize=1)
 def known_syllables() -> frozenset[tuple[str, str]]:
     """(toneless letters, tone mark) of every syllable of the word list; empty when it is missing."""
-    package, name = WORD_LIST
+    path = _word_list()
     try:
-        text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        text = path.read_text(encoding="utf-8") if path is not None else ""
+    except OSError:
         return frozenset()
     out = set()
     for word in unicodedata.normalize("NFC", text).split():
@@ -38,3 +39,18 @@ def is_known_syllable(token: str) -> bool:
     """True when the word list uses ``token`` as a syllable (case, tone position ignored)."""
     parts = split_tone(unicodedata.normalize("NFC", token))
     return parts is not None and parts in known_syllables()
+
+
+def _word_list() -> Path | None:
+    """The word list's file, found where the package is installed without importing it (underthesea's
+    ``__init__`` loads its models' libraries: 0.8 s for a file of text)."""
+    package, name = WORD_LIST
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(folder) / name
+        if path.is_file():
+            return path
+    return None
