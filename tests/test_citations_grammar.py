@@ -24,6 +24,9 @@ def cited(text: str) -> list[tuple]:
     ("theo Nghị quyết số 66.7/2025/NQ-CP của Chính phủ", [("nghi_quyet", "66.7/2025/NQ-CP", None)]),
     ("được giao tại văn bản 1520/UBND-KT", [("van_ban", "1520/UBND-KT", None)]),
     ("theo Tờ trình số 1 2 5/TTr-SNV", [("to_trinh", "125/TTr-SNV", None)]),  # digits stamped one by one
+    # an old number with a dash and no "/": cited with its type word; a law's number alone in a list
+    ("Căn cứ Nghị định số 64-CP ngày 27 tháng 9 năm 1993 của Chính phủ;", [("nghi_dinh", "64-CP", "1993-09-27")]),
+    ("được sửa đổi bởi Luật số 43/2024/QH15, số 47/2024/QH15", [("luat", "43/2024/QH15", None), (None, "47/2024/QH15", None)]),
     # laws by name: with a number, with a date, alone in a basis line
     ("Căn cứ Luật Đầu tư công số 58/2024/QH15 được sửa đổi, bổ sung bởi Luật số 90/2025/QH15;",
      [("luat", "58/2024/QH15", None), ("luat", "90/2025/QH15", None)]),
@@ -66,6 +69,13 @@ def test_ocr_damaged_citations(text, expected):
     "Thực hiện 1.500 tin bài trong năm 2025, đạt 3l% kế hoạch.",
     "Quý II/2025 hoàn thành 12/15 hạng mục; tỷ lệ 3/4.",
     "bảo đảm khoảng cách an toàn theo Quy chuẩn QCVN 01:2019/BCT của Bộ Công Thương",  # a standard
+    # a list's codes: no "/", no type word ("Loại 190 - Phòng", "Danh mục 1 - Phụ lục"), a chemical's name
+    "Các khoản chi đã được hạch toán ở Loại 190 - Phòng không, không quân.",
+    "Dự án thuộc Mục I Danh mục 1 - Phụ lục được miễn thuế.",
+    "Hợp chất 2,4,5- Trichlorophenol có ngưỡng ≥ 400 mg/L.",
+    # a form's code, not a document
+    "Người khai hải quan lập tờ khai theo Mẫu số 04/SS-CTĐT ban hành kèm theo Thông tư này.",
+    "báo cáo theo hướng dẫn tại Biểu mẫu số 01/ĐGTĐ-BHM và mẫu số 13/QĐ-KTCSSX/GSQL",
 ])
 def test_ordinary_prose_cites_nothing(text):
     assert find_citations(text) == []

@@ -104,6 +104,8 @@ class CitationHit:
 
 
 _FORM_WORD_TYPES = frozenset({"giay_phep", "van_ban"})
+# Right before a number (folded): the form it names ("Mẫu số", "biểu mẫu số", "mẫu biểu số", "Mẫu").
+_FORM_BEFORE_RE = regex.compile(r"(?<![a-z])(?:bieu\s+)?mau(?:\s+bieu)?(?:\s+so)?\s*[:.]?\s*$")
 
 
 # "Thông tư số 38/2025/1T-BCT": OCR's "1" for the first "T" of a circular's code (same length, so spans hold)
@@ -137,6 +139,11 @@ def find_citations(text: str) -> list[CitationHit]:
         # counts: a Party rule is "Quy định số 296-QĐ/TW".)
         coded = doc_type_from_number(number)
         doc_type = coded if coded and doc_type in _FORM_WORD_TYPES else doc_type or coded
+        if doc_type is None and "/" not in number:
+            continue  # "Loại 190 - Phòng …", "mục 5 - Khoa học …": a list's code (a document's number has a
+            # "/", Nghị định 30/2020/NĐ-CP; an old "64-CP" is cited with its type word)
+        if _FORM_BEFORE_RE.search(form, max(0, m.start() - 24), m.start()):
+            continue  # "theo Mẫu số 04/SS-CTĐT", "Biểu mẫu số 01/ĐGTĐ-BHM": a form's code, not a document
         date, end = _date_after(form, end)
         issuer, end = _issuer_after(text, end)
         hits.append(CitationHit(doc_type, number, date, issuer, text[start:end], start, end))
