@@ -48,10 +48,10 @@ import regex
 
 from pipeline.lexicon import ascii_fold
 from pipeline.model import TextLine
+from pipeline.segment.patterns import ROMAN
 
 if TYPE_CHECKING:
     from pipeline.assemble import Assembled
-from pipeline.segment.patterns import ROMAN
 
 _ROW_NUMBER_HEADERS = {"tt", "stt", "so tt", "so thu tu", "thu tu", "s tt", "so"}
 _CONTENT_HEADER_RE = regex.compile(
@@ -141,8 +141,8 @@ def mark_stacked_tables(doc: Assembled) -> None:
     A table is recognised only where its shape is certain: a row-number caption alone on a line ("TT",
     "STT", "Số TT"), two or more short captions under it (the columns), then rows, each starting with its
     row number alone on a line ("1", "2.", "I", "A"), the numbers following one another (1, 2, 3; 1.1 after
-    1; I, II for groups, the count restarting under each), each row at most as many lines as there are
-    columns. A cell missing from a row (the page left it empty) shortens the row: its cells fill the
+    1; I, II for groups, the count restarting under each), each row at most as many cells as there are
+    columns (one line each, or several "- " points). A cell missing from a row (the page left it empty) shortens the row: its cells fill the
     columns from the left. A row of column numbers under the captions ("(1)" … "(k)") is one row. The table
     ends at the first line that is not the next row number once a row is full or where a unit of the body
     starts ("2.2. …", "Điều 5.", a bullet). Where a row would need more cells than the captions give (a
