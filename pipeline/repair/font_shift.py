@@ -38,8 +38,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from fontTools.agl import toUnicode
@@ -355,6 +355,8 @@ def detect_shift(glyphs: Glyphs) -> dict[str, Mapping]:
 
     Returns ``{font: {code: char}}``; codes that could not be resolved are absent.
     """
+    _word_score.cache_clear()  # the verdicts cached are this search's words, not the last document's
+    _is_known_word.cache_clear()
     fonts = sorted({k[0] for k in glyphs.counts})
     words_of: dict[Key, list] = defaultdict(list)
     for w in glyphs.words:
