@@ -43,6 +43,10 @@ _FOLD = _FoldTable(same_length=False)
 _FOLD_SAME_LENGTH = _FoldTable(same_length=True)
 
 
+# The letters of Vietnamese enumerations, in order: a), b), c), d), đ), e), g) … y) (no f, j, w, z).
+ENUMERATION_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
 @lru_cache(maxsize=8192)
 def ascii_fold(text: str) -> str:
     """Lower-case, strip diacritics, map đ to d: "Quyết Định" -> "quyet dinh".

@@ -75,7 +75,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.errors import ReadError
-from pipeline.lexicon import ascii_fold
+from pipeline.lexicon import ENUMERATION_LETTERS, ascii_fold
 from pipeline.model import Page, RawDocument
 from pipeline.read.pdf import TextLayer, _join_text, _PageData, _Row, _Table, _Word, layout_pages
 from pipeline.repair.syllables import is_vietnamese_syllable, syllable_validity
@@ -409,7 +409,7 @@ _LETTER_POINT = re.compile(r"^(?P<mark>[a-zđ])\)\s")
 _DIGIT_FOR_LETTER = re.compile(r"^(?P<mark>(?![a-zđA-ZĐ])[^\s()\[\]\-–+•*\"'])\)(?=\s)")
 _DASH_BEFORE_POINT = re.compile(r"^[-–]\s*(?=[a-zđ]\)\s)")
 _CLAUSE = re.compile(r"^\d{1,2}\.\s|^Điều\s", re.IGNORECASE)
-_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_LETTERS = ENUMERATION_LETTERS
 
 
 def _next_point(lines: list, i: int) -> int | None:

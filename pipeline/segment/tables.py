@@ -46,9 +46,9 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from pipeline.lexicon import ascii_fold
+from pipeline.lexicon import ENUMERATION_LETTERS, ascii_fold
 from pipeline.model import TextLine
-from pipeline.segment.patterns import ROMAN
+from pipeline.segment.patterns import ROMAN, roman_to_int
 
 if TYPE_CHECKING:
     from pipeline.assemble import Assembled
@@ -129,11 +129,6 @@ _STACK_STOP_RE = regex.compile(
     r"|(?:Điều|Chương|Mục|Phần|Bảng|Biểu|Phụ\s+lục|Mẫu(?:\s+số)?)\s+(?:\d|[IVX]+\b)|(?:Ghi\s+chú|Nguồn|Chú\s+thích)\s*:)",
     regex.IGNORECASE,
 )
-_ROMAN_VALUES = {r: i for i, r in enumerate(
-    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV",
-     "XVI", "XVII", "XVIII", "XIX", "XX"], start=1)}
-
-
 def mark_stacked_tables(doc: Assembled) -> None:
     """Make each table of a text file printed one cell per line one line per row, with cells: in
     ``doc.lines``, and in ``doc.text``, where the row's line breaks become the tabs and spaces of its line.
@@ -254,9 +249,6 @@ def _stack_cell(line: TextLine) -> bool:
     return line.cells is None and bool(text) and not _STACK_STOP_RE.match(text)
 
 
-_LOWER_ORDER = "abcdđeghiklmnopqrstuvxy"  # a), b) … đ) … y): the letters of Vietnamese enumerations
-
-
 def _label_key(text: str) -> tuple[str, tuple] | None:
     """("number", (1, 2)) for "1.2", ("roman", (3,)) for "III", ("upper", (1,)) for "A", ("lower", (5,)) for "đ"."""
     text = text.strip().rstrip(".)")
@@ -265,12 +257,12 @@ def _label_key(text: str) -> tuple[str, tuple] | None:
     if text[0].isdigit():
         parts = text.split(".")
         return ("number", tuple(int(p) for p in parts)) if all(p.isdigit() for p in parts) else None
-    if text in _ROMAN_VALUES:
-        return "roman", (_ROMAN_VALUES[text],)
+    if text.isupper() and (value := roman_to_int(text)):
+        return "roman", (value,)
     if len(text) == 1 and "A" <= text <= "Z":
         return "upper", (ord(text) - ord("A") + 1,)
-    if len(text) == 1 and text in _LOWER_ORDER:
-        return "lower", (_LOWER_ORDER.index(text) + 1,)
+    if len(text) == 1 and text in ENUMERATION_LETTERS:
+        return "lower", (ENUMERATION_LETTERS.index(text) + 1,)
     return None
 
 
